@@ -1,0 +1,73 @@
+"""memagent: personalized long-term memory for chatbots, fully offline.
+
+The public API lives here; everything else is an implementation module.
+"""
+
+from memagent._version import __version__
+from memagent.embeddings import (
+    CachedEmbedder,
+    Embedder,
+    HashingEmbedder,
+    LangChainEmbedder,
+    LocalEmbedder,
+    OpenAIEmbedder,
+    default_embedder,
+)
+from memagent.errors import (
+    ConfigError,
+    IndexMismatchError,
+    InvalidInputError,
+    LLMConnectionError,
+    LLMError,
+    LLMOutputError,
+    LLMStatusError,
+    LLMTimeoutError,
+    MemagentError,
+    MemagentWarning,
+    MissingDependencyError,
+    NotFoundError,
+    StoreError,
+)
+from memagent.llm import ChatModel, LangChainChat, OpenAIChat, ScriptedChat, count_tokens
+from memagent.memory import Memory
+from memagent.retrieval.hybrid import RecallConfig
+from memagent.types import Event, EventKind, MemoryItem, MemoryKind, Op, Recall, RecallEntry, WriteResult
+
+__all__ = [
+    "CachedEmbedder",
+    "ChatModel",
+    "ConfigError",
+    "Embedder",
+    "Event",
+    "EventKind",
+    "HashingEmbedder",
+    "IndexMismatchError",
+    "InvalidInputError",
+    "LLMConnectionError",
+    "LLMError",
+    "LLMOutputError",
+    "LLMStatusError",
+    "LLMTimeoutError",
+    "LangChainChat",
+    "LangChainEmbedder",
+    "LocalEmbedder",
+    "MemagentError",
+    "MemagentWarning",
+    "Memory",
+    "MemoryItem",
+    "MemoryKind",
+    "MissingDependencyError",
+    "NotFoundError",
+    "Op",
+    "OpenAIChat",
+    "OpenAIEmbedder",
+    "Recall",
+    "RecallConfig",
+    "RecallEntry",
+    "ScriptedChat",
+    "StoreError",
+    "WriteResult",
+    "__version__",
+    "count_tokens",
+    "default_embedder",
+]

@@ -1,0 +1,88 @@
+"""The embedder interface: a name, a dimension, and ``embed(texts)`` returning L2-normalised float32 rows.
+
+Implementers subclass :class:`BaseEmbedder` and write ``_embed(batch) -> array``. The base validates input,
+batches, checks the output shape and normalises. ``name`` identifies the model (and version) so a stored
+index knows what built it and refuses to be queried with vectors from another model.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from memagent._text import check_text
+from memagent.errors import InvalidInputError
+
+__all__ = ["BaseEmbedder", "Embedder", "normalize_rows"]
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """What memagent needs from an embedding model."""
+
+    name: str
+
+    @property
+    def dim(self) -> int: ...
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def normalize_rows(vectors: np.ndarray) -> np.ndarray:
+    """L2-normalise each row; all-zero rows stay zero."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+
+
+class BaseEmbedder(ABC):
+    """Shared machinery: validation, batching, shape check, normalisation."""
+
+    name: str = "embedder"
+    batch_size: int = 64
+
+    @property
+    @abstractmethod
+    def dim(self) -> int:
+        """Length of each vector."""
+
+    @abstractmethod
+    def _embed(self, texts: list[str]) -> Any:
+        """Embed one batch; return something ``np.asarray`` turns into shape (len(texts), dim)."""
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts`` into an array of shape (len(texts), dim), float32, rows of unit length.
+
+        Raises:
+            InvalidInputError: ``texts`` is a bare string or holds a non-string / invalid-unicode item.
+            LLMError: a remote embedding endpoint failed.
+        """
+        if isinstance(texts, str):
+            msg = "embed() takes a list of texts; wrap a single text in a list or call embed_one()"
+            raise InvalidInputError(msg)
+        items = [check_text(t, field="texts[i]", allow_empty=True) for t in texts]
+        if not items:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        parts = []
+        for start in range(0, len(items), self.batch_size):
+            batch = items[start : start + self.batch_size]
+            out = np.asarray(self._embed(batch), dtype=np.float32)
+            if out.shape != (len(batch), self.dim):
+                msg = f"{self.name} returned shape {out.shape}, expected {(len(batch), self.dim)}"
+                raise InvalidInputError(msg)
+            parts.append(out)
+        return normalize_rows(np.concatenate(parts))
+
+    def embed_one(self, text: str) -> np.ndarray:
+        """Embed a single text into a vector of length ``dim``."""
+        return self.embed([text])[0]
+
+    def config(self) -> dict[str, Any]:
+        """What is stored next to an index to recognise this embedder later."""
+        return {"name": self.name, "dim": self.dim}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r}, dim={self.dim})"

@@ -1,0 +1,77 @@
+"""An LRU cache in front of any embedder, keyed by a hash of the text (the cache never holds the text)."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+
+import numpy as np
+
+from memagent.embeddings.base import Embedder
+
+__all__ = ["CachedEmbedder", "text_key"]
+
+
+def text_key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+class CachedEmbedder:
+    """Wraps an embedder; repeated texts are embedded once. Same ``name`` and ``dim`` as the wrapped one.
+
+    ``evict(texts)`` drops entries, so forgetting a memory also drops its vector from the cache.
+    """
+
+    def __init__(self, inner: Embedder, *, max_items: int = 50_000) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.max_items = max_items
+        self._cache: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        keys = [text_key(t) if isinstance(t, str) else b"" for t in texts]
+        with self._lock:
+            missing = [i for i, k in enumerate(keys) if k not in self._cache]
+        if missing:
+            vectors = self.inner.embed([texts[i] for i in missing])
+            with self._lock:
+                for i, v in zip(missing, vectors, strict=True):
+                    self._cache[keys[i]] = v
+                while len(self._cache) > self.max_items:
+                    self._cache.popitem(last=False)
+            fresh = dict(zip((keys[i] for i in missing), vectors, strict=True))
+        else:
+            fresh = {}
+        with self._lock:
+            rows = []
+            for k in keys:
+                v = fresh.get(k)
+                if v is None:
+                    v = self._cache[k]
+                    self._cache.move_to_end(k)
+                rows.append(v)
+        if not rows:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack(rows).astype(np.float32, copy=False)
+
+    def embed_one(self, text: str) -> np.ndarray:
+        return self.embed([text])[0]
+
+    def evict(self, texts: Sequence[str]) -> None:
+        with self._lock:
+            for t in texts:
+                self._cache.pop(text_key(t), None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()

@@ -1,0 +1,104 @@
+"""Rules that decide INSERT / MERGE / SUPERSEDE / FORGET / NOOP for a candidate inside its bucket (no LLM).
+
+The bucket (TiM) is the handful of the user's current items most similar to the candidate, plus the items
+that share its subject key. Decisions never look beyond it, so a write costs the same for a user with ten
+memories or ten thousand.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from memagent._lexical import content_words
+from memagent.graph.candidates import Candidate, Decision
+from memagent.types import MemoryItem, MemoryKind, Op
+
+__all__ = ["Bucket", "RuleDecider"]
+
+Bucket = list[tuple[MemoryItem, float]]  # (existing current item, cosine similarity to the candidate)
+
+# A new diet makes some standing likes stale: "I'm vegetarian now" retires "User loves steak".
+_MEAT = {"meat", "steak", "beef", "pork", "bacon", "ham", "chicken", "lamb", "burger", "burgers", "sausage",
+         "salami", "turkey", "veal", "duck", "brisket", "ribs", "bbq", "barbecue", "pepperoni"}
+_ANIMAL = _MEAT | {"fish", "seafood", "salmon", "tuna", "shrimp", "sushi", "cheese", "milk", "egg", "eggs",
+                   "butter", "yogurt", "honey", "dairy", "cream"}
+DIET_CONFLICTS = {"vegetarian": _MEAT | {"fish", "seafood", "salmon", "tuna", "shrimp"}, "vegan": _ANIMAL,
+                  "pescatarian": _MEAT}
+
+
+def _norm(value: str | None) -> str:
+    return " ".join(content_words(value or ""))
+
+
+def containment(query: str, text: str) -> float:
+    """Share of the query's content words found in ``text``."""
+    q = set(content_words(query))
+    return len(q & set(content_words(text))) / len(q) if q else 0.0
+
+
+@dataclass
+class RuleDecider:
+    """Similarity + subject-key rules. Thresholds are cosine similarities of the embedder in use.
+
+    Args:
+        merge_sim: same kind and polarity at least this similar = the same memory (merge evidence).
+        conflict_sim: opposite polarity at least this similar = a change of mind (supersede).
+        forget_match: a forget request matches items whose similarity or word containment reaches this.
+    """
+
+    merge_sim: float = 0.92
+    conflict_sim: float = 0.8
+    forget_match: float = 0.75
+
+    def decide(self, cand: Candidate, bucket: Bucket) -> Decision:
+        if cand.action == "forget":
+            targets = [i.id for i, sim in bucket if max(sim, containment(cand.value or cand.text, i.text)) >= self.forget_match]
+            if not targets:
+                return Decision(Op.NOOP, cand, reason="forget request matched no memory")
+            return Decision(Op.FORGET, cand, targets, reason="user asked to forget")
+        if cand.temporary or cand.kind == MemoryKind.EPISODE:
+            near = [i for i, sim in bucket if i.kind == cand.kind and sim >= max(self.merge_sim, 0.97)]
+            if near and not cand.temporary:
+                return Decision(Op.MERGE, cand, [near[0].id], reason="same episode seen again")
+            return Decision(Op.INSERT, cand, reason="temporary override: kept beside the standing value" if cand.temporary else "new episode")
+
+        same_subject = [i for i, _ in bucket if cand.subject and i.subject == cand.subject and i.kind != MemoryKind.EPISODE]
+        if cand.action == "retract":
+            targets = [i.id for i in same_subject if i.polarity != -1 or i.value != cand.value]
+            targets += [i.id for i, sim in bucket if sim >= self.conflict_sim and i.kind == cand.kind and i.polarity == 1
+                        and i.id not in targets]
+            if targets:
+                return Decision(Op.SUPERSEDE, cand, targets, reason="user says this no longer holds")
+            return Decision(Op.INSERT, cand, reason="retraction of something not stored: kept as a negative preference")
+
+        if same_subject:
+            same = [i for i in same_subject if _norm(i.value) == _norm(cand.value) and i.polarity == cand.polarity]
+            if same:
+                return Decision(Op.MERGE, cand, [same[0].id], reason=f"same value for subject {cand.subject!r}")
+            changed = [i.id for i in same_subject if cand.single_valued or i.polarity != cand.polarity]
+            if changed:
+                return Decision(Op.SUPERSEDE, cand, changed + self._diet_conflicts(cand, bucket, changed),
+                                reason=f"new value for subject {cand.subject!r}")
+
+        near = [i for i, sim in bucket if sim >= self.merge_sim and i.kind == cand.kind and i.polarity == cand.polarity]
+        if near:
+            return Decision(Op.MERGE, cand, [near[0].id], reason="near-duplicate of an existing memory")
+        opposite = [i.id for i, sim in bucket if sim >= self.conflict_sim and i.kind == MemoryKind.PREFERENCE
+                    and cand.polarity != 0 and i.polarity == -cand.polarity]
+        conflicts = opposite + self._diet_conflicts(cand, bucket, opposite)
+        if conflicts:
+            return Decision(Op.SUPERSEDE, cand, conflicts, reason="contradicts an existing preference")
+        return Decision(Op.INSERT, cand, reason="new memory")
+
+    @staticmethod
+    def _diet_conflicts(cand: Candidate, bucket: Bucket, already: list[str]) -> list[str]:
+        if cand.subject != "diet" or not cand.value:
+            return []
+        banned = DIET_CONFLICTS.get(cand.value.lower(), set())
+        out = []
+        for item, _ in bucket:
+            words = set(re.findall(r"[a-z]+", (item.value or item.text).lower()))
+            if item.id not in already and item.polarity == 1 and item.kind == MemoryKind.PREFERENCE and words & banned:
+                out.append(item.id)
+        return out

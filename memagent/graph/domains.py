@@ -1,0 +1,92 @@
+"""A small keyword lexicon that routes text to a topic domain, offline.
+
+Used at write time (each memory gets a domain) and at read time (a request's domains boost the memories of
+those domains), so a question about "restaurants in Rome" meets the stored "severe gluten intolerance" even
+when the two share no word. The lexicon is deliberately plain data: extend ``DOMAIN_KEYWORDS`` to add one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from memagent._lexical import stem, words
+
+__all__ = ["DOMAIN_KEYWORDS", "RELATED_DOMAINS", "classify_domains", "primary_domain"]
+
+DOMAIN_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "food": (
+        "food eat eating ate meal meals dinner lunch breakfast brunch snack cook cooking recipe recipes cuisine dish "
+        "dishes restaurant restaurants cafe café diet vegetarian vegan pescatarian gluten dairy lactose allergy "
+        "allergic nut nuts peanut peanuts shellfish meat beef pork chicken fish seafood sushi pizza pasta salad "
+        "spicy sweet dessert coffee tea wine beer drink drinks kosher halal keto paleo sugar bakery chef menu "
+        "taste flavor flavour grocery groceries organic steak burger burgers tacos curry noodles ramen bbq"
+    ).split(),
+    "travel": (
+        "travel trip trips vacation holiday holidays visit visiting tour tourist destination itinerary abroad "
+        "sightseeing beach mountains hiking backpacking cruise passport luggage journey explore city cities"
+    ).split(),
+    "flights": "flight flights fly flying airline airlines airport plane seat aisle window economy business layover".split(),
+    "hotels": "hotel hotels stay lodging resort motel hostel airbnb room suite accommodation check-in".split(),
+    "transport": (
+        "car cars drive driving rental bus buses train trains taxi uber subway commute bike bicycle ride transit"
+    ).split(),
+    "music": "music song songs album albums band bands concert concerts genre playlist jazz rock pop classical hip-hop singer guitar piano".split(),
+    "movies": "movie movies film films cinema watch watching show shows series tv television netflix documentary actor director streaming episode".split(),
+    "books": "book books read reading novel novels author authors fiction nonfiction library audiobook audiobooks poetry kindle".split(),
+    "games": "game games gaming video-game console playstation xbox nintendo board-game puzzle puzzles chess".split(),
+    "sports": "sport sports team football soccer basketball baseball tennis golf match league player athlete".split(),
+    "fitness": "fitness workout workouts exercise gym run running yoga pilates training cardio weights swim swimming marathon".split(),
+    "health": "health doctor dentist medical medication medicine sleep therapy mental stress condition symptoms injury".split(),
+    "beauty": "beauty skincare skin makeup cosmetics hair haircut salon fragrance perfume nails spa".split(),
+    "fashion": "fashion clothes clothing wear wearing dress shirt shoes jacket style outfit brand brands fabric cotton wool synthetic".split(),
+    "shopping": "shop shopping buy buying purchase store stores price budget deal deals discount order".split(),
+    "technology": "tech technology phone laptop computer software app apps gadget gadgets device devices android iphone mac windows linux".split(),
+    "home": "home house apartment furniture decor garden gardening kitchen bedroom cleaning interior".split(),
+    "pets": "pet pets dog dogs cat cats puppy kitten vet animal animals bird fish aquarium".split(),
+    "work": "work job career office boss colleague colleagues meeting meetings remote project projects company employer salary".split(),
+    "education": "learn learning study studying course courses class classes school university college teacher lesson lessons tutorial".split(),
+    "finance": "money bank banking finance invest investing investment savings budget loan credit stock stocks crypto".split(),
+    "events": "event events festival festivals party parties ticket tickets exhibition museum museums theater theatre".split(),
+    "alarm": "alarm alarms wake wake-up snooze ringtone".split(),
+    "calendar": "calendar schedule appointment appointments reminder reminders".split(),
+    "messaging": "message messages text texting email emails chat call calls contact".split(),
+    "weather": "weather forecast rain sunny temperature".split(),
+    "cars": "car cars vehicle vehicles suv sedan electric hybrid motorcycle truck engine".split(),
+}
+
+# Requests in one domain often need memories of another (a trip needs food, hotel and flight preferences).
+RELATED_DOMAINS: dict[str, tuple[str, ...]] = {
+    "travel": ("flights", "hotels", "food", "transport", "events"),
+    "flights": ("travel", "hotels", "transport"),
+    "hotels": ("travel", "flights", "food"),
+    "food": ("health",),
+    "health": ("food", "fitness"),
+    "fitness": ("health", "sports"),
+    "events": ("music", "movies", "sports", "food"),
+    "shopping": ("fashion", "technology", "home", "beauty", "cars"),
+    "fashion": ("shopping", "beauty"),
+    "music": ("events",),
+    "movies": ("books",),
+    "books": ("movies", "education"),
+}
+
+_INDEX: dict[str, str] = {}
+for _domain, _words in DOMAIN_KEYWORDS.items():
+    for _w in _words:
+        _INDEX.setdefault(_w, _domain)
+        _INDEX.setdefault(stem(_w), _domain)
+
+
+def classify_domains(text: str, *, top: int = 3) -> list[str]:
+    """Domains whose keywords occur in ``text``, most frequent first (empty when none match)."""
+    counts: Counter[str] = Counter()
+    for w in words(text):
+        domain = _INDEX.get(w) or _INDEX.get(stem(w))
+        if domain:
+            counts[domain] += 1
+    return [d for d, _ in counts.most_common(top)]
+
+
+def primary_domain(text: str) -> str | None:
+    found = classify_domains(text, top=1)
+    return found[0] if found else None

@@ -1,0 +1,80 @@
+"""Forgetting that really removes text: rows, history text, source events, index vectors, caches, file pages.
+
+Forgetting an item also forgets the older versions it superseded (they say the same thing in the past
+tense) and blanks the text of the events it was derived from (they contain the very words). History keeps
+one op row per forgotten item, without text, so the forgetting itself stays auditable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from memagent.store.index import VectorIndex
+from memagent.store.sqlite import SQLiteStore
+from memagent.types import EdgeType, MemoryItem, Op
+
+__all__ = ["Forgetter", "Forgotten"]
+
+
+@dataclass
+class Forgotten:
+    """What a purge removed: the items, and every text whose embedding may sit in a cache."""
+
+    items: list[MemoryItem] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __iadd__(self, other: Forgotten) -> Forgotten:
+        self.items += other.items
+        self.texts += other.texts
+        return self
+
+
+class Forgetter:
+    def __init__(self, store: SQLiteStore, index: VectorIndex, caches: Iterable[object] = ()) -> None:
+        self.store = store
+        self.index = index
+        self.caches = list(caches)
+
+    def chain(self, user_id: str, item_ids: Iterable[str]) -> list[str]:
+        """The items plus everything they superseded, transitively."""
+        out: list[str] = []
+        todo = list(item_ids)
+        while todo:
+            iid = todo.pop()
+            if iid in out:
+                continue
+            out.append(iid)
+            todo += [e.dst for e in self.store.edges(user_id, node=iid, types=[EdgeType.SUPERSEDES]) if e.src == iid]
+        return out
+
+    def purge(self, user_id: str, item_ids: Iterable[str], *, event_id: str | None = None) -> Forgotten:
+        """Delete items (and their superseded versions) inside the caller's transaction; returns what went."""
+        gone = Forgotten()
+        with self.store.transaction():
+            for iid in self.chain(user_id, item_ids):
+                item = self.store.get_item(user_id, iid)
+                for ev in item.source_event_ids:
+                    gone.texts.append(self.store.get_event(user_id, ev).text)
+                    self.store.redact_event(user_id, ev)
+                self.store.purge_item(user_id, iid)
+                self.store.add_history(user_id, Op.FORGET, item_id=iid, event_id=event_id,
+                                       detail={"kind": item.kind.value})
+                gone.items.append(item)
+                gone.texts.append(item.text)
+        return gone
+
+    def after_commit(self, user_id: str, gone: Forgotten) -> None:
+        """Drop vectors and cached embeddings, then checkpoint so no old page image survives in a journal."""
+        self.index.delete(user_id, [i.id for i in gone.items])
+        for cache in self.caches:
+            evict = getattr(cache, "evict", None)
+            if evict is not None:
+                evict(gone.texts)
+        self.store.scrub()
+        scrub = getattr(self.index, "scrub", None)
+        if scrub is not None:
+            scrub()

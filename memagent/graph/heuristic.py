@@ -1,0 +1,436 @@
+"""Offline extraction of memories from a user's turn, with first-person patterns (no LLM).
+
+Recognises, clause by clause: requests to forget; standing instructions ("from now on...", "whenever I...");
+retractions and changes of mind ("I no longer...", "I don't ... anymore", "I quit..."); diets, allergies and
+other constraints; likes, dislikes, preferences, habits and favourites; facts ("my X is Y", where the user
+lives or works); choices among options the assistant offered; one-off overrides ("just for tomorrow...").
+A turn with none of these but some content becomes an episode, so nothing said is unreachable.
+
+Every candidate gets a subject key. Single-valued subjects (``diet``, ``home_city``, ``favorite:<x>``,
+``prefer:<x>``) are superseded by a new value; per-value subjects (``likes:<x>``) coexist and flip polarity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from memagent._lexical import content_words, stem
+from memagent.graph.candidates import Candidate
+from memagent.graph.domains import primary_domain
+from memagent.types import Event, MemoryKind
+
+__all__ = ["HeuristicExtractor", "third_person"]
+
+_ADV = r"(?:(?:really|absolutely|truly|just|do|also|only|definitely|totally|strictly|generally|usually|always|" \
+       r"typically|mostly|much|strongly|actually|now|still|very|quite|personally|tend\s+to)\s+)*"
+_I = r"(?:^|(?<=[\s,;:(]))i\s+"
+_IM = r"(?:^|(?<=[\s,;:(]))(?:i'm|i\s+am|im)\s+"
+
+_CUT = re.compile(
+    r"\s+(?:because|since|as\s+it|as\s+they|so\s+that|so\s+i|which|but|though|although|whereas|unless|"
+    r"and\s+i|and\s+my|when\s+i|if\s+i|while|due\s+to|whenever)\b.*$",
+    re.I,
+)
+_TEMPORARY = re.compile(
+    r"\b(?:just|only)\s+(?:for\s+)?(?:today|tonight|tomorrow|this\s+(?:time|once|week|weekend|trip|morning|evening))\b|"
+    r"\bjust\s+this\s+once\b|\bfor\s+this\s+(?:one\s+)?(?:trip|time|occasion)\s+only\b|\bthis\s+time\s+only\b|"
+    r"\bexception\s+(?:today|tomorrow|this)\b",
+    re.I,
+)
+
+_PRONOUNS = [
+    (re.compile(r"\bI'm\b", re.I), "they're"),
+    (re.compile(r"\bI've\b", re.I), "they've"),
+    (re.compile(r"\bI'd\b", re.I), "they'd"),
+    (re.compile(r"\bI'll\b", re.I), "they'll"),
+    (re.compile(r"\bmyself\b", re.I), "themselves"),
+    (re.compile(r"\bmine\b", re.I), "theirs"),
+    (re.compile(r"\bmy\b", re.I), "their"),
+    (re.compile(r"\bme\b", re.I), "them"),
+    (re.compile(r"\bI\b"), "they"),
+]
+
+
+def third_person(phrase: str) -> str:
+    """Rewrite first-person words so a stored statement reads about the user."""
+    for pattern, repl in _PRONOUNS:
+        phrase = pattern.sub(repl, phrase)
+    return phrase
+
+
+def _clean(obj: str, *, cut: bool = True, max_words: int = 30) -> str:
+    obj = obj.strip().strip("\"'")
+    if cut:
+        obj = _CUT.sub("", obj)
+    obj = re.sub(r"\s+(?:anymore|any\s+more|these\s+days|nowadays|now|as\s+well|too|either|please)\s*$", "", obj, flags=re.I)
+    obj = obj.strip(" ,.;:!?-")
+    parts = obj.split()
+    return " ".join(parts[:max_words])
+
+
+def _key(obj: str, n: int = 3) -> str:
+    toks = content_words(obj)
+    return " ".join(toks[:n]) if toks else obj.lower().strip()
+
+
+def _head(obj: str) -> str:
+    """Head noun of a noun phrase, stopping at the first preposition: 'window seats on flights' -> 'seat'."""
+    chunk = re.split(r"\b(?:on|in|at|for|when|over|than|rather|instead|with|from|during|of|to|that|which|where|who)\b",
+                     obj, maxsplit=1, flags=re.I)[0]
+    toks = content_words(chunk) or content_words(obj)
+    return toks[-1] if toks else obj.lower().strip()
+
+
+def _sentences(text: str) -> list[str]:
+    parts = re.split(r"(?<=[.!?;])\s+|\n+|,?\s+but\s+(?=i\b|i'm\b|now\b|these\s+days\b|my\b)", text, flags=re.I)
+    return [p.strip() for p in parts if p and p.strip()]
+
+
+@dataclass(frozen=True)
+class _Rule:
+    pattern: re.Pattern[str]
+    build: str  # name of the builder method
+
+
+_DIETS = r"vegetarian|vegan|pescatarian|pescetarian|keto|paleo|omnivore|flexitarian|carnivore"
+_CONSTRAINTS = r"gluten[- ]free|lactose[- ]intolerant|dairy[- ]free|nut[- ]free|kosher|halal|celiac|coeliac|diabetic|sober"
+
+
+def _rx(p: str) -> re.Pattern[str]:
+    return re.compile(p, re.I)
+
+
+class HeuristicExtractor:
+    """Rule-based extraction. Deterministic, instant, offline; recall-oriented on first-person statements.
+
+    Args:
+        episodes: store a turn with no recognised memory as an episode (so it stays searchable).
+        min_episode_words: content words a turn needs to become an episode.
+    """
+
+    def __init__(self, *, episodes: bool = True, min_episode_words: int = 4) -> None:
+        self.episodes = episodes
+        self.min_episode_words = min_episode_words
+        # Order matters: the first rule that matches a clause wins.
+        self._rules: list[_Rule] = [
+            _Rule(_rx(r"^(?:please\s+|can\s+you\s+|could\s+you\s+)?(?:forget|stop\s+remembering|don'?t\s+remember|"
+                      r"do\s+not\s+remember|erase|delete)\s+(?:that\s+|about\s+|the\s+fact\s+that\s+|"
+                      r"what\s+i\s+(?:said|told\s+you)\s+about\s+|everything\s+about\s+|anything\s+about\s+)?(.+)"),
+                  "forget"),
+            _Rule(_rx(r"^(?:from\s+now\s+on|going\s+forward|in\s+(?:the\s+)?future|henceforth|moving\s+forward)[,:]?\s+(.+)"),
+                  "instruction"),
+            _Rule(_rx(r"^(?:whenever|every\s+time|each\s+time|anytime|any\s+time)\s+(.+?),\s*(.+)"), "instruction"),
+            _Rule(_rx(r"^(?:when|if)\s+(?:i\s+|i'm\s+|i\s+am\s+)(.+?),\s*(?:please\s+)?((?:always|never|only|make\s+sure|"
+                      r"remember|use|book|get|choose|pick|find|look|check|search|set|i\s+(?:prefer|want|like|need|"
+                      r"would\s+like|'d\s+like)|i'd\s+(?:prefer|like)).*)"), "instruction"),
+            _Rule(_rx(r"^(?:please\s+)?(?:always|never|remember\s+to|make\s+sure\s+(?:to|you)|don'?t\s+ever|do\s+not\s+ever)\s+(.+)"),
+                  "instruction"),
+            _Rule(_rx(_IM + r"(?:no\s+longer|not)\s+(?:a\s+|an\s+)?(" + _DIETS + r"|" + _CONSTRAINTS + r")\b"), "retract_diet"),
+            _Rule(_rx(_IM + r"(?:now\s+|a\s+|an\s+|strictly\s+|mostly\s+|fully\s+|officially\s+|trying\s+to\s+be\s+)*("
+                      + _DIETS + r")\b"), "diet"),
+            _Rule(_rx(_I + r"(?:have\s+|'ve\s+)?(?:just\s+|recently\s+|now\s+)?(?:went|gone|became|become|turned|switched\s+to(?:\s+being)?|"
+                      r"started\s+being|decided\s+to\s+(?:go|be))\s+(?:a\s+|an\s+)?(" + _DIETS + r")\b"), "diet"),
+            _Rule(_rx(_IM + r"(?:now\s+|strictly\s+|also\s+)*(" + _CONSTRAINTS + r")\b"), "constraint"),
+            _Rule(_rx(_IM + r"(?:severely\s+|very\s+|highly\s+|deathly\s+|mildly\s+|slightly\s+)?(?:allergic|intolerant)\s+to\s+(.+)"),
+                  "allergy"),
+            _Rule(_rx(_I + r"(?:have|suffer\s+from|'ve\s+got)\s+(?:a\s+|an\s+)?(?:severe\s+|mild\s+|serious\s+|bad\s+)?"
+                      r"([\w -]+?)\s+(?:allergy|allergies|intolerance|sensitivity)\b"), "allergy"),
+            _Rule(_rx(_I + r"(?:no\s+longer|don'?t|do\s+not|never)\s+(\w+)\s+(.+?)\s+(?:anymore|any\s+more|these\s+days|nowadays)\b"),
+                  "retract_verb"),
+            _Rule(_rx(_I + r"no\s+longer\s+(\w+)\s+(.+)"), "retract_verb"),
+            _Rule(_rx(_I + r"(?:have\s+|'ve\s+)?(?:stopped|quit|gave\s+up|given\s+up)\s+(.+)"), "retract_habit"),
+            _Rule(_rx(_I + r"used\s+to\s+(love|like|enjoy|eat|drink|play|watch|listen\s+to|read|use|prefer)\s+(.+)"), "retract_verb"),
+            _Rule(_rx(r"^(?:i\s+)?(?:have\s+|'ve\s+)?changed\s+my\s+mind[,:]?\s*(?:about\s+.+?[,:]\s*)?(.*)"), "change_mind"),
+            _Rule(_rx(r"\bmy\s+(?:all[- ]time\s+|absolute\s+|new\s+)?favou?rite\s+([\w -]{1,30}?)\s+(?:is|are|was|has\s+become|"
+                      r"is\s+now)\s+(.+)"), "favorite"),
+            _Rule(_rx(_I + _ADV + r"(can'?t\s+stand|cannot\s+stand|hate|dislike|detest|loathe|don'?t\s+like|do\s+not\s+like|"
+                      r"don'?t\s+enjoy|do\s+not\s+enjoy|don'?t\s+care\s+for|avoid|steer\s+clear\s+of|prefer\s+not\s+to|"
+                      r"would\s+rather\s+not|'d\s+rather\s+not|can'?t\s+(?:eat|have|drink|tolerate|handle)|cannot\s+"
+                      r"(?:eat|have|drink|tolerate|handle)|never\s+(?:eat|drink|use|buy|wear|watch|read|fly|drive|go))\s+(.+)"),
+                  "dislike"),
+            _Rule(_rx(_IM + _ADV + r"(?:not\s+(?:a\s+(?:big\s+|huge\s+)?fan\s+of|into|keen\s+on|interested\s+in))\s+(.+)"), "dislike_im"),
+            _Rule(_rx(_I + _ADV + r"(prefer|'d\s+prefer|would\s+prefer|'d\s+rather|would\s+rather|favou?r|opt\s+for|"
+                      r"go\s+for|stick\s+(?:to|with)|lean\s+towards?|gravitate\s+towards?|like\s+to\s+have|"
+                      r"look\s+for|seek\s+out|choose|want\s+only|only\s+want|only\s+use|only\s+eat|only\s+buy|"
+                      r"only\s+drink|only\s+wear)\s+(.+)"), "prefer"),
+            _Rule(_rx(_I + _ADV + r"(love|like|enjoy|adore|appreciate|fancy|value|cherish|relish|crave)\s+(.+)"), "like"),
+            _Rule(_rx(_IM + _ADV + r"(?:a\s+(?:big\s+|huge\s+|massive\s+)?fan\s+of|into|passionate\s+about|obsessed\s+with|"
+                      r"fond\s+of|keen\s+on|crazy\s+about|big\s+on|interested\s+in)\s+(.+)"), "like_im"),
+            _Rule(_rx(_I + r"(?:usually|always|often|typically|normally|generally|regularly|mostly|tend\s+to|like\s+to|"
+                      r"love\s+to|try\s+to|make\s+a\s+point\s+to)\s+(.+)"), "habit"),
+            _Rule(_rx(_I + r"(?:now\s+|currently\s+|still\s+)?(?:live|am\s+living|'m\s+living|reside|am\s+based|'m\s+based|"
+                      r"am\s+staying|'m\s+staying)\s+in\s+(.+)"), "home"),
+            _Rule(_rx(_I + r"(?:have\s+|'ve\s+)?(?:just\s+|recently\s+|finally\s+)?(?:moved|relocated)\s+(?:to|into)\s+(.+)"), "home"),
+            _Rule(_rx(_IM + r"(?:originally\s+)?from\s+(.+)"), "hometown"),
+            _Rule(_rx(_I + r"(?:now\s+|currently\s+)?work\s+(?:as)\s+(?:a\s+|an\s+)?(.+)"), "job"),
+            _Rule(_rx(_I + r"(?:now\s+|currently\s+)?work\s+(?:at|for)\s+(.+)"), "employer"),
+            _Rule(_rx(_IM + r"(?:now\s+)?(?:a|an)\s+((?:[\w-]+\s+){0,3}(?:engineer|developer|teacher|nurse|doctor|"
+                      r"student|designer|manager|writer|chef|lawyer|scientist|artist|accountant|consultant|researcher|"
+                      r"programmer|professor|librarian|photographer|musician|pilot|farmer|architect|analyst|"
+                      r"entrepreneur|retiree|mechanic|therapist|pharmacist|journalist|editor|barista|salesperson))\b"), "job"),
+            _Rule(_rx(r"\bmy\s+name\s+is\s+([\w'-]+(?:\s+[A-Z][\w'-]+)?)|\bcall\s+me\s+([\w'-]+)"), "name"),
+            _Rule(_rx(_IM + r"(\d{1,3})\s*(?:years?\s+old|yo|y/o)\b"), "age"),
+            _Rule(_rx(r"\bmy\s+((?:[\w'-]+\s+){0,3}?[\w'-]+)\s+(?:is|are)\s+(?!a\s+bit|so\b|very\b|really\b|not\b)(.+)"), "my_x"),
+            _Rule(_rx(_I + r"(?:have|own|'ve\s+got)\s+((?:a|an|two|three|four|\d+)\s+(?:[\w-]+\s+){0,2}(?:dog|dogs|cat|cats|"
+                      r"kid|kids|child|children|son|sons|daughter|daughters|husband|wife|partner|boyfriend|girlfriend|"
+                      r"car|bike|house|apartment|puppy|kitten|parrot|rabbit|baby|twins))\b"), "has"),
+            _Rule(_rx(r"(?:sounds?\s+(?:good|great|perfect|best)|i'?ll\s+(?:go\s+with|take|choose|pick|try)|"
+                      r"i'?d\s+(?:choose|pick|go\s+with|take)|let'?s\s+go\s+with|works?\s+(?:best\s+)?for\s+me|"
+                      r"(?:is|are)\s+(?:more\s+)?my\s+(?:style|thing|kind\s+of)|is\s+the\s+one\s+for\s+me)"), "choice"),
+            _Rule(_rx(r"^(.+?)\s+(?:is|are)\s+(?:a\s+must|essential|non-negotiable|very\s+important|really\s+important|"
+                      r"important|a\s+priority|a\s+deal[- ]?breaker)\s+(?:for|to)\s+me\b"), "must"),
+        ]
+
+    # -- public -----------------------------------------------------------------------------------------
+    def extract(self, event: Event, context: Sequence[Event] = ()) -> list[Candidate]:
+        """Candidates from one event. Only user turns yield memories; ``context`` is the recent conversation."""
+        if event.role != "user":
+            return []
+        text = event.text.strip()
+        out: list[Candidate] = []
+        temporary = bool(_TEMPORARY.search(text))
+        for sentence in _sentences(text):
+            cand = self._match(sentence, context)
+            if cand is not None:
+                if temporary and cand.action == "remember" and cand.kind != MemoryKind.INSTRUCTION:
+                    cand = _as_temporary(cand)
+                out.append(cand)
+        needed = 2 if temporary else self.min_episode_words
+        if not out and self.episodes and len(content_words(text)) >= needed:
+            out.append(
+                Candidate(
+                    kind=MemoryKind.EPISODE,
+                    text=f"{'One-off (temporary): ' if temporary else 'User said: '}{_clean(text, cut=False, max_words=60)}",
+                    domain=primary_domain(text),
+                    importance=0.2,
+                    temporary=temporary,
+                    evidence=text,
+                )
+            )
+        return _dedupe(out)
+
+    # -- matching ---------------------------------------------------------------------------------------
+    def _match(self, sentence: str, context: Sequence[Event]) -> Candidate | None:
+        for rule in self._rules:
+            m = rule.pattern.search(sentence)
+            if m:
+                cand = getattr(self, f"_b_{rule.build}")(m, sentence, context)
+                if cand is not None:
+                    return cand
+        return None
+
+    @staticmethod
+    def _mk(kind: MemoryKind, text: str, sentence: str, **kw: object) -> Candidate:
+        domain = kw.pop("domain", None) or primary_domain(sentence)
+        return Candidate(kind=kind, text=text, domain=domain, evidence=sentence, **kw)  # type: ignore[arg-type]
+
+    def _b_forget(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
+        what = _clean(m.group(1), cut=False)
+        if not content_words(what):
+            return None
+        return self._mk(MemoryKind.FACT, third_person(what), s, action="forget", value=what)
+
+    def _b_instruction(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
+        body = _clean(s, cut=False, max_words=60)
+        if len(content_words(body)) < 2:
+            return None
+        return self._mk(
+            MemoryKind.INSTRUCTION, f"Standing instruction: {body}", s, importance=0.9, subject=f"instruction:{_key(body, 5)}"
+        )
+
+    def _b_retract_diet(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate:
+        diet = m.group(1).lower().replace(" ", "-")
+        subject = "diet" if re.fullmatch(_DIETS, diet, re.I) else f"constraint:{stem(diet.split('-')[0])}"
+        return self._mk(MemoryKind.PREFERENCE, f"User is no longer {diet}.", s, subject=subject, value=f"not {diet}",
+                        polarity=-1, action="retract", importance=0.8, domain="food")
+
+    def _b_diet(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate:
+        diet = m.group(1).lower()
+        return self._mk(MemoryKind.PREFERENCE, f"User is {diet}.", s, subject="diet", value=diet, polarity=1,
+                        importance=0.9, domain="food")
+
+    def _b_constraint(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate:
+        c = m.group(1).lower().replace(" ", "-")
+        return self._mk(MemoryKind.PREFERENCE, f"User is {c}.", s, subject=f"constraint:{stem(c.split('-')[0])}", value=c,
+                        polarity=-1, importance=0.95, domain="food" if c != "sober" else "health")
+
+    def _b_allergy(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate:
+        what = _clean(m.group(1))
+        rest = _clean(s, cut=False, max_words=40)
+        return self._mk(MemoryKind.PREFERENCE, f"User is allergic or intolerant to {third_person(what)} ({third_person(rest)}).",
+                        s, subject=f"constraint:{_key(what, 2)}", value=what, polarity=-1, importance=0.95,
+                        domain=primary_domain(what) or "health")
+
+    def _b_retract_verb(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
+        verb, obj = m.group(1).lower(), _clean(m.group(2))
+        if not content_words(obj):
+            return None
+        subject = _verb_subject(verb, obj)
+        return self._mk(MemoryKind.PREFERENCE, f"User no longer {verb}s {third_person(obj)}.", s, subject=subject,
+                        value=obj, polarity=-1, action="retract", importance=0.7)
+
+    def _b_retract_habit(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
+        obj = _clean(m.group(1))
+        if not content_words(obj):
+            return None
+        return self._mk(MemoryKind.PREFERENCE, f"User stopped {third_person(obj)}.", s, subject=f"habit:{_key(obj)}",
+                        value=obj, polarity=-1, action="retract", importance=0.7)
+
+    def _b_change_mind(self, m: re.Match[str], s: str, c: Sequence[Event]) -> Candidate | None:
+        rest = m.group(1).strip()
+        return self._match(rest, c) if rest else None
+
+    def _b_favorite(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate:
+        cat, val = _clean(m.group(1)), _clean(m.group(2))
+        return self._mk(MemoryKind.PREFERENCE, f"User's favorite {third_person(cat)} is {third_person(val)}.", s,
+                        subject=f"favorite:{_key(cat, 2)}", value=val, polarity=1, importance=0.7,
+                        domain=primary_domain(f"{cat} {val}"))
+
+    def _b_dislike(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
+        verb, obj, full = re.sub(r"\s+", " ", m.group(1).lower()), _clean(m.group(2)), _clean(m.group(2), cut=False)
+        if not content_words(obj):
+            return None
+        subject = f"likes:{_key(obj)}"
+        phrase = {"avoid": "avoids", "hate": "hates", "dislike": "dislikes", "detest": "detests", "loathe": "loathes"}.get(
+            verb, "does not like" if "like" in verb or "enjoy" in verb or "care" in verb or "stand" in verb else
+            "avoids" if verb.startswith(("steer", "prefer", "would", "'d", "never", "can", "cannot")) else "dislikes")
+        if verb.startswith(("can't eat", "cant eat", "cannot eat", "can't have", "cannot have", "can't drink", "cannot drink")):
+            phrase, subject = "cannot have", f"constraint:{_key(obj, 2)}"
+        elif verb.startswith("never"):
+            phrase = f"never {verb.split()[-1]}s"
+        return self._mk(MemoryKind.PREFERENCE, f"User {phrase} {third_person(full)}.", s, subject=subject, value=obj,
+                        polarity=-1, importance=0.75)
+
+    def _b_dislike_im(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
+        obj = _clean(m.group(1))
+        if not content_words(obj):
+            return None
+        return self._mk(MemoryKind.PREFERENCE, f"User is not into {third_person(obj)}.", s, subject=f"likes:{_key(obj)}",
+                        value=obj, polarity=-1, importance=0.65)
+
+    def _b_prefer(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
+        obj, full = _clean(m.group(2)), _clean(m.group(2), cut=False)
+        if not content_words(obj):
+            return None
+        chosen = re.split(r"\s+(?:over|rather\s+than|instead\s+of|to\s+(?=\w+\s*$))\s+", obj, maxsplit=1, flags=re.I)[0]
+        return self._mk(MemoryKind.PREFERENCE, f"User prefers {third_person(full)}.", s, subject=f"prefer:{_head(chosen)}",
+                        value=chosen, polarity=1, importance=0.75)
+
+    def _b_like(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
+        verb, obj, full = m.group(1).lower(), _clean(m.group(2)), _clean(m.group(2), cut=False)
+        if not content_words(obj) or re.match(r"(?:to\s+)?(?:know|ask|say|book|get|see|try|order)\b", obj, re.I):
+            return None
+        verb3 = {"fancy": "fancies"}.get(verb, verb + "s")
+        return self._mk(MemoryKind.PREFERENCE, f"User {verb3} {third_person(full)}.", s, subject=f"likes:{_key(obj)}",
+                        value=obj, polarity=1, importance=0.6)
+
+    def _b_like_im(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
+        obj = _clean(m.group(1))
+        if not content_words(obj):
+            return None
+        return self._mk(MemoryKind.PREFERENCE, f"User is into {third_person(obj)}.", s, subject=f"likes:{_key(obj)}",
+                        value=obj, polarity=1, importance=0.6)
+
+    def _b_habit(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
+        obj, full = _clean(m.group(1)), _clean(m.group(1), cut=False)
+        if not content_words(obj):
+            return None
+        return self._mk(MemoryKind.PREFERENCE, f"User usually {third_person(full)}.", s, subject=f"habit:{_key(obj)}",
+                        value=obj, polarity=1, importance=0.6)
+
+    def _b_home(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate:
+        place = _clean(re.split(r"\s+(?:last|this|next|a\s+few|recently|two|three)\b", m.group(1), maxsplit=1, flags=re.I)[0])
+        return self._mk(MemoryKind.FACT, f"User lives in {place}.", s, subject="home_city", value=place,
+                        importance=0.8, domain="home")
+
+    def _b_hometown(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
+        place = _clean(m.group(1), max_words=5)
+        if not place or place.lower().startswith(("work", "home", "the office")):
+            return None
+        return self._mk(MemoryKind.FACT, f"User is from {place}.", s, subject="hometown", value=place, importance=0.6,
+                        domain="home")
+
+    def _b_job(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate:
+        job = _clean(m.group(1), max_words=8)
+        return self._mk(MemoryKind.FACT, f"User works as {third_person(job)}.", s, subject="job", value=job,
+                        importance=0.7, domain="work")
+
+    def _b_employer(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate:
+        emp = _clean(m.group(1), max_words=8)
+        return self._mk(MemoryKind.FACT, f"User works at {third_person(emp)}.", s, subject="employer", value=emp,
+                        importance=0.7, domain="work")
+
+    def _b_name(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate:
+        name = (m.group(1) or m.group(2)).strip()
+        return self._mk(MemoryKind.FACT, f"User's name is {name}.", s, subject="name", value=name, importance=0.9,
+                        domain="identity")
+
+    def _b_age(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate:
+        return self._mk(MemoryKind.FACT, f"User is {m.group(1)} years old.", s, subject="age", value=m.group(1),
+                        importance=0.6, domain="identity")
+
+    def _b_my_x(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
+        what, val = _clean(m.group(1), max_words=4), _clean(m.group(2), max_words=20)
+        if not content_words(what) or not val:
+            return None
+        return self._mk(MemoryKind.FACT, f"User's {third_person(what)} is {third_person(val)}.", s,
+                        subject=f"fact:{_key(what, 3)}", value=val, importance=0.6,
+                        domain=primary_domain(f"{what} {val}"))
+
+    def _b_has(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate:
+        what = _clean(m.group(1), max_words=6)
+        return self._mk(MemoryKind.FACT, f"User has {third_person(what)}.", s, subject=f"has:{_head(what)}", value=what,
+                        importance=0.6)
+
+    def _b_choice(self, m: re.Match[str], s: str, context: Sequence[Event]) -> Candidate | None:
+        offered = next((e.text for e in reversed(context) if e.role == "assistant"), "")
+        if not offered:
+            return None
+        chosen = _clean(s[: m.start()] or s, cut=False, max_words=30) or _clean(s, cut=False)
+        option = _best_option(chosen, offered) or chosen
+        return self._mk(MemoryKind.PREFERENCE, f"Offered options, user chose: {third_person(option)}", s,
+                        subject=f"choice:{_key(option, 3)}", value=option, polarity=1, importance=0.7,
+                        domain=primary_domain(option) or primary_domain(offered))
+
+    def _b_must(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
+        what = _clean(m.group(1), max_words=15)
+        if not content_words(what):
+            return None
+        return self._mk(MemoryKind.PREFERENCE, f"{third_person(what)[:1].upper()}{third_person(what)[1:]} is essential for the user.",
+                        s, subject=f"likes:{_key(what)}", value=what, polarity=1, importance=0.8)
+
+
+def _verb_subject(verb: str, obj: str) -> str:
+    if verb in ("love", "like", "enjoy", "prefer"):
+        return f"likes:{_key(obj)}"
+    return f"habit:{_key(verb + ' ' + obj)}"
+
+
+def _as_temporary(c: Candidate) -> Candidate:
+    return c.model_copy(
+        update={"kind": MemoryKind.EPISODE, "text": f"One-off (temporary): {c.evidence}", "subject": None,
+                "temporary": True, "importance": 0.3, "action": "remember"}
+    )
+
+
+def _best_option(chosen: str, offered: str) -> str | None:
+    """The option in the assistant's list that shares most words with what the user said."""
+    options = [o.strip(" .") for o in re.split(r"(?:^|\s)(?:\d+[.)]|[-*•])\s+", offered) if o.strip()]
+    target = set(content_words(chosen))
+    if not target or len(options) < 2:
+        return None
+    best = max(options, key=lambda o: len(target & set(content_words(o))))
+    return best if target & set(content_words(best)) else None
+
+
+def _dedupe(cands: list[Candidate]) -> list[Candidate]:
+    seen: set[tuple[str | None, str]] = set()
+    out = []
+    for c in cands:
+        key = (c.subject, c.text.lower())
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out

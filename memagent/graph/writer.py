@@ -1,0 +1,198 @@
+"""The write path: record an event, extract candidates, decide ops in small buckets, commit atomically.
+
+1. Candidates come from one LLM call (``LLMPlanner``) or from the heuristic extractor plus ``RuleDecider``.
+2. Every decision is made inside a bucket: the candidate's nearest current items plus same-subject items.
+3. Event, items, edges and history rows commit in one SQLite transaction; if anything fails (an invalid LLM
+   plan included) nothing is written. The vector index is updated after the commit; a crash in between is
+   repaired by ``Memory``'s reconcile-on-open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from memagent.embeddings.base import Embedder
+from memagent.graph.candidates import Candidate, Decision
+from memagent.graph.decide import Bucket, RuleDecider
+from memagent.graph.forget import Forgetter, Forgotten
+from memagent.graph.heuristic import HeuristicExtractor
+from memagent.graph.llm_planner import LLMPlanner
+from memagent.store.index import VectorIndex
+from memagent.store.sqlite import SQLiteStore
+from memagent.types import AppliedOp, Edge, EdgeType, Event, EventKind, MemoryItem, MemoryKind, Op, WriteResult
+
+__all__ = ["MemoryWriter"]
+
+BUCKET_K = 8
+_CONTEXT_EVENTS = 4
+
+
+@dataclass
+class _Pending:
+    items: list[MemoryItem]
+    vectors: list[np.ndarray]
+
+
+class MemoryWriter:
+    def __init__(
+        self,
+        store: SQLiteStore,
+        index: VectorIndex,
+        embedder: Embedder,
+        forgetter: Forgetter,
+        *,
+        extractor: HeuristicExtractor | None = None,
+        decider: RuleDecider | None = None,
+        planner: LLMPlanner | None = None,
+    ) -> None:
+        self.store = store
+        self.index = index
+        self.embedder = embedder
+        self.forgetter = forgetter
+        self.extractor = extractor or HeuristicExtractor()
+        self.decider = decider or RuleDecider()
+        self.planner = planner
+
+    # -- buckets ----------------------------------------------------------------------------------------
+    def bucket(self, user_id: str, vector: np.ndarray, cand: Candidate | None = None, k: int = BUCKET_K) -> Bucket:
+        """The candidate's nearest current items, plus same-subject items (and food likes for a diet change)."""
+        hits = dict(self.index.search(user_id, vector, k * 3))
+        items = {i.id: i for i in self.store.items(user_id, ids=list(hits))}
+        ranked = sorted((i for i in items.values() if i.is_current), key=lambda i: -hits[i.id])[:k]
+        extra: list[MemoryItem] = []
+        if cand is not None and cand.subject:
+            extra += self.store.items(user_id, subject=cand.subject)
+        if cand is not None and cand.subject == "diet":
+            extra += [i for i in self.store.items(user_id, kinds=[MemoryKind.PREFERENCE.value]) if i.domain == "food"][:40]
+        seen = {i.id for i in ranked}
+        ranked += [i for i in extra if i.id not in seen and not seen.add(i.id)]  # type: ignore[func-returns-value]
+        vecs = self.index.vectors(user_id, [i.id for i in ranked])
+        return [(i, float(vecs[i.id] @ vector) if i.id in vecs else hits.get(i.id, 0.0)) for i in ranked]
+
+    # -- planning ---------------------------------------------------------------------------------------
+    def plan(self, event: Event, context: Sequence[Event]) -> list[Decision]:
+        """Decide the ops for one event without writing anything."""
+        if self.planner is not None and event.role == "user":
+            vec = self.embedder.embed([event.text])[0]
+            bucket = [i for i, _ in self.bucket(event.user_id, vec, k=BUCKET_K * 2)]
+            return self.planner.plan(event, context, bucket)
+        return self.decide(event.user_id, self.extractor.extract(event, context))
+
+    def decide(self, user_id: str, candidates: Sequence[Candidate]) -> list[Decision]:
+        """Rule-based decisions for given candidates, each inside its own bucket."""
+        if not candidates:
+            return []
+        vectors = self.embedder.embed([c.value or c.text if c.action == "forget" else c.text for c in candidates])
+        decisions = []
+        claimed: set[str] = set()
+        for cand, vec in zip(candidates, vectors, strict=True):
+            d = self.decider.decide(cand, self.bucket(user_id, vec, cand))
+            d.target_ids = [t for t in d.target_ids if t not in claimed]
+            if d.op in (Op.MERGE, Op.SUPERSEDE, Op.FORGET) and not d.target_ids:
+                d = Decision(Op.INSERT if d.op == Op.SUPERSEDE else Op.NOOP, cand, reason=d.reason)
+            if d.op in (Op.SUPERSEDE, Op.FORGET):
+                claimed.update(d.target_ids)
+            decisions.append(d)
+        return decisions
+
+    # -- applying ---------------------------------------------------------------------------------------
+    def write(self, event: Event, decisions: Sequence[Decision] | None = None) -> WriteResult:
+        """Record ``event`` and apply its decisions (planned here unless given) in one transaction."""
+        user_id = event.user_id
+        self.store.ensure_user(user_id)
+        context = self.store.events(user_id, session_id=event.session_id, last=_CONTEXT_EVENTS) if event.session_id \
+            else self.store.events(user_id, last=_CONTEXT_EVENTS)
+        if decisions is None:
+            decisions = self.plan(event, context)
+        new_items = [self._new_item(event, d.candidate) for d in decisions
+                     if d.op in (Op.INSERT, Op.SUPERSEDE) and d.candidate is not None]
+        vectors = self.embedder.embed([i.text for i in new_items]) if new_items else []
+        pending = _Pending(new_items, list(vectors))
+        applied: list[AppliedOp] = []
+        forgotten = Forgotten()
+        redact_request = False
+        with self.store.transaction():
+            previous = self.store.last_event_id(user_id)
+            self.store.insert_event(event)
+            if previous:
+                self.store.insert_edge(Edge(user_id=user_id, src=event.id, dst=previous, type=EdgeType.FOLLOWS))
+            it = iter(pending.items)
+            for d in decisions:
+                if d.op in (Op.INSERT, Op.SUPERSEDE) and d.candidate is not None:
+                    applied.append(self._apply_new(event, d, next(it)))
+                elif d.op == Op.MERGE:
+                    applied.append(self._apply_merge(event, d))
+                elif d.op == Op.FORGET:
+                    forgotten += self.forgetter.purge(user_id, d.target_ids, event_id=event.id)
+                    if d.candidate is not None:
+                        forgotten.texts += [d.candidate.text, d.candidate.value or d.candidate.text]
+                    applied += [AppliedOp(op=Op.FORGET, target_id=t, reason=d.reason) for t in d.target_ids]
+                    redact_request = True
+            if redact_request:
+                forgotten.texts.append(event.text)
+                # The request itself ("forget that I ...") repeats what is being forgotten.
+                self.store.redact_event(user_id, event.id)
+        if pending.items:
+            self.index.add(user_id, [i.id for i in pending.items], np.stack(pending.vectors))
+        if forgotten:
+            self.forgetter.after_commit(user_id, forgotten)
+        if redact_request:
+            event = event.model_copy(update={"text": "", "metadata": {"redacted": True}})
+        return WriteResult(event=event, ops=applied)
+
+    def _new_item(self, event: Event, cand: Candidate) -> MemoryItem:
+        return MemoryItem(
+            user_id=event.user_id,
+            kind=cand.kind,
+            text=cand.text,
+            subject=cand.subject,
+            value=cand.value,
+            domain=cand.domain,
+            polarity=cand.polarity,
+            importance=cand.importance,
+            valid_from=event.timestamp,
+            source_event_ids=[event.id],
+            metadata={"temporary": True} if cand.temporary else {},
+        )
+
+    def _apply_new(self, event: Event, d: Decision, item: MemoryItem) -> AppliedOp:
+        user_id = event.user_id
+        if d.candidate is not None and d.candidate.action == "retract" and d.op == Op.INSERT:
+            item = item.model_copy(update={"importance": min(item.importance, 0.5)})
+        if event.kind == EventKind.EDIT:
+            item.metadata = {**item.metadata, "source": "edit"}
+        self.store.insert_item(item)
+        self.store.insert_edge(Edge(user_id=user_id, src=item.id, dst=event.id, type=EdgeType.DERIVED_FROM))
+        self.store.add_history(user_id, d.op, item_id=item.id, event_id=event.id, text=item.text,
+                               detail={"reason": d.reason, "targets": d.target_ids}, at=event.timestamp)
+        if d.op == Op.SUPERSEDE:
+            for old_id in d.target_ids:
+                self.store.update_item(user_id, old_id, status="superseded", valid_to=event.timestamp,
+                                       superseded_by=item.id)
+                self.store.insert_edge(Edge(user_id=user_id, src=item.id, dst=old_id, type=EdgeType.SUPERSEDES))
+                self.store.add_history(user_id, Op.SUPERSEDE, item_id=old_id, event_id=event.id,
+                                       detail={"superseded_by": item.id}, at=event.timestamp)
+        elif item.subject:
+            for other in self.store.items(user_id, subject=item.subject):
+                if other.id != item.id:
+                    self.store.insert_edge(Edge(user_id=user_id, src=item.id, dst=other.id, type=EdgeType.RELATES_TO))
+        return AppliedOp(op=d.op, item_id=item.id, target_id=d.target_ids[0] if d.target_ids else None,
+                         kind=item.kind, text=item.text, reason=d.reason)
+
+    def _apply_merge(self, event: Event, d: Decision) -> AppliedOp:
+        user_id, target = event.user_id, d.target_ids[0]
+        old = self.store.get_item(user_id, target)
+        self.store.update_item(
+            user_id, target,
+            evidence_count=old.evidence_count + 1,
+            confidence=min(1.0, old.confidence + 0.1),
+            importance=max(old.importance, d.candidate.importance if d.candidate else 0.0),
+        )
+        self.store.link_item_event(user_id, target, event.id)
+        self.store.insert_edge(Edge(user_id=user_id, src=event.id, dst=target, type=EdgeType.MERGED_INTO))
+        self.store.add_history(user_id, Op.MERGE, item_id=target, event_id=event.id,
+                               detail={"reason": d.reason, "evidence_count": old.evidence_count + 1}, at=event.timestamp)
+        return AppliedOp(op=Op.MERGE, item_id=target, target_id=target, kind=old.kind, text=old.text, reason=d.reason)

@@ -1,0 +1,405 @@
+"""``Memory``: the per-user event-linked memory graph a chatbot embeds.
+
+    mem = Memory.open("~/.memagent/app.db")              # SQLite + exact vector index beside it
+    mem.add("u1", "I'm vegetarian now", session_id="s1")  # event -> extraction -> insert/merge/supersede/forget
+    mem.recall("u1", "dinner ideas", budget_tokens=800).to_prompt()
+    mem.forget("u1", query="vegetarian"); mem.delete_user("u1")
+
+Dependencies (store, vector index, embedder, optional LLM) are passed in; ``Memory.open`` builds the embedded
+defaults. Every method takes the user id first and never reads or returns another user's data.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from memagent._text import check_text, check_user_id
+from memagent.embeddings import CachedEmbedder, Embedder, default_embedder
+from memagent.errors import ConfigError, InvalidInputError
+from memagent.graph.candidates import Candidate
+from memagent.graph.decay import ConsolidationReport, DecayPolicy, consolidate
+from memagent.graph.decide import RuleDecider, containment
+from memagent.graph.forget import Forgetter
+from memagent.graph.heuristic import HeuristicExtractor
+from memagent.graph.llm_planner import LLMPlanner
+from memagent.graph.views import Explanation, build_graph, explain, export_user, import_user
+from memagent.graph.writer import MemoryWriter
+from memagent.llm.base import ChatModel
+from memagent.retrieval.hybrid import HybridRanker, RecallConfig
+from memagent.retrieval.packer import pack
+from memagent.store.index import ExactIndex, VectorIndex, check_embedder_identity
+from memagent.store.sqlite import SQLiteStore
+from memagent.types import Event, EventKind, HistoryEntry, MemoryItem, MemoryKind, Recall, Role, WriteResult, as_utc, utcnow
+
+__all__ = ["Memory"]
+
+DEFAULT_BUDGET_TOKENS = 800
+
+
+class Memory:
+    """Long-term memory for many users, backed by SQLite (system of record) and a vector index.
+
+    Args:
+        store: the SQLite store.
+        index: a vector index (``ExactIndex`` or ``ChromaIndex``); rebuilt from the store when out of sync.
+        embedder: embeds memory texts and queries; its name is recorded in the index.
+        llm: optional chat model; when given, each write is planned with one structured call.
+        recall_config: weights and limits of the read path.
+        decay: the consolidation policy.
+        extractor / decider: the offline write path (used when ``llm`` is None).
+
+    Raises:
+        IndexMismatchError: the index was built with another embedder.
+        StoreError: the store or index cannot be opened.
+    """
+
+    def __init__(
+        self,
+        store: SQLiteStore,
+        index: VectorIndex,
+        embedder: Embedder,
+        *,
+        llm: ChatModel | None = None,
+        recall_config: RecallConfig | None = None,
+        decay: DecayPolicy | None = None,
+        extractor: HeuristicExtractor | None = None,
+        decider: RuleDecider | None = None,
+        reconcile: bool = True,
+    ) -> None:
+        self.store = store
+        self.index = index
+        self.embedder = embedder if isinstance(embedder, CachedEmbedder) else CachedEmbedder(embedder)
+        self.llm = llm
+        self.decay = decay or DecayPolicy()
+        check_embedder_identity(index, self.embedder.name, self.embedder.dim)
+        self.ranker = HybridRanker(store, index, recall_config)
+        self.forgetter = Forgetter(store, index, caches=[self.embedder, self.ranker.bm25])
+        self.writer = MemoryWriter(
+            store, index, self.embedder, self.forgetter, extractor=extractor, decider=decider,
+            planner=LLMPlanner(llm) if llm is not None else None,
+        )
+        self._user_locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+        self.namespaces: set[str] = set()  # index key suffixes used by plugins (e.g. CIPHER contexts)
+        if reconcile:
+            self.reconcile()
+
+    # -- construction -----------------------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        path: str | Path = ":memory:",
+        *,
+        embedder: Embedder | None = None,
+        llm: ChatModel | None = None,
+        index: VectorIndex | None = None,
+        **kwargs: Any,
+    ) -> Memory:
+        """Open (or create) a memory at ``path``: a ``.db`` file, a directory, or ``":memory:"``.
+
+        The exact vector index lives beside the database (``<path>.vectors``) unless ``index`` is given
+        (e.g. ``ChromaIndex.persistent(dir)`` or ``ChromaIndex.http(host, port)``).
+
+        Raises:
+            ConfigError: ``path`` is unusable. StoreError / IndexMismatchError: as for ``Memory``.
+        """
+        embedder = embedder or default_embedder()
+        if str(path) == ":memory:":
+            db, vectors = ":memory:", ":memory:"
+        else:
+            p = Path(path).expanduser()
+            if p.is_dir() or (not p.suffix and not p.exists()):
+                p = p / "memagent.db"
+            if p.exists() and not p.is_file():
+                msg = f"{p} exists and is not a file"
+                raise ConfigError(msg)
+            db, vectors = str(p), str(p) + ".vectors"
+        store = SQLiteStore(db)
+        index = index if index is not None else ExactIndex(vectors, embedder.dim)
+        return cls(store, index, embedder, llm=llm, **kwargs)
+
+    def close(self) -> None:
+        self.index.close()
+        self.store.close()
+
+    def __enter__(self) -> Memory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _lock(self, user_id: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._user_locks.setdefault(user_id, threading.Lock())
+
+    def _known(self, user_id: str) -> str:
+        uid = check_user_id(user_id)
+        self.store.require_user(uid)
+        return uid
+
+    # -- writing ----------------------------------------------------------------------------------------
+    def add(
+        self,
+        user_id: str,
+        message: str | Event,
+        *,
+        role: Role = "user",
+        timestamp: datetime | None = None,
+        session_id: str | None = None,
+        kind: EventKind = EventKind.TURN,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> WriteResult:
+        """Record one event for ``user_id`` and update the memory graph from it.
+
+        Returns the stored event and the ops applied (insert / merge / supersede / forget).
+
+        Raises:
+            InvalidInputError: empty, oversized or invalid-unicode text; a bad user id; an Event of another user.
+            LLMOutputError: the LLM's write plan was invalid (nothing is written).
+            LLMError: the LLM call failed (nothing is written).
+            StoreError: the database failed (nothing is written).
+        """
+        uid = check_user_id(user_id)
+        if isinstance(message, Event):
+            if message.user_id != uid:
+                msg = f"event belongs to user {message.user_id!r}, not {uid!r}"
+                raise InvalidInputError(msg)
+            check_text(message.text, field="event.text")
+            event = message
+        else:
+            event = Event(
+                user_id=uid, text=check_text(message, field="message"), role=role, kind=kind,
+                timestamp=as_utc(timestamp) if timestamp else utcnow(), session_id=session_id,
+                metadata=dict(metadata or {}),
+            )
+        with self._lock(uid):
+            result = self.writer.write(event)
+            self.ranker.bm25.invalidate(uid)
+        return result
+
+    def add_messages(
+        self,
+        user_id: str,
+        messages: Sequence[Mapping[str, str]],
+        *,
+        session_id: str | None = None,
+        timestamp: datetime | None = None,
+    ) -> list[WriteResult]:
+        """Add a conversation (``[{"role": "user"|"assistant", "content": ...}, ...]``), one event per message.
+
+        Raises: as :meth:`add`; an invalid message raises before any of them is written.
+        """
+        parsed = []
+        for n, m in enumerate(messages):
+            role, content = m.get("role"), m.get("content")
+            if role not in ("user", "assistant", "system"):
+                msg = f"messages[{n}] has role {role!r}; expected user, assistant or system"
+                raise InvalidInputError(msg)
+            parsed.append((role, check_text(content, field=f"messages[{n}].content")))
+        return [self.add(user_id, c, role=r, session_id=session_id, timestamp=timestamp) for r, c in parsed]  # type: ignore[arg-type]
+
+    def write(self, event: Event, candidates: Sequence[Candidate]) -> WriteResult:
+        """Record ``event`` with candidates a plugin extracted itself (CIPHER edits, standing instructions);
+        ops are decided by the rules inside each candidate's bucket, as for heuristic writes.
+
+        Raises: as :meth:`add`.
+        """
+        uid = check_user_id(event.user_id)
+        check_text(event.text, field="event.text")
+        with self._lock(uid):
+            self.store.ensure_user(uid)
+            result = self.writer.write(event, self.writer.decide(uid, candidates))
+            self.ranker.bm25.invalidate(uid)
+        return result
+
+    # -- reading ----------------------------------------------------------------------------------------
+    def recall(
+        self,
+        user_id: str,
+        query: str,
+        *,
+        budget_tokens: int = DEFAULT_BUDGET_TOKENS,
+        kinds: Iterable[MemoryKind | str] | None = None,
+        as_of: datetime | None = None,
+        touch: bool = True,
+    ) -> Recall:
+        """What memory should contribute to ``query``, packed into ``budget_tokens``.
+
+        Current memories only, unless ``as_of`` asks what was true at that time (superseded items included
+        when they were valid then). Standing instructions come first, then preferences, facts, episodes.
+
+        Raises:
+            NotFoundError: unknown user. InvalidInputError: empty/invalid query. ConfigError: budget < 64.
+        """
+        uid = self._known(user_id)
+        check_text(query, field="query")
+        if budget_tokens < 64:
+            msg = f"budget_tokens must be at least 64 (got {budget_tokens})"
+            raise ConfigError(msg)
+        kind_set = {MemoryKind(k) for k in kinds} if kinds is not None else None
+        as_of = as_utc(as_of) if as_of is not None else None
+        qvec = self.embedder.embed([query])[0]
+        ranked = self.ranker.rank(uid, query, qvec, kinds=kind_set, as_of=as_of)
+        cfg = self.ranker.config
+        chosen, used, dropped = pack(ranked, budget_tokens, cfg.priority_gate, cfg.min_score)
+        if touch and chosen and as_of is None:
+            self.store.touch_items(uid, [e.item.id for e in chosen], utcnow())
+        return Recall(user_id=uid, query=query, budget_tokens=budget_tokens, used_tokens=used,
+                      as_of=as_of, entries=chosen, dropped=dropped)
+
+    def get(self, user_id: str, item_id: str) -> MemoryItem:
+        """Raises NotFoundError for an unknown user or an item that is not this user's."""
+        return self.store.get_item(self._known(user_id), item_id)
+
+    def items(self, user_id: str, *, kinds: Iterable[MemoryKind | str] | None = None,
+              include_inactive: bool = False) -> list[MemoryItem]:
+        """The user's memories (current only unless ``include_inactive``). Raises NotFoundError."""
+        uid = self._known(user_id)
+        return self.store.items(uid, statuses=None if include_inactive else ("current",),
+                                kinds=[MemoryKind(k).value for k in kinds] if kinds is not None else None)
+
+    def profile(self, user_id: str) -> list[MemoryItem]:
+        """The compact current profile: standing instructions and preferences. Raises NotFoundError."""
+        return self.items(user_id, kinds=[MemoryKind.INSTRUCTION, MemoryKind.PREFERENCE])
+
+    def events(self, user_id: str, *, session_id: str | None = None) -> list[Event]:
+        return self.store.events(self._known(user_id), session_id=session_id)
+
+    def history(self, user_id: str, item_id: str | None = None) -> list[HistoryEntry]:
+        """The op log (forgotten items keep their op rows, without text). Raises NotFoundError."""
+        return self.store.history(self._known(user_id), item_id=item_id)
+
+    def explain(self, user_id: str, item_id: str) -> Explanation:
+        """The item, the events that support it, what it superseded and what superseded it. Raises NotFoundError."""
+        return explain(self.store, self._known(user_id), item_id)
+
+    def graph(self, user_id: str) -> Any:
+        """The user's events and memories as a networkx ``MultiDiGraph``. Raises NotFoundError."""
+        return build_graph(self.store, self._known(user_id))
+
+    def users(self) -> list[str]:
+        return self.store.users()
+
+    # -- forgetting -------------------------------------------------------------------------------------
+    def forget(self, user_id: str, item_id: str | None = None, *, query: str | None = None,
+               min_match: float = 0.6) -> list[str]:
+        """Remove memories for good: by id, or every current memory matching ``query``.
+
+        The text goes from the items, the history (op rows stay, without text), the source events, the vector
+        index and caches; the database pages are zeroed and the journal checkpointed. Older versions the
+        item superseded go too. Returns the ids removed.
+
+        Raises:
+            NotFoundError: unknown user or item. ConfigError: neither or both of item_id and query.
+        """
+        uid = self._known(user_id)
+        if (item_id is None) == (query is None):
+            msg = "forget() needs exactly one of item_id or query"
+            raise ConfigError(msg)
+        if item_id is not None:
+            self.store.get_item(uid, item_id)
+            targets = [item_id]
+        else:
+            q = check_text(query, field="query")
+            qvec = self.embedder.embed([q])[0]
+            current = self.store.items(uid)
+            vecs = self.index.vectors(uid, [i.id for i in current])
+            targets = [i.id for i in current
+                       if max(float(vecs[i.id] @ qvec) if i.id in vecs else 0.0, containment(q, i.text)) >= min_match]
+            self.embedder.evict([q])
+        if not targets:
+            return []
+        with self._lock(uid):
+            gone = self.forgetter.purge(uid, targets)
+            self.forgetter.after_commit(uid, gone)
+            self.ranker.bm25.invalidate(uid)
+        return [i.id for i in gone.items]
+
+    def delete_user(self, user_id: str) -> None:
+        """Remove everything about a user: rows, history, vectors, caches; the files are vacuumed.
+
+        Raises: NotFoundError for an unknown user.
+        """
+        uid = self._known(user_id)
+        with self._lock(uid):
+            texts = [i.text for i in self.store.items(uid, statuses=None)] + [e.text for e in self.store.events(uid)]
+            self.store.delete_user(uid)
+            self.index.delete_user(uid)
+            for ns in self.namespaces:
+                self.index.delete_user(f"{uid}::{ns}")
+            self.embedder.evict(texts)
+            self.ranker.bm25.invalidate(uid)
+            self.store.scrub(vacuum=True)
+
+    def consolidate(self, user_id: str, *, now: datetime | None = None) -> ConsolidationReport:
+        """Fold duplicates and decay unimportant, unused memories (see :mod:`memagent.graph.decay`)."""
+        uid = self._known(user_id)
+        with self._lock(uid):
+            report = consolidate(self.store, uid, self.decay, now=now)
+            self.ranker.bm25.invalidate(uid)
+        return report
+
+    # -- export / import --------------------------------------------------------------------------------
+    def export(self, user_id: str) -> dict[str, Any]:
+        """Everything stored for a user as JSON-ready data. Raises NotFoundError."""
+        return export_user(self.store, self._known(user_id))
+
+    def import_(self, data: Mapping[str, Any], *, user_id: str | None = None) -> str:
+        """Load an :meth:`export` (optionally as another user id); returns the user id.
+
+        Raises: InvalidInputError (not an export), StoreError (the user already has data).
+        """
+        uid, items = import_user(self.store, dict(data), user_id=check_user_id(user_id) if user_id else None)
+        if items:
+            self.index.add(uid, [i.id for i in items], self.embedder.embed([i.text for i in items]))
+        self.ranker.bm25.invalidate(uid)
+        return uid
+
+    # -- index maintenance ------------------------------------------------------------------------------
+    def reconcile(self) -> dict[str, int]:
+        """Make the vector index match the store: embed items it lacks, drop vectors of deleted items.
+
+        Runs on open, so a crash between a commit and the index update heals itself. Returns counts.
+        """
+        store_users = set(self.store.users())
+        embedded = removed = 0
+        for key in self.index.users():
+            if key.split("::", 1)[0] not in store_users:
+                removed += len(self.index.ids(key))
+                self.index.delete_user(key)
+        for uid in store_users:
+            stored, have = self.store.item_ids(uid), self.index.ids(uid)
+            missing = self.store.items(uid, statuses=None, ids=stored - have) if stored - have else []
+            if missing:
+                self.index.add(uid, [i.id for i in missing], self.embedder.embed([i.text for i in missing]))
+                embedded += len(missing)
+            if have - stored:
+                self.index.delete(uid, have - stored)
+                removed += len(have - stored)
+        return {"embedded": embedded, "removed": removed}
+
+    def rebuild_index(self) -> int:
+        """Re-embed every item of every user into the index (after changing embedder). Returns the count."""
+        count = 0
+        for uid in self.store.users():
+            items = self.store.items(uid, statuses=None)
+            self.index.delete_user(uid)
+            if items:
+                self.index.add(uid, [i.id for i in items], self.embedder.embed([i.text for i in items]))
+            count += len(items)
+        return count
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed with this memory's embedder (cached); plugins use it to stay in the same vector space."""
+        return self.embedder.embed(texts)
+
+    def require_user(self, user_id: str) -> str:
+        """Return the validated id of an existing user. Raises NotFoundError / InvalidInputError."""
+        return self._known(user_id)
+

@@ -1,0 +1,150 @@
+"""Hybrid ranking of one user's memories for a request.
+
+Candidates are the union of: the dense top-k, the BM25 top-k, the user's whole current profile (standing
+instructions and preferences, which are compact and must be considered even when they share no word with the
+request), and one hop of graph neighbours of the best hits. Each candidate's score combines
+
+    dense cosine + BM25 + domain match + importance + recency (+ evidence)
+
+with weights from :class:`RecallConfig`; every component is kept on the entry so products can show why.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from memagent.graph.domains import RELATED_DOMAINS, classify_domains
+from memagent.retrieval.bm25 import BM25Cache
+from memagent.store.index import VectorIndex
+from memagent.store.sqlite import SQLiteStore
+from memagent.types import EdgeType, MemoryItem, MemoryKind, RecallEntry
+
+__all__ = ["HybridRanker", "RecallConfig"]
+
+
+@dataclass
+class RecallConfig:
+    """Weights and limits of the read path. Defaults are tuned on the PrefEval and PERMA harnesses."""
+
+    w_dense: float = 0.45
+    w_bm25: float = 0.20
+    w_domain: float = 0.15
+    w_importance: float = 0.10
+    w_recency: float = 0.05
+    w_evidence: float = 0.05
+    recency_half_life_days: float = 90.0
+    k_search: int = 100
+    graph_seeds: int = 10
+    graph_decay: float = 0.6
+    profile_kinds: tuple[MemoryKind, ...] = (MemoryKind.INSTRUCTION, MemoryKind.PREFERENCE)
+    # Below this score an entry is never packed, however much budget is left.
+    min_score: float = 0.1
+    # Entries at least this relevant are packed in priority order (instructions first, ...); the rest
+    # compete on score for what budget is left.
+    priority_gate: dict[MemoryKind, float] = field(
+        default_factory=lambda: {
+            MemoryKind.INSTRUCTION: 0.30,
+            MemoryKind.PREFERENCE: 0.30,
+            MemoryKind.FACT: 0.35,
+            MemoryKind.EPISODE: 0.45,
+        }
+    )
+
+
+class HybridRanker:
+    def __init__(self, store: SQLiteStore, index: VectorIndex, config: RecallConfig | None = None) -> None:
+        self.store = store
+        self.index = index
+        self.config = config or RecallConfig()
+        self.bm25 = BM25Cache()
+
+    def candidates(
+        self, user_id: str, qvec: np.ndarray, query: str, kinds: set[MemoryKind] | None, as_of: datetime | None
+    ) -> tuple[list[MemoryItem], dict[str, str], dict[str, float]]:
+        """The items worth scoring, how each was found (search / profile), and their BM25 scores."""
+        cfg = self.config
+        if as_of is not None:
+            pool = [i for i in self.store.items(user_id, statuses=None) if i.valid_at(as_of)]
+            pool = [i for i in pool if kinds is None or i.kind in kinds]
+            bm = self.bm25.score_once([i.id for i in pool], [i.text for i in pool], query)
+            return pool, {i.id: "search" for i in pool}, bm
+        found: dict[str, str] = {}
+        for iid, _ in self.index.search(user_id, qvec, cfg.k_search):
+            found[iid] = "search"
+        current = self.store.items(user_id, kinds=[k.value for k in kinds] if kinds else None)
+        cache_key = user_id if kinds is None else f"{user_id}|{','.join(sorted(k.value for k in kinds))}"
+        bm = self.bm25.scores(cache_key, [i.id for i in current], [i.text for i in current], query)
+        for iid, _ in sorted(bm.items(), key=lambda kv: -kv[1])[: cfg.k_search]:
+            found.setdefault(iid, "search")
+        for i in current:
+            if i.kind in cfg.profile_kinds:
+                found.setdefault(i.id, "profile")
+        return [i for i in current if i.id in found], found, bm
+
+    def rank(
+        self,
+        user_id: str,
+        query: str,
+        qvec: np.ndarray,
+        *,
+        kinds: set[MemoryKind] | None = None,
+        as_of: datetime | None = None,
+        query_domains: list[str] | None = None,
+    ) -> list[RecallEntry]:
+        """Score the candidates for ``query``; best first."""
+        cfg = self.config
+        pool, via, bm = self.candidates(user_id, qvec, query, kinds, as_of)
+        if not pool:
+            return []
+        vecs = self.index.vectors(user_id, [i.id for i in pool])
+        dense = {iid: max(0.0, float(v @ qvec)) for iid, v in vecs.items()}
+        domains = query_domains if query_domains is not None else classify_domains(query)
+        related = {r for d in domains for r in RELATED_DOMAINS.get(d, ())} - set(domains)
+        ref = as_of or max(i.valid_from for i in pool)
+        entries: dict[str, RecallEntry] = {}
+        for item in pool:
+            age_days = max(0.0, (ref - item.valid_from).total_seconds() / 86400)
+            comp = {
+                "dense": dense.get(item.id, 0.0),
+                "bm25": bm.get(item.id, 0.0),
+                "domain": 1.0 if item.domain in domains else 0.5 if item.domain in related else 0.0,
+                "importance": item.importance,
+                "recency": math.exp(-math.log(2) * age_days / cfg.recency_half_life_days),
+                "evidence": min(1.0, (item.evidence_count - 1) / 4),
+            }
+            score = (
+                cfg.w_dense * comp["dense"]
+                + cfg.w_bm25 * comp["bm25"]
+                + cfg.w_domain * comp["domain"]
+                + cfg.w_importance * comp["importance"]
+                + cfg.w_recency * comp["recency"]
+                + cfg.w_evidence * comp["evidence"]
+            )
+            entries[item.id] = RecallEntry(
+                item=item, score=round(score, 6), tokens=0, components=comp,
+                via="profile" if via.get(item.id) == "profile" else "search",
+            )
+        if as_of is None:
+            self._expand(user_id, entries, kinds)
+        return sorted(entries.values(), key=lambda e: -e.score)
+
+    def _expand(self, user_id: str, entries: dict[str, RecallEntry], kinds: set[MemoryKind] | None) -> None:
+        """One hop along relates_to / triggers edges from the best hits."""
+        seeds = sorted(entries.values(), key=lambda e: -e.score)[: self.config.graph_seeds]
+        neighbours: dict[str, float] = {}
+        for seed in seeds:
+            for edge in self.store.edges(user_id, node=seed.item.id, types=[EdgeType.RELATES_TO, EdgeType.TRIGGERS]):
+                other = edge.dst if edge.src == seed.item.id else edge.src
+                if other not in entries:
+                    neighbours[other] = max(neighbours.get(other, 0.0), seed.score * self.config.graph_decay)
+        if not neighbours:
+            return
+        for item in self.store.items(user_id, ids=list(neighbours)):
+            if kinds is None or item.kind in kinds:
+                entries[item.id] = RecallEntry(item=item, score=round(neighbours[item.id], 6), tokens=0,
+                                               components={"graph": neighbours[item.id]}, via="graph")
+

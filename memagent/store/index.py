@@ -1,0 +1,209 @@
+"""Vector indexes over memory items, per user. The SQLite store is the truth; an index can always be rebuilt.
+
+``VectorIndex`` is the protocol (add, delete, search, vectors, ids). ``ExactIndex`` is the embedded default:
+vectors persist in their own small SQLite file (no text in it), and each user's matrix is loaded into numpy
+on first use, so a search is one matrix-vector product over that user's items only.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from memagent.errors import IndexMismatchError, InvalidInputError
+from memagent.store.sqlite import map_sqlite_errors
+
+__all__ = ["ExactIndex", "VectorIndex", "check_embedder_identity"]
+
+
+@runtime_checkable
+class VectorIndex(Protocol):
+    """Per-user nearest-neighbour search over item vectors (unit length, cosine = dot product)."""
+
+    def add(self, user_id: str, ids: Sequence[str], vectors: np.ndarray) -> None: ...
+
+    def delete(self, user_id: str, ids: Iterable[str]) -> None: ...
+
+    def delete_user(self, user_id: str) -> None: ...
+
+    def search(self, user_id: str, vector: np.ndarray, k: int) -> list[tuple[str, float]]: ...
+
+    def vectors(self, user_id: str, ids: Sequence[str]) -> dict[str, np.ndarray]: ...
+
+    def ids(self, user_id: str | None = None) -> set[str]: ...
+
+    def users(self) -> set[str]: ...
+
+    def embedder_identity(self) -> dict[str, object] | None: ...
+
+    def set_embedder_identity(self, identity: dict[str, object]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def check_embedder_identity(index: VectorIndex, name: str, dim: int) -> None:
+    """Record the embedder on a new index; refuse an index built by another one.
+
+    Raises:
+        IndexMismatchError: the index was built with a different embedder name or dimension.
+    """
+    stored = index.embedder_identity()
+    if stored is None:
+        index.set_embedder_identity({"name": name, "dim": dim})
+        return
+    if stored.get("name") != name or int(stored.get("dim", -1)) != dim:  # type: ignore[call-overload]
+        msg = (
+            f"this memory was indexed with embedder {stored.get('name')!r} (dim {stored.get('dim')}), "
+            f"not {name!r} (dim {dim}); open it with the same embedder, or call rebuild_index() to re-embed"
+        )
+        raise IndexMismatchError(msg, stored=stored)
+
+
+class _UserMatrix:
+    __slots__ = ("ids", "matrix", "pos")
+
+    def __init__(self, dim: int) -> None:
+        self.ids: list[str] = []
+        self.pos: dict[str, int] = {}
+        self.matrix = np.zeros((0, dim), dtype=np.float32)
+
+
+class ExactIndex:
+    """Exact cosine search in numpy, persisted to ``path`` (a SQLite file of id -> float32 blob).
+
+    Args:
+        path: the vectors file, or ``":memory:"`` for a throwaway index.
+        dim: vector length; checked on every add.
+
+    Raises:
+        InvalidInputError: vectors of the wrong shape.
+        StoreError: the file cannot be read or written.
+    """
+
+    def __init__(self, path: str | Path, dim: int) -> None:
+        self.path = str(path)
+        self.dim = dim
+        self._lock = threading.RLock()
+        self._cache: dict[str, _UserMatrix] = {}
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        with map_sqlite_errors(f"opening index {self.path}"):
+            self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA secure_delete=ON")
+            self._conn.execute("PRAGMA busy_timeout=30000")
+            self._conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS vectors (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, vec BLOB NOT NULL)"
+            )
+            self._conn.execute("CREATE INDEX IF NOT EXISTS vectors_user ON vectors(user_id)")
+
+    def embedder_identity(self) -> dict[str, object] | None:
+        with self._lock, map_sqlite_errors("index meta"):
+            rows = self._conn.execute("SELECT key, value FROM meta WHERE key IN ('embedder', 'dim')").fetchall()
+        meta = dict(rows)
+        if "embedder" not in meta:
+            return None
+        return {"name": meta["embedder"], "dim": int(meta["dim"])}
+
+    def set_embedder_identity(self, identity: dict[str, object]) -> None:
+        with self._lock, map_sqlite_errors("index meta"):
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)",
+                [("embedder", str(identity["name"])), ("dim", str(identity["dim"]))],
+            )
+
+    def _load(self, user_id: str) -> _UserMatrix:
+        um = self._cache.get(user_id)
+        if um is None:
+            um = _UserMatrix(self.dim)
+            with map_sqlite_errors("index load"):
+                rows = self._conn.execute("SELECT id, vec FROM vectors WHERE user_id = ? ORDER BY rowid", (user_id,)).fetchall()
+            if rows:
+                um.ids = [r[0] for r in rows]
+                um.pos = {i: n for n, i in enumerate(um.ids)}
+                um.matrix = np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
+            self._cache[user_id] = um
+        return um
+
+    def add(self, user_id: str, ids: Sequence[str], vectors: np.ndarray) -> None:
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if vectors.shape != (len(ids), self.dim):
+            msg = f"expected vectors of shape {(len(ids), self.dim)}, got {vectors.shape}"
+            raise InvalidInputError(msg)
+        if not ids:
+            return
+        with self._lock:
+            with map_sqlite_errors("index add"):
+                self._conn.execute("BEGIN")
+                self._conn.executemany(
+                    "INSERT OR REPLACE INTO vectors(id, user_id, vec) VALUES(?, ?, ?)",
+                    [(i, user_id, v.tobytes()) for i, v in zip(ids, vectors, strict=True)],
+                )
+                self._conn.execute("COMMIT")
+            um = self._load(user_id)
+            new_rows = []
+            for i, v in zip(ids, vectors, strict=True):
+                if i in um.pos:
+                    um.matrix[um.pos[i]] = v
+                else:
+                    um.pos[i] = len(um.ids)
+                    um.ids.append(i)
+                    new_rows.append(v)
+            if new_rows:
+                um.matrix = np.vstack([um.matrix, np.stack(new_rows)])
+
+    def delete(self, user_id: str, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        if not ids:
+            return
+        with self._lock:
+            with map_sqlite_errors("index delete"):
+                self._conn.executemany("DELETE FROM vectors WHERE id = ? AND user_id = ?", [(i, user_id) for i in ids])
+            self._cache.pop(user_id, None)
+
+    def delete_user(self, user_id: str) -> None:
+        with self._lock:
+            with map_sqlite_errors("index delete_user"):
+                self._conn.execute("DELETE FROM vectors WHERE user_id = ?", (user_id,))
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._cache.pop(user_id, None)
+
+    def search(self, user_id: str, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        with self._lock:
+            um = self._load(user_id)
+            if not um.ids or k <= 0:
+                return []
+            scores = um.matrix @ np.asarray(vector, dtype=np.float32)
+            k = min(k, len(um.ids))
+            top = np.argpartition(-scores, k - 1)[:k]
+            top = top[np.argsort(-scores[top], kind="stable")]
+            return [(um.ids[i], float(scores[i])) for i in top]
+
+    def vectors(self, user_id: str, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        with self._lock:
+            um = self._load(user_id)
+            return {i: um.matrix[um.pos[i]] for i in ids if i in um.pos}
+
+    def ids(self, user_id: str | None = None) -> set[str]:
+        with self._lock, map_sqlite_errors("index ids"):
+            if user_id is None:
+                return {r[0] for r in self._conn.execute("SELECT id FROM vectors")}
+            return {r[0] for r in self._conn.execute("SELECT id FROM vectors WHERE user_id = ?", (user_id,))}
+
+    def users(self) -> set[str]:
+        with self._lock, map_sqlite_errors("index users"):
+            return {r[0] for r in self._conn.execute("SELECT DISTINCT user_id FROM vectors")}
+
+    def scrub(self) -> None:
+        with self._lock, map_sqlite_errors("index scrub"):
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def close(self) -> None:
+        with self._lock, map_sqlite_errors("index close"):
+            self._conn.close()

@@ -1,0 +1,462 @@
+"""The system of record: events, memory items, edges and the op history of every user, in one SQLite file.
+
+Design points:
+- WAL journal, foreign keys, ``busy_timeout`` and ``BEGIN IMMEDIATE`` write transactions, so concurrent
+  writers (threads or processes) queue instead of failing with "database is locked".
+- ``secure_delete`` is on: deleted rows are overwritten with zeros, and forgetting checkpoints the WAL,
+  so forgotten text does not survive in the file's free pages or in the journal.
+- Every sqlite3 error is translated into :class:`~memagent.errors.StoreError` at this boundary.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from memagent.errors import NotFoundError, StoreError
+from memagent.store.schema import migrate
+from memagent.types import Edge, EdgeType, Event, HistoryEntry, MemoryItem, Op
+
+__all__ = ["SQLiteStore", "map_sqlite_errors"]
+
+FORGOTTEN_TEXT = ""  # what a redacted event's text becomes
+
+
+def _ts(value: datetime | None) -> float | None:
+    return None if value is None else value.timestamp()
+
+
+def _dt(value: float | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+@contextlib.contextmanager
+def map_sqlite_errors(what: str) -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.Error as exc:
+        msg = f"store: {what} failed: {exc}"
+        raise StoreError(msg) from exc
+
+
+_ITEM_COLUMNS = (
+    "id, user_id, kind, text, subject, value, domain, polarity, importance, confidence, evidence_count, "
+    "created_at, valid_from, valid_to, superseded_by, status, access_count, last_accessed, metadata"
+)
+
+
+class SQLiteStore:
+    """Typed access to the SQLite file. Thread-safe; one instance per process per file is enough.
+
+    Raises (every method):
+        StoreError: SQLite failed (locked beyond the timeout, disk full, corrupt file, newer schema).
+    """
+
+    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        with map_sqlite_errors(f"opening {self.path}"):
+            self._conn = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False, isolation_level=None)
+            self._conn.row_factory = sqlite3.Row
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            self._conn.execute("PRAGMA secure_delete=ON")
+            self._conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            migrate(self._conn)  # idempotent DDL; safe when several processes open the file at once
+        self._depth = 0
+
+    # -- plumbing ---------------------------------------------------------------------------------------
+    def close(self) -> None:
+        with self._lock, map_sqlite_errors("closing"):
+            self._conn.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic write: everything inside commits together or not at all. Nested calls join the outer one."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            with map_sqlite_errors("begin"):
+                self._conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self._depth = 0
+                with map_sqlite_errors("rollback"):
+                    self._conn.execute("ROLLBACK")
+                raise
+            self._depth = 0
+            with map_sqlite_errors("commit"):
+                self._conn.execute("COMMIT")
+
+    def _exec(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        with self._lock, map_sqlite_errors(sql.split(None, 2)[0].lower()):
+            return self._conn.execute(sql, params)
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock, map_sqlite_errors("query"):
+            return self._conn.execute(sql, params).fetchall()
+
+    def meta_get(self, key: str) -> str | None:
+        row = self._rows("SELECT value FROM meta WHERE key = ?", (key,))
+        return row[0]["value"] if row else None
+
+    def meta_set(self, key: str, value: str) -> None:
+        self._exec(
+            "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # -- users ------------------------------------------------------------------------------------------
+    def ensure_user(self, user_id: str) -> None:
+        self._exec(
+            "INSERT OR IGNORE INTO users(user_id, created_at) VALUES(?, ?)", (user_id, datetime.now(UTC).timestamp())
+        )
+
+    def user_exists(self, user_id: str) -> bool:
+        return bool(self._rows("SELECT 1 FROM users WHERE user_id = ?", (user_id,)))
+
+    def require_user(self, user_id: str) -> None:
+        """Raises NotFoundError when the user has never been written."""
+        if not self.user_exists(user_id):
+            msg = f"unknown user_id {user_id!r}"
+            raise NotFoundError(msg, user_id=user_id)
+
+    def users(self) -> list[str]:
+        return [r["user_id"] for r in self._rows("SELECT user_id FROM users ORDER BY user_id")]
+
+    # -- events -----------------------------------------------------------------------------------------
+    def insert_event(self, event: Event) -> int:
+        """Store an event; returns its per-user sequence number."""
+        with self.transaction():
+            row = self._rows("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM events WHERE user_id = ?", (event.user_id,))
+            seq = int(row[0]["n"])
+            self._exec(
+                "INSERT INTO events(id, user_id, seq, kind, role, text, ts, session_id, metadata) "
+                "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    event.id,
+                    event.user_id,
+                    seq,
+                    event.kind.value,
+                    event.role,
+                    event.text,
+                    _ts(event.timestamp),
+                    event.session_id,
+                    json.dumps(event.metadata),
+                ),
+            )
+        return seq
+
+    def _event(self, r: sqlite3.Row) -> Event:
+        return Event(
+            id=r["id"],
+            user_id=r["user_id"],
+            kind=r["kind"],
+            role=r["role"],
+            text=r["text"],
+            timestamp=_dt(r["ts"]),
+            session_id=r["session_id"],
+            metadata=json.loads(r["metadata"]),
+        )
+
+    def get_event(self, user_id: str, event_id: str) -> Event:
+        rows = self._rows("SELECT * FROM events WHERE id = ? AND user_id = ?", (event_id, user_id))
+        if not rows:
+            msg = f"no event {event_id!r} for user {user_id!r}"
+            raise NotFoundError(msg, user_id=user_id, event_id=event_id)
+        return self._event(rows[0])
+
+    def events(
+        self,
+        user_id: str,
+        *,
+        session_id: str | None = None,
+        until: datetime | None = None,
+        last: int | None = None,
+    ) -> list[Event]:
+        """Events in time order, optionally one session's, up to ``until``, only the ``last`` n."""
+        sql, params = "SELECT * FROM events WHERE user_id = ?", [user_id]
+        if session_id is not None:
+            sql += " AND session_id = ?"
+            params.append(session_id)
+        if until is not None:
+            sql += " AND ts <= ?"
+            params.append(_ts(until))
+        if last is not None:
+            sql = f"SELECT * FROM ({sql} ORDER BY ts DESC, seq DESC LIMIT ?)"
+            params.append(last)
+        return [self._event(r) for r in self._rows(sql + " ORDER BY ts, seq", params)]
+
+    def last_event_id(self, user_id: str) -> str | None:
+        rows = self._rows("SELECT id FROM events WHERE user_id = ? ORDER BY seq DESC LIMIT 1", (user_id,))
+        return rows[0]["id"] if rows else None
+
+    def redact_event(self, user_id: str, event_id: str) -> None:
+        """Remove an event's text (it held something the user asked to forget); the event record stays."""
+        self._exec(
+            "UPDATE events SET text = ?, metadata = ? WHERE id = ? AND user_id = ?",
+            (FORGOTTEN_TEXT, json.dumps({"redacted": True}), event_id, user_id),
+        )
+
+    # -- items ------------------------------------------------------------------------------------------
+    def insert_item(self, item: MemoryItem) -> None:
+        with self.transaction():
+            self._exec(
+                f"INSERT INTO items({_ITEM_COLUMNS}) VALUES({', '.join('?' * 19)})",
+                (
+                    item.id,
+                    item.user_id,
+                    item.kind.value,
+                    item.text,
+                    item.subject,
+                    item.value,
+                    item.domain,
+                    item.polarity,
+                    item.importance,
+                    item.confidence,
+                    item.evidence_count,
+                    _ts(item.created_at),
+                    _ts(item.valid_from),
+                    _ts(item.valid_to),
+                    item.superseded_by,
+                    item.status,
+                    item.access_count,
+                    _ts(item.last_accessed),
+                    json.dumps(item.metadata),
+                ),
+            )
+            for ev in item.source_event_ids:
+                self.link_item_event(item.user_id, item.id, ev)
+
+    def link_item_event(self, user_id: str, item_id: str, event_id: str) -> None:
+        self._exec(
+            "INSERT OR IGNORE INTO item_events(item_id, event_id, user_id) VALUES(?, ?, ?)", (item_id, event_id, user_id)
+        )
+
+    def _item(self, r: sqlite3.Row, sources: list[str]) -> MemoryItem:
+        return MemoryItem(
+            id=r["id"],
+            user_id=r["user_id"],
+            kind=r["kind"],
+            text=r["text"],
+            subject=r["subject"],
+            value=r["value"],
+            domain=r["domain"],
+            polarity=r["polarity"],
+            importance=r["importance"],
+            confidence=r["confidence"],
+            evidence_count=r["evidence_count"],
+            created_at=_dt(r["created_at"]),
+            valid_from=_dt(r["valid_from"]),
+            valid_to=_dt(r["valid_to"]),
+            superseded_by=r["superseded_by"],
+            status=r["status"],
+            source_event_ids=sources,
+            access_count=r["access_count"],
+            last_accessed=_dt(r["last_accessed"]),
+            metadata=json.loads(r["metadata"]),
+        )
+
+    def _items_from_rows(self, rows: list[sqlite3.Row]) -> list[MemoryItem]:
+        if not rows:
+            return []
+        ids = [r["id"] for r in rows]
+        sources: dict[str, list[str]] = {i: [] for i in ids}
+        for chunk in _chunks(ids, 500):
+            q = (
+                "SELECT ie.item_id, ie.event_id FROM item_events ie JOIN events e ON e.id = ie.event_id "
+                f"WHERE ie.item_id IN ({', '.join('?' * len(chunk))}) ORDER BY e.ts, e.seq"
+            )
+            for r in self._rows(q, chunk):
+                sources[r["item_id"]].append(r["event_id"])
+        return [self._item(r, sources[r["id"]]) for r in rows]
+
+    def get_item(self, user_id: str, item_id: str) -> MemoryItem:
+        """Raises NotFoundError when the item does not exist for this user (ids of other users included)."""
+        rows = self._rows(f"SELECT {_ITEM_COLUMNS} FROM items WHERE id = ? AND user_id = ?", (item_id, user_id))
+        if not rows:
+            msg = f"no memory item {item_id!r} for user {user_id!r}"
+            raise NotFoundError(msg, user_id=user_id, item_id=item_id)
+        return self._items_from_rows(rows)[0]
+
+    def items(
+        self,
+        user_id: str,
+        *,
+        statuses: Iterable[str] | None = ("current",),
+        kinds: Iterable[str] | None = None,
+        subject: str | None = None,
+        ids: Iterable[str] | None = None,
+    ) -> list[MemoryItem]:
+        sql, params = f"SELECT {_ITEM_COLUMNS} FROM items WHERE user_id = ?", [user_id]
+        for column, values in (("status", statuses), ("kind", kinds), ("id", ids)):
+            if values is not None:
+                values = list(values)
+                if not values:
+                    return []
+                sql += f" AND {column} IN ({', '.join('?' * len(values))})"
+                params.extend(values)
+        if subject is not None:
+            sql += " AND subject = ?"
+            params.append(subject)
+        return self._items_from_rows(self._rows(sql + " ORDER BY valid_from, created_at", params))
+
+    def item_ids(self, user_id: str | None = None) -> set[str]:
+        if user_id is None:
+            return {r["id"] for r in self._rows("SELECT id FROM items")}
+        return {r["id"] for r in self._rows("SELECT id FROM items WHERE user_id = ?", (user_id,))}
+
+    def update_item(self, user_id: str, item_id: str, **fields: Any) -> None:
+        """Set columns of one item; datetimes and dicts are converted."""
+        if not fields:
+            return
+        cols, params = [], []
+        for key, value in fields.items():
+            if isinstance(value, datetime):
+                value = _ts(value)
+            elif isinstance(value, dict):
+                value = json.dumps(value)
+            cols.append(f"{key} = ?")
+            params.append(value)
+        cur = self._exec(f"UPDATE items SET {', '.join(cols)} WHERE id = ? AND user_id = ?", (*params, item_id, user_id))
+        if cur.rowcount == 0:
+            msg = f"no memory item {item_id!r} for user {user_id!r}"
+            raise NotFoundError(msg, user_id=user_id, item_id=item_id)
+
+    def touch_items(self, user_id: str, item_ids: Sequence[str], when: datetime) -> None:
+        """Record that items were recalled (access statistics feed the decay policy)."""
+        with self.transaction():
+            for chunk in _chunks(list(item_ids), 500):
+                self._exec(
+                    f"UPDATE items SET access_count = access_count + 1, last_accessed = ? "
+                    f"WHERE user_id = ? AND id IN ({', '.join('?' * len(chunk))})",
+                    (_ts(when), user_id, *chunk),
+                )
+
+    def item_ids_for_event(self, user_id: str, event_id: str) -> list[str]:
+        return [
+            r["item_id"]
+            for r in self._rows("SELECT item_id FROM item_events WHERE event_id = ? AND user_id = ?", (event_id, user_id))
+        ]
+
+    # -- edges ------------------------------------------------------------------------------------------
+    def insert_edge(self, edge: Edge) -> None:
+        self._exec(
+            "INSERT INTO edges(user_id, src, dst, type, created_at, metadata) VALUES(?, ?, ?, ?, ?, ?)",
+            (edge.user_id, edge.src, edge.dst, edge.type.value, _ts(edge.created_at), json.dumps(edge.metadata)),
+        )
+
+    def edges(self, user_id: str, *, node: str | None = None, types: Iterable[EdgeType] | None = None) -> list[Edge]:
+        sql, params = "SELECT * FROM edges WHERE user_id = ?", [user_id]
+        if node is not None:
+            sql += " AND (src = ? OR dst = ?)"
+            params += [node, node]
+        if types is not None:
+            t = [e.value for e in types]
+            sql += f" AND type IN ({', '.join('?' * len(t))})"
+            params += t
+        return [
+            Edge(
+                user_id=r["user_id"],
+                src=r["src"],
+                dst=r["dst"],
+                type=r["type"],
+                created_at=_dt(r["created_at"]),
+                metadata=json.loads(r["metadata"]),
+            )
+            for r in self._rows(sql + " ORDER BY id", params)
+        ]
+
+    # -- history ----------------------------------------------------------------------------------------
+    def add_history(
+        self,
+        user_id: str,
+        op: Op,
+        *,
+        item_id: str | None = None,
+        event_id: str | None = None,
+        text: str | None = None,
+        detail: dict[str, Any] | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        self._exec(
+            "INSERT INTO history(user_id, op, item_id, event_id, at, text, detail) VALUES(?, ?, ?, ?, ?, ?, ?)",
+            (user_id, op.value, item_id, event_id, _ts(at or datetime.now(UTC)), text, json.dumps(detail or {})),
+        )
+
+    def history(self, user_id: str, *, item_id: str | None = None) -> list[HistoryEntry]:
+        sql, params = "SELECT * FROM history WHERE user_id = ?", [user_id]
+        if item_id is not None:
+            sql += " AND item_id = ?"
+            params.append(item_id)
+        return [
+            HistoryEntry(
+                id=r["id"],
+                user_id=r["user_id"],
+                op=r["op"],
+                item_id=r["item_id"],
+                event_id=r["event_id"],
+                at=_dt(r["at"]),
+                text=r["text"],
+                detail=json.loads(r["detail"]),
+            )
+            for r in self._rows(sql + " ORDER BY id", params)
+        ]
+
+    # -- removal ----------------------------------------------------------------------------------------
+    def purge_item(self, user_id: str, item_id: str) -> None:
+        """Delete an item's row, its edges and event links, and blank its text in history (the op rows stay)."""
+        with self.transaction():
+            self._exec("DELETE FROM item_events WHERE item_id = ? AND user_id = ?", (item_id, user_id))
+            self._exec("DELETE FROM edges WHERE user_id = ? AND (src = ? OR dst = ?)", (user_id, item_id, item_id))
+            self._exec("UPDATE history SET text = NULL, detail = '{}' WHERE user_id = ? AND item_id = ?", (user_id, item_id))
+            self._exec("UPDATE items SET superseded_by = NULL WHERE user_id = ? AND superseded_by = ?", (user_id, item_id))
+            self._exec("DELETE FROM items WHERE id = ? AND user_id = ?", (item_id, user_id))
+
+    def delete_user(self, user_id: str) -> None:
+        """Remove every row of the user (events, items, edges, links) and all history text; one op row remains."""
+        with self.transaction():
+            self._exec("DELETE FROM item_events WHERE user_id = ?", (user_id,))
+            self._exec("DELETE FROM edges WHERE user_id = ?", (user_id,))
+            self._exec("DELETE FROM items WHERE user_id = ?", (user_id,))
+            self._exec("DELETE FROM events WHERE user_id = ?", (user_id,))
+            self._exec("DELETE FROM history WHERE user_id = ?", (user_id,))
+            self._exec("DELETE FROM users WHERE user_id = ?", (user_id,))
+
+    def scrub(self, *, vacuum: bool = False) -> None:
+        """Make deleted bytes unrecoverable: checkpoint and truncate the WAL; optionally VACUUM the file.
+
+        ``secure_delete`` already zeroes deleted content in the main file; the WAL may still hold old page
+        images until it is checkpointed, which is what this does.
+        """
+        with self._lock, map_sqlite_errors("scrub"):
+            if vacuum:
+                self._conn.execute("VACUUM")
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def counts(self, user_id: str) -> dict[str, int]:
+        out = {}
+        for table in ("events", "items", "edges", "history"):
+            out[table] = int(self._rows(f"SELECT COUNT(*) AS n FROM {table} WHERE user_id = ?", (user_id,))[0]["n"])
+        return out
+
+
+def _chunks(seq: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(seq), size):
+        yield seq[i : i + size]
