@@ -79,14 +79,14 @@ class Memory:
         self.decay = decay or DecayPolicy()
         check_embedder_identity(index, self.embedder.name, self.embedder.dim)
         self.ranker = HybridRanker(store, index, recall_config)
-        self.forgetter = Forgetter(store, index, caches=[self.embedder, self.ranker.bm25])
+        self.namespaces: set[str] = set()  # index key suffixes used by plugins (e.g. CIPHER contexts)
+        self.forgetter = Forgetter(store, index, caches=[self.embedder, self.ranker.bm25], namespaces=self.namespaces)
         self.writer = MemoryWriter(
             store, index, self.embedder, self.forgetter, extractor=extractor, decider=decider,
             planner=LLMPlanner(llm) if llm is not None else None,
         )
         self._user_locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
-        self.namespaces: set[str] = set()  # index key suffixes used by plugins (e.g. CIPHER contexts)
         if reconcile:
             self.reconcile()
 
@@ -217,6 +217,17 @@ class Memory:
             result = self.writer.write(event, self.writer.decide(uid, candidates))
             self.ranker.bm25.invalidate(uid)
         return result
+
+    def add_instruction(self, user_id: str, text: str, *, timestamp: datetime | None = None,
+                        session_id: str | None = None) -> WriteResult:
+        """Store a standing instruction ("when I book flights, always economy with Delta") with its parsed
+        structure (domains, condition and action slots). A newer instruction on the same slot supersedes.
+
+        Raises: as :meth:`add`.
+        """
+        from memagent.instructions import add_instruction
+
+        return add_instruction(self, user_id, text, timestamp=timestamp, session_id=session_id)
 
     # -- reading ----------------------------------------------------------------------------------------
     def recall(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -49,6 +49,8 @@ class Candidate(BaseModel):
     )
     temporary: bool = Field(default=False, description="a one-off override that must not replace the standing value")
     evidence: str = Field(default="", description="The words of the turn this came from")
+    metadata: dict[str, Any] = Field(default_factory=dict, description="stored on the item (plugins: parsed "
+                                     "instruction structure, CIPHER provenance, ...)")
 
     @property
     def single_valued(self) -> bool:

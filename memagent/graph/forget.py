@@ -34,10 +34,14 @@ class Forgotten:
 
 
 class Forgetter:
-    def __init__(self, store: SQLiteStore, index: VectorIndex, caches: Iterable[object] = ()) -> None:
+    def __init__(
+        self, store: SQLiteStore, index: VectorIndex, caches: Iterable[object] = (), namespaces: set[str] | None = None
+    ) -> None:
         self.store = store
         self.index = index
         self.caches = list(caches)
+        # Plugins keep extra vectors under "<user>::<namespace>", keyed by item or event id (CIPHER contexts).
+        self.namespaces = namespaces if namespaces is not None else set()
 
     def chain(self, user_id: str, item_ids: Iterable[str]) -> list[str]:
         """The items plus everything they superseded, transitively."""
@@ -70,6 +74,9 @@ class Forgetter:
     def after_commit(self, user_id: str, gone: Forgotten) -> None:
         """Drop vectors and cached embeddings, then checkpoint so no old page image survives in a journal."""
         self.index.delete(user_id, [i.id for i in gone.items])
+        keys = [i.id for i in gone.items] + [ev for i in gone.items for ev in i.source_event_ids]
+        for ns in self.namespaces:
+            self.index.delete(f"{user_id}::{ns}", keys)
         for cache in self.caches:
             evict = getattr(cache, "evict", None)
             if evict is not None:

@@ -155,7 +155,7 @@ class MemoryWriter:
             importance=cand.importance,
             valid_from=event.timestamp,
             source_event_ids=[event.id],
-            metadata={"temporary": True} if cand.temporary else {},
+            metadata={**cand.metadata, **({"temporary": True} if cand.temporary else {})},
         )
 
     def _apply_new(self, event: Event, d: Decision, item: MemoryItem) -> AppliedOp:
