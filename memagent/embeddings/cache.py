@@ -9,7 +9,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from memagent._text import check_text
 from memagent.embeddings.base import Embedder
+from memagent.errors import InvalidInputError
 
 __all__ = ["CachedEmbedder", "text_key"]
 
@@ -39,9 +41,18 @@ class CachedEmbedder:
         return len(self._cache)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        keys = [text_key(t) if isinstance(t, str) else b"" for t in texts]
+        """Raises: InvalidInputError for a bare string or an invalid item (as the wrapped embedder would)."""
+        if isinstance(texts, str):
+            msg = "embed() takes a list of texts; wrap a single text in a list or call embed_one()"
+            raise InvalidInputError(msg)
+        texts = [check_text(t, field="texts[i]", allow_empty=True) for t in texts]
+        keys = [text_key(t) for t in texts]
         with self._lock:
-            missing = [i for i, k in enumerate(keys) if k not in self._cache]
+            first: dict[bytes, int] = {}
+            for i, k in enumerate(keys):
+                if k not in self._cache:
+                    first.setdefault(k, i)
+            missing = list(first.values())
         if missing:
             vectors = self.inner.embed([texts[i] for i in missing])
             with self._lock:

@@ -25,7 +25,7 @@ __all__ = ["HeuristicExtractor", "third_person"]
 
 _ADV = r"(?:(?:really|absolutely|truly|just|do|also|only|definitely|totally|strictly|generally|usually|always|" \
        r"typically|mostly|much|strongly|actually|now|still|very|quite|personally|tend\s+to)\s+)*"
-_I = r"(?:^|(?<=[\s,;:(]))i\s+"
+_I = r"(?:^|(?<=[\s,;:(]))i(?:\s+|(?='))"
 _IM = r"(?:^|(?<=[\s,;:(]))(?:i'm|i\s+am|im)\s+"
 
 _CUT = re.compile(
@@ -197,7 +197,7 @@ class HeuristicExtractor:
                 if temporary and cand.action == "remember" and cand.kind != MemoryKind.INSTRUCTION:
                     cand = _as_temporary(cand)
                 out.append(cand)
-        needed = 2 if temporary else self.min_episode_words
+        needed = 1 if temporary else self.min_episode_words
         if not out and self.episodes and len(content_words(text)) >= needed:
             out.append(
                 Candidate(

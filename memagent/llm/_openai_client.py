@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-from memagent.errors import ConfigError, LLMConnectionError, LLMError, LLMStatusError, LLMTimeoutError
+from memagent.errors import ConfigError, LLMConnectionError, LLMError, LLMOutputError, LLMStatusError, LLMTimeoutError
 
 __all__ = ["make_openai_client", "map_openai_errors"]
 
@@ -73,3 +73,6 @@ def map_openai_errors(endpoint: str) -> Iterator[None]:
     except openai.OpenAIError as exc:
         msg = f"{endpoint}: {type(exc).__name__}: {exc}"
         raise LLMError(msg, endpoint=endpoint) from exc
+    except ValueError as exc:  # the SDK lets json.JSONDecodeError through for a body that is not JSON
+        msg = f"{endpoint}: the response body is not valid JSON ({exc})"
+        raise LLMOutputError(msg, endpoint=endpoint) from exc

@@ -1,0 +1,127 @@
+"""A vector index in chromadb: embedded (``PersistentClient``) or a chroma server (``HttpClient``) shared by
+several application machines. memagent always passes its own embeddings, so chroma never loads (or tries to
+download) an embedding model, and no memory text is stored in chroma: only ids, user ids and vectors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from memagent.errors import InvalidInputError, StoreError
+
+__all__ = ["ChromaIndex"]
+
+COLLECTION = "memagent-items"
+
+
+@contextlib.contextmanager
+def map_chroma_errors(what: str) -> Iterator[None]:
+    try:
+        yield
+    except (InvalidInputError, StoreError):
+        raise
+    except Exception as exc:  # chromadb raises its own tree, ValueError, httpx errors: translate all at the boundary
+        msg = f"chroma: {what} failed: {type(exc).__name__}: {exc}"
+        raise StoreError(msg) from exc
+
+
+class ChromaIndex:
+    """``VectorIndex`` over one chroma collection (cosine space), users separated by a ``user_id`` filter.
+
+    Build with :meth:`persistent` or :meth:`http`, or pass any chroma ``ClientAPI``.
+
+    Raises (every method):
+        StoreError: chroma failed (server unreachable, bad data, ...).
+    """
+
+    def __init__(self, client: Any, dim: int, *, collection: str = COLLECTION) -> None:
+        self.client = client
+        self.dim = dim
+        self._lock = threading.RLock()
+        with map_chroma_errors("opening the collection"):
+            self._col = client.get_or_create_collection(
+                collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            )
+
+    @classmethod
+    def persistent(cls, path: str, dim: int) -> ChromaIndex:
+        """An embedded chroma database in directory ``path``."""
+        import chromadb
+
+        with map_chroma_errors(f"opening {path}"):
+            client = chromadb.PersistentClient(path=str(path))
+        return cls(client, dim)
+
+    @classmethod
+    def http(cls, host: str, port: int, dim: int, *, ssl: bool = False, headers: dict[str, str] | None = None) -> ChromaIndex:
+        """A chroma server (``chroma run --path DIR --port N``), for deployments with several app machines."""
+        import chromadb
+
+        with map_chroma_errors(f"connecting to {host}:{port}"):
+            client = chromadb.HttpClient(host=host, port=port, ssl=ssl, headers=headers)
+            client.heartbeat()
+        return cls(client, dim)
+
+    def embedder_identity(self) -> dict[str, object] | None:
+        with self._lock, map_chroma_errors("reading metadata"):
+            meta = self._col.metadata or {}
+        if "embedder" not in meta:
+            return None
+        return {"name": meta["embedder"], "dim": int(meta["dim"])}
+
+    def set_embedder_identity(self, identity: dict[str, object]) -> None:
+        with self._lock, map_chroma_errors("writing metadata"):
+            self._col.modify(metadata={"embedder": str(identity["name"]), "dim": int(identity["dim"])})  # type: ignore[call-overload]
+
+    def add(self, user_id: str, ids: Sequence[str], vectors: np.ndarray) -> None:
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if vectors.shape != (len(ids), self.dim):
+            msg = f"expected vectors of shape {(len(ids), self.dim)}, got {vectors.shape}"
+            raise InvalidInputError(msg)
+        if not ids:
+            return
+        with self._lock, map_chroma_errors("upsert"):
+            self._col.upsert(ids=list(ids), embeddings=vectors, metadatas=[{"user_id": user_id}] * len(ids))
+
+    def delete(self, user_id: str, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        if ids:
+            with self._lock, map_chroma_errors("delete"):
+                self._col.delete(ids=ids, where={"user_id": user_id})
+
+    def delete_user(self, user_id: str) -> None:
+        with self._lock, map_chroma_errors("delete_user"):
+            self._col.delete(where={"user_id": user_id})
+
+    def search(self, user_id: str, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        if k <= 0:
+            return []
+        with self._lock, map_chroma_errors("query"):
+            res = self._col.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=k,
+                                  where={"user_id": user_id}, include=["distances"])
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+
+    def vectors(self, user_id: str, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        if not ids:
+            return {}
+        with self._lock, map_chroma_errors("get"):
+            res = self._col.get(ids=list(ids), where={"user_id": user_id}, include=["embeddings"])
+        return {i: np.asarray(v, dtype=np.float32) for i, v in zip(res["ids"], res["embeddings"], strict=True)}
+
+    def ids(self, user_id: str | None = None) -> set[str]:
+        with self._lock, map_chroma_errors("get ids"):
+            res = self._col.get(where={"user_id": user_id} if user_id is not None else None, include=[])
+        return set(res["ids"])
+
+    def users(self) -> set[str]:
+        with self._lock, map_chroma_errors("get users"):
+            res = self._col.get(include=["metadatas"])
+        return {m["user_id"] for m in res["metadatas"] or [] if m}
+
+    def close(self) -> None:
+        """Chroma clients hold no resources that need an explicit close."""

@@ -1,0 +1,137 @@
+"""Embedders: the shared contract for each implementation, plus what is special to each."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from memagent.embeddings import (
+    CachedEmbedder,
+    HashingEmbedder,
+    LangChainEmbedder,
+    LocalEmbedder,
+    OpenAIEmbedder,
+    default_embedder,
+    local_embedder_available,
+)
+from memagent.errors import ConfigError, InvalidInputError, LLMError, MemagentWarning
+from memagent.testing import EmbedderContract, FakeOpenAIServer
+
+
+class TestHashing(EmbedderContract):
+    @pytest.fixture
+    def embedder(self):
+        return HashingEmbedder(dim=128)
+
+
+class TestLocal(EmbedderContract):
+    @pytest.fixture
+    def embedder(self, local_embedder):
+        return local_embedder
+
+
+class TestLangChain(EmbedderContract):
+    @pytest.fixture
+    def embedder(self):
+        from langchain_core.embeddings import DeterministicFakeEmbedding
+
+        return LangChainEmbedder(DeterministicFakeEmbedding(size=32))
+
+
+class TestCached(EmbedderContract):
+    @pytest.fixture
+    def embedder(self):
+        return CachedEmbedder(HashingEmbedder(dim=64))
+
+
+class TestOpenAI(EmbedderContract):
+    @pytest.fixture
+    def embedder(self):
+        with FakeOpenAIServer(embedding_dim=16) as srv:
+            yield OpenAIEmbedder("fake-embed", base_url=srv.base_url, max_retries=0)
+
+
+def test_local_embedder_is_semantic(local_embedder):
+    a, b, c = local_embedder.embed(["I love sushi", "my favourite food is Japanese", "the train was late"])
+    assert local_embedder.dim == 384
+    assert a @ b > a @ c + 0.3
+
+
+def test_hashing_is_lexical_and_rejects_tiny_dims():
+    e = HashingEmbedder(dim=256)
+    a, b, c = e.embed(["I love sushi bars", "love sushi", "the train was late"])
+    assert a @ b > 0.5 and abs(a @ c) < 0.2
+    with pytest.raises(ConfigError):
+        HashingEmbedder(dim=4)
+
+
+def test_invalid_unicode_is_a_typed_error():
+    with pytest.raises(InvalidInputError, match="unicode"):
+        HashingEmbedder().embed(["bad \ud800 surrogate"])
+
+
+def test_cached_embedder_embeds_each_text_once_and_evicts():
+    calls = []
+
+    class Counting(HashingEmbedder):
+        def _embed(self, texts):
+            calls.extend(texts)
+            return super()._embed(texts)
+
+    cached = CachedEmbedder(Counting(dim=32), max_items=2)
+    cached.embed(["a b", "c d", "a b"])
+    cached.embed(["a b"])
+    assert calls == ["a b", "c d"]
+    cached.evict(["a b"])
+    cached.embed(["a b"])
+    assert calls == ["a b", "c d", "a b"]
+    assert len(cached) == 2
+
+
+def test_openai_embedder_counts_usage_and_probes_dim():
+    with FakeOpenAIServer(embedding_dim=12) as srv:
+        emb = OpenAIEmbedder("custom-model", base_url=srv.base_url, max_retries=0)
+        assert emb.dim == 12
+        emb.embed(["one two", "three"])
+        assert emb.usage.calls == 2 and emb.usage.prompt_tokens >= 3
+        srv.fail_status = 503
+        with pytest.raises(LLMError):
+            emb.embed(["x"])
+
+
+def test_langchain_embedder_translates_errors():
+    class Broken:
+        def embed_documents(self, texts):
+            raise RuntimeError("backend down")
+
+        def embed_query(self, text):
+            raise RuntimeError("backend down")
+
+    with pytest.raises(LLMError, match="backend down"):
+        LangChainEmbedder(Broken()).embed(["x"])
+
+
+def test_default_embedder_prefers_local_and_warns_on_fallback(monkeypatch):
+    assert local_embedder_available()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert isinstance(default_embedder(), LocalEmbedder)
+    monkeypatch.setattr("memagent.embeddings.local_embedder_available", lambda: False)
+    with pytest.warns(MemagentWarning, match="local"):
+        assert isinstance(default_embedder(), HashingEmbedder)
+
+
+def test_local_embedder_names_the_extra_when_missing(monkeypatch):
+    from memagent.embeddings import local as local_mod
+    from memagent.errors import MissingDependencyError
+
+    monkeypatch.setattr(local_mod, "local_embedder_available", lambda: False)
+    with pytest.raises(MissingDependencyError, match=r"memagent\[local\]") as info:
+        LocalEmbedder()
+    assert isinstance(info.value, ImportError)
+
+
+def test_normalisation_keeps_zero_rows():
+    assert np.allclose(HashingEmbedder().embed([""])[0], 0.0)
