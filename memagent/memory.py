@@ -352,7 +352,7 @@ class Memory:
         """Fold duplicates and decay unimportant, unused memories (see :mod:`memagent.graph.decay`)."""
         uid = self._known(user_id)
         with self._lock(uid):
-            report = consolidate(self.store, uid, self.decay, now=now)
+            report = consolidate(self.store, uid, self.decay, now=as_utc(now) if now else None)
             self.ranker.bm25.invalidate(uid)
         return report
 

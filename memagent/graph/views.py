@@ -99,6 +99,8 @@ def import_user(store: SQLiteStore, data: dict[str, Any], *, user_id: str | None
     if store.user_exists(uid) and store.counts(uid)["events"]:
         msg = f"user {uid!r} already has data; import into a new user id or delete_user first"
         raise StoreError(msg, user_id=uid)
+    if uid != data.get("user_id"):
+        data = _with_fresh_ids(data)
     try:
         events = [Event.model_validate({**e, "user_id": uid}) for e in data["events"]]
         items = [MemoryItem.model_validate({**i, "user_id": uid}) for i in data["items"]]
@@ -118,3 +120,24 @@ def import_user(store: SQLiteStore, data: dict[str, Any], *, user_id: str | None
         for h in history:
             store.add_history(uid, Op(h.op), item_id=h.item_id, event_id=h.event_id, text=h.text, detail=h.detail, at=h.at)
     return uid, items
+
+
+def _with_fresh_ids(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of an export with new event and item ids, so it can live beside the original user."""
+    from memagent.types import new_id
+
+    mapping = {e["id"]: new_id("ev") for e in data.get("events", [])}
+    mapping |= {i["id"]: new_id("mem") for i in data.get("items", [])}
+
+    def m(x: Any) -> Any:
+        return mapping.get(x, x) if isinstance(x, str) else x
+
+    return {
+        **data,
+        "events": [{**e, "id": m(e["id"])} for e in data.get("events", [])],
+        "items": [{**i, "id": m(i["id"]), "superseded_by": m(i.get("superseded_by")),
+                   "source_event_ids": [m(s) for s in i.get("source_event_ids", [])]} for i in data.get("items", [])],
+        "edges": [{**e, "src": m(e["src"]), "dst": m(e["dst"])} for e in data.get("edges", [])],
+        "history": [{**h, "item_id": m(h.get("item_id")), "event_id": m(h.get("event_id"))}
+                    for h in data.get("history", [])],
+    }

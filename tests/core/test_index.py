@@ -1,0 +1,151 @@
+"""Vector indexes: the shared contract for Exact and Chroma, rebuild and reconcile, a real chroma server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import numpy as np
+import pytest
+
+from memagent import HashingEmbedder, IndexMismatchError, Memory
+from memagent.store.chroma_index import ChromaIndex
+from memagent.store.index import ExactIndex
+from memagent.testing import VectorIndexContract
+
+
+class TestExact(VectorIndexContract):
+    @pytest.fixture
+    def index(self, tmp_path):
+        idx = ExactIndex(tmp_path / "v.db", dim=4)
+        yield idx
+        idx.close()
+
+
+class TestChromaPersistent(VectorIndexContract):
+    @pytest.fixture
+    def index(self, tmp_path):
+        return ChromaIndex.persistent(str(tmp_path / "chroma"), dim=4)
+
+
+def test_exact_index_persists_across_reopen(tmp_path):
+    idx = ExactIndex(tmp_path / "v.db", dim=4)
+    idx.add("u", ["a"], np.eye(4, dtype=np.float32)[:1])
+    idx.close()
+    again = ExactIndex(tmp_path / "v.db", dim=4)
+    assert again.search("u", np.eye(4, dtype=np.float32)[0], 1)[0][0] == "a"
+
+
+def test_index_rebuilt_after_its_files_are_deleted(tmp_path):
+    emb = HashingEmbedder(dim=128)
+    mem = Memory.open(tmp_path / "m.db", embedder=emb)
+    for t in ("I love jazz", "I live in Porto", "I hate horror movies"):
+        mem.add("u1", t)
+    before = mem.recall("u1", "jazz").texts()
+    mem.close()
+    for f in tmp_path.glob("m.db.vectors*"):
+        f.unlink()
+    mem = Memory.open(tmp_path / "m.db", embedder=emb)
+    assert len(mem.index.ids("u1")) == 3
+    assert mem.recall("u1", "jazz").texts() == before
+    mem.close()
+
+
+def test_crash_between_commit_and_index_update_is_reconciled(tmp_path):
+    emb = HashingEmbedder(dim=128)
+    mem = Memory.open(tmp_path / "m.db", embedder=emb)
+    mem.add("u1", "I love jazz")
+    real_add = mem.index.add
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt("power cut")
+
+    mem.index.add = crash  # type: ignore[method-assign]
+    with pytest.raises(KeyboardInterrupt):
+        mem.add("u1", "I live in Porto")
+    mem.index.add = real_add  # type: ignore[method-assign]
+    assert len(mem.store.item_ids("u1")) == 2 and len(mem.index.ids("u1")) == 1
+    assert mem.reconcile() == {"embedded": 1, "removed": 0}
+    assert "Porto" in " ".join(mem.recall("u1", "where do I live").texts())
+    mem.index.add("u1", ["mem_orphan"], emb.embed(["stray"]))
+    assert mem.reconcile()["removed"] == 1
+    mem.close()
+
+
+def test_crash_inside_the_transaction_writes_nothing(tmp_path):
+    emb = HashingEmbedder(dim=128)
+    mem = Memory.open(tmp_path / "m.db", embedder=emb)
+    mem.add("u1", "I love jazz")
+    before = mem.store.counts("u1")
+    real = mem.store.insert_item
+
+    def boom(item):
+        raise RuntimeError("disk on fire")
+
+    mem.store.insert_item = boom  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        mem.add("u1", "I live in Porto")
+    mem.store.insert_item = real  # type: ignore[method-assign]
+    assert mem.store.counts("u1") == before
+    mem.close()
+
+
+def test_opening_with_another_embedder_fails_loudly(tmp_path):
+    Memory.open(tmp_path / "m.db", embedder=HashingEmbedder(dim=128)).close()
+    with pytest.raises(IndexMismatchError, match="rebuild_index"):
+        Memory.open(tmp_path / "m.db", embedder=HashingEmbedder(dim=64))
+
+
+def test_memory_over_chroma_persistent(tmp_path):
+    emb = HashingEmbedder(dim=128)
+    mem = Memory.open(tmp_path / "m.db", embedder=emb, index=ChromaIndex.persistent(str(tmp_path / "ch"), emb.dim))
+    mem.add("u1", "I love jazz")
+    mem.add("u2", "I love opera")
+    assert "jazz" in mem.recall("u1", "music").to_prompt()
+    assert "opera" not in mem.recall("u1", "music opera").to_prompt()
+    mem.delete_user("u2")
+    assert mem.index.ids("u2") == set()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.integration
+def test_memory_against_a_real_chroma_server(tmp_path):
+    chroma = shutil.which("chroma", path=os.path.dirname(sys.executable)) or shutil.which("chroma")
+    if chroma is None:
+        pytest.fail("the chroma CLI should be installed with chromadb")
+    port = _free_port()
+    env = {**os.environ, "HOME": str(tmp_path), "ANONYMIZED_TELEMETRY": "False"}
+    proc = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "srv"), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
+                break
+            except OSError:
+                if time.time() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.05)
+        emb = HashingEmbedder(dim=128)
+        index = ChromaIndex.http("127.0.0.1", port, emb.dim)
+        mem = Memory.open(tmp_path / "app1.db", embedder=emb, index=index)
+        mem.add("u1", "I love jazz")
+        mem.add("u1", "I live in Porto")
+        assert len(ChromaIndex.http("127.0.0.1", port, emb.dim).ids("u1")) == 2  # a second client sees them
+        assert "jazz" in mem.recall("u1", "music").to_prompt()
+        mem.forget("u1", query="jazz")
+        assert len(index.ids("u1")) == 1
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
