@@ -80,7 +80,7 @@ class Memory:
         check_embedder_identity(index, self.embedder.name, self.embedder.dim)
         self.ranker = HybridRanker(store, index, recall_config)
         self.namespaces: set[str] = set()  # index key suffixes used by plugins (e.g. CIPHER contexts)
-        self.forgetter = Forgetter(store, index, caches=[self.embedder, self.ranker.bm25], namespaces=self.namespaces)
+        self.forgetter = Forgetter(store, index, caches=[self.embedder, self.ranker.bm25, self.ranker.snapshots], namespaces=self.namespaces)
         self.writer = MemoryWriter(
             store, index, self.embedder, self.forgetter, extractor=extractor, decider=decider,
             planner=LLMPlanner(llm) if llm is not None else None,
@@ -180,7 +180,7 @@ class Memory:
             )
         with self._lock(uid):
             result = self.writer.write(event)
-            self.ranker.bm25.invalidate(uid)
+            self.ranker.invalidate(uid)
         return result
 
     def add_messages(
@@ -215,7 +215,7 @@ class Memory:
         with self._lock(uid):
             self.store.ensure_user(uid)
             result = self.writer.write(event, self.writer.decide(uid, candidates))
-            self.ranker.bm25.invalidate(uid)
+            self.ranker.invalidate(uid)
         return result
 
     def add_instruction(self, user_id: str, text: str, *, timestamp: datetime | None = None,
@@ -297,6 +297,9 @@ class Memory:
     def users(self) -> list[str]:
         return self.store.users()
 
+    def has_user(self, user_id: str) -> bool:
+        return self.store.user_exists(user_id)
+
     # -- forgetting -------------------------------------------------------------------------------------
     def forget(self, user_id: str, item_id: str | None = None, *, query: str | None = None,
                min_match: float = 0.6) -> list[str]:
@@ -329,7 +332,7 @@ class Memory:
         with self._lock(uid):
             gone = self.forgetter.purge(uid, targets)
             self.forgetter.after_commit(uid, gone)
-            self.ranker.bm25.invalidate(uid)
+            self.ranker.invalidate(uid)
         return [i.id for i in gone.items]
 
     def delete_user(self, user_id: str) -> None:
@@ -345,7 +348,7 @@ class Memory:
             for ns in self.namespaces:
                 self.index.delete_user(f"{uid}::{ns}")
             self.embedder.evict(texts)
-            self.ranker.bm25.invalidate(uid)
+            self.ranker.invalidate(uid)
             self.store.scrub(vacuum=True)
 
     def consolidate(self, user_id: str, *, now: datetime | None = None) -> ConsolidationReport:
@@ -353,7 +356,7 @@ class Memory:
         uid = self._known(user_id)
         with self._lock(uid):
             report = consolidate(self.store, uid, self.decay, now=as_utc(now) if now else None)
-            self.ranker.bm25.invalidate(uid)
+            self.ranker.invalidate(uid)
         return report
 
     # -- export / import --------------------------------------------------------------------------------
@@ -369,7 +372,7 @@ class Memory:
         uid, items = import_user(self.store, dict(data), user_id=check_user_id(user_id) if user_id else None)
         if items:
             self.index.add(uid, [i.id for i in items], self.embedder.embed([i.text for i in items]))
-        self.ranker.bm25.invalidate(uid)
+        self.ranker.invalidate(uid)
         return uid
 
     # -- index maintenance ------------------------------------------------------------------------------

@@ -231,7 +231,7 @@ class Recall(_Model):
             return f"<{_TAG}>\n(no stored memory applies)\n</{_TAG}>"
         sections: dict[MemoryKind, list[str]] = {}
         for e in self.entries:
-            sections.setdefault(e.item.kind, []).append(_prompt_line(e.item))
+            sections.setdefault(e.item.kind, []).append(prompt_line(e.item))
         titles = {
             MemoryKind.INSTRUCTION: "Standing instructions",
             MemoryKind.PREFERENCE: "Preferences",
@@ -253,7 +253,8 @@ class Recall(_Model):
 _TAG = "user_memory"
 
 
-def _prompt_line(item: MemoryItem) -> str:
+def prompt_line(item: MemoryItem) -> str:
+    """How one memory is rendered in a prompt (the packer counts exactly this)."""
     text = item.text.replace(f"</{_TAG}>", "").replace("\n", " ")
     when = item.valid_from.date().isoformat()
     return f"- {text} (since {when})"

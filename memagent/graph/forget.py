@@ -1,7 +1,8 @@
 """Forgetting that really removes text: rows, history text, source events, index vectors, caches, file pages.
 
 Forgetting an item also forgets the older versions it superseded (they say the same thing in the past
-tense) and blanks the text of the events it was derived from (they contain the very words). History keeps
+tense) and blanks the text of the events it was derived from (they contain the very words) and of any other
+event that quotes its value (an assistant reply that repeated it, for instance). History keeps
 one op row per forgotten item, without text, so the forgetting itself stays auditable.
 """
 
@@ -61,7 +62,8 @@ class Forgetter:
         with self.store.transaction():
             for iid in self.chain(user_id, item_ids):
                 item = self.store.get_item(user_id, iid)
-                for ev in item.source_event_ids:
+                quoting = self.store.events_mentioning(user_id, item.value) if item.value and len(item.value) >= 3 else []
+                for ev in dict.fromkeys([*item.source_event_ids, *quoting]):
                     gone.texts.append(self.store.get_event(user_id, ev).text)
                     self.store.redact_event(user_id, ev)
                 self.store.purge_item(user_id, iid)

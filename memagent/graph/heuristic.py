@@ -84,7 +84,9 @@ def _head(obj: str) -> str:
 
 
 def _sentences(text: str) -> list[str]:
-    parts = re.split(r"(?<=[.!?;])\s+|\n+|,?\s+but\s+(?=i\b|i'm\b|now\b|these\s+days\b|my\b)", text, flags=re.I)
+    parts = re.split(
+        r"(?<=[.!?;])\s+|\n+|,?\s+(?:but|and|also|plus)\s+(?=i\b|i'm\b|i've\b|i'd\b|now\b|these\s+days\b|my\b)",
+        text, flags=re.I)
     return [p.strip() for p in parts if p and p.strip()]
 
 

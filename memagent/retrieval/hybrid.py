@@ -19,11 +19,22 @@ import numpy as np
 
 from memagent.graph.domains import RELATED_DOMAINS, classify_domains
 from memagent.retrieval.bm25 import BM25Cache
+from memagent.retrieval.cache import Snapshot, SnapshotCache
 from memagent.store.index import VectorIndex
 from memagent.store.sqlite import SQLiteStore
-from memagent.types import EdgeType, MemoryItem, MemoryKind, RecallEntry
+from memagent.types import EdgeType, MemoryItem, MemoryKind
 
-__all__ = ["HybridRanker", "RecallConfig"]
+__all__ = ["HybridRanker", "RecallConfig", "Scored"]
+
+
+@dataclass(slots=True)
+class Scored:
+    """A ranked candidate: plain and cheap, since thousands are scored per recall and few are packed."""
+
+    item: MemoryItem
+    score: float
+    components: dict[str, float]
+    via: str = "search"
 
 
 @dataclass
@@ -61,6 +72,29 @@ class HybridRanker:
         self.index = index
         self.config = config or RecallConfig()
         self.bm25 = BM25Cache()
+        self.snapshots = SnapshotCache()
+        self._seen_version = store.data_version()
+
+    def invalidate(self, user_id: str) -> None:
+        """Drop every cached view of the user's memories (call after any change)."""
+        self.bm25.invalidate(user_id)
+        self.snapshots.invalidate(user_id)
+
+    def snapshot(self, user_id: str) -> Snapshot:
+        version = self.store.data_version()
+        if version != self._seen_version:  # another process wrote: every cached view may be stale
+            self.snapshots.clear()
+            self.bm25.clear()
+            self._seen_version = version
+
+        def load() -> Snapshot:
+            snap = Snapshot(self.store.items(user_id))
+            for e in self.store.edges(user_id, types=[EdgeType.RELATES_TO, EdgeType.TRIGGERS]):
+                snap.neighbours.setdefault(e.src, set()).add(e.dst)
+                snap.neighbours.setdefault(e.dst, set()).add(e.src)
+            return snap
+
+        return self.snapshots.get(user_id, load)
 
     def candidates(
         self, user_id: str, qvec: np.ndarray, query: str, kinds: set[MemoryKind] | None, as_of: datetime | None
@@ -75,7 +109,9 @@ class HybridRanker:
         found: dict[str, str] = {}
         for iid, _ in self.index.search(user_id, qvec, cfg.k_search):
             found[iid] = "search"
-        current = self.store.items(user_id, kinds=[k.value for k in kinds] if kinds else None)
+        current = self.snapshot(user_id).items
+        if kinds:
+            current = [i for i in current if i.kind in kinds]
         cache_key = user_id if kinds is None else f"{user_id}|{','.join(sorted(k.value for k in kinds))}"
         bm = self.bm25.scores(cache_key, [i.id for i in current], [i.text for i in current], query)
         for iid, _ in sorted(bm.items(), key=lambda kv: -kv[1])[: cfg.k_search]:
@@ -94,7 +130,7 @@ class HybridRanker:
         kinds: set[MemoryKind] | None = None,
         as_of: datetime | None = None,
         query_domains: list[str] | None = None,
-    ) -> list[RecallEntry]:
+    ) -> list[Scored]:
         """Score the candidates for ``query``; best first."""
         cfg = self.config
         pool, via, bm = self.candidates(user_id, qvec, query, kinds, as_of)
@@ -105,7 +141,7 @@ class HybridRanker:
         domains = query_domains if query_domains is not None else classify_domains(query)
         related = {r for d in domains for r in RELATED_DOMAINS.get(d, ())} - set(domains)
         ref = as_of or max(i.valid_from for i in pool)
-        entries: dict[str, RecallEntry] = {}
+        entries: dict[str, Scored] = {}
         for item in pool:
             age_days = max(0.0, (ref - item.valid_from).total_seconds() / 86400)
             comp = {
@@ -124,27 +160,21 @@ class HybridRanker:
                 + cfg.w_recency * comp["recency"]
                 + cfg.w_evidence * comp["evidence"]
             )
-            entries[item.id] = RecallEntry(
-                item=item, score=round(score, 6), tokens=0, components=comp,
-                via="profile" if via.get(item.id) == "profile" else "search",
-            )
+            entries[item.id] = Scored(item, round(score, 6), comp, "profile" if via.get(item.id) == "profile" else "search")
         if as_of is None:
             self._expand(user_id, entries, kinds)
         return sorted(entries.values(), key=lambda e: -e.score)
 
-    def _expand(self, user_id: str, entries: dict[str, RecallEntry], kinds: set[MemoryKind] | None) -> None:
+    def _expand(self, user_id: str, entries: dict[str, Scored], kinds: set[MemoryKind] | None) -> None:
         """One hop along relates_to / triggers edges from the best hits."""
+        snap = self.snapshot(user_id)
         seeds = sorted(entries.values(), key=lambda e: -e.score)[: self.config.graph_seeds]
         neighbours: dict[str, float] = {}
         for seed in seeds:
-            for edge in self.store.edges(user_id, node=seed.item.id, types=[EdgeType.RELATES_TO, EdgeType.TRIGGERS]):
-                other = edge.dst if edge.src == seed.item.id else edge.src
+            for other in snap.neighbours.get(seed.item.id, ()):
                 if other not in entries:
                     neighbours[other] = max(neighbours.get(other, 0.0), seed.score * self.config.graph_decay)
-        if not neighbours:
-            return
-        for item in self.store.items(user_id, ids=list(neighbours)):
-            if kinds is None or item.kind in kinds:
-                entries[item.id] = RecallEntry(item=item, score=round(neighbours[item.id], 6), tokens=0,
-                                               components={"graph": neighbours[item.id]}, via="graph")
-
+        for iid, score in neighbours.items():
+            item = snap.by_id.get(iid)
+            if item is not None and (kinds is None or item.kind in kinds):
+                entries[iid] = Scored(item, round(score, 6), {"graph": score}, "graph")

@@ -6,44 +6,55 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from memagent.llm.tokens import count_tokens
-from memagent.types import KIND_PRIORITY, MemoryKind, Recall, RecallEntry, _prompt_line
+from memagent.retrieval.hybrid import Scored
+from memagent.types import KIND_PRIORITY, MemoryKind, Recall, RecallEntry, prompt_line
 
 __all__ = ["PROMPT_OVERHEAD_TOKENS", "pack"]
 
 # Header, footer and section titles of Recall.to_prompt(); measured, with a little slack.
 PROMPT_OVERHEAD_TOKENS = 48
+# English prose rarely packs more than 6 characters into a token: a cheap estimate to skip lines that
+# cannot fit without tokenising them (at worst a line that would just fit is skipped).
+_MAX_CHARS_PER_TOKEN = 6
 
 
 def pack(
-    ranked: Sequence[RecallEntry],
+    ranked: Sequence[Scored],
     budget_tokens: int,
     gates: Mapping[MemoryKind, float],
     min_score: float = 0.0,
 ) -> tuple[list[RecallEntry], int, int]:
     """Choose entries under ``budget_tokens``; returns (chosen in priority order, tokens used, dropped count)."""
     available = budget_tokens - PROMPT_OVERHEAD_TOKENS
-    sized = [e.model_copy(update={"tokens": count_tokens(_prompt_line(e.item)) + 1}) for e in ranked]
+    sizes: dict[str, int] = {}
     chosen: list[RecallEntry] = []
     taken: set[str] = set()
     used = 0
 
-    def take(entry: RecallEntry) -> None:
+    def take(entry: Scored) -> None:
         nonlocal used
-        if entry.item.id not in taken and used + entry.tokens <= available:
-            chosen.append(entry)
+        if entry.item.id in taken:
+            return
+        line = prompt_line(entry.item)
+        if used + len(line) // _MAX_CHARS_PER_TOKEN > available:
+            return  # cannot fit even at the best compression: skip without tokenising
+        size = sizes.get(entry.item.id)
+        if size is None:  # counted lazily: most candidates are never reached
+            size = sizes[entry.item.id] = count_tokens(line) + 1
+        if used + size <= available:
+            chosen.append(RecallEntry(item=entry.item, score=entry.score, tokens=size, components=entry.components,
+                                      via=entry.via))  # type: ignore[arg-type]
             taken.add(entry.item.id)
-            used += entry.tokens
+            used += size
 
-    by_tier = sorted(sized, key=lambda e: (KIND_PRIORITY[e.item.kind], -e.score))
-    for entry in by_tier:
+    for entry in sorted(ranked, key=lambda e: (KIND_PRIORITY[e.item.kind], -e.score)):
         if entry.score >= gates.get(entry.item.kind, 1.0):
             take(entry)
-    for entry in sorted(sized, key=lambda e: -e.score):
+    for entry in sorted(ranked, key=lambda e: -e.score):
         if entry.score >= min_score:
             take(entry)
     chosen.sort(key=lambda e: (KIND_PRIORITY[e.item.kind], -e.score))
-    return chosen, used + (PROMPT_OVERHEAD_TOKENS if chosen else 0), len(sized) - len(chosen)
-
+    return chosen, used + (PROMPT_OVERHEAD_TOKENS if chosen else 0), len(ranked) - len(chosen)
 
 def measure_overhead() -> int:
     """Tokens of the fixed parts of a rendered recall (used to check PROMPT_OVERHEAD_TOKENS in tests)."""

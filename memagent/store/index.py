@@ -102,6 +102,7 @@ class ExactIndex:
                 "CREATE TABLE IF NOT EXISTS vectors (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, vec BLOB NOT NULL)"
             )
             self._conn.execute("CREATE INDEX IF NOT EXISTS vectors_user ON vectors(user_id)")
+            self._version = self._conn.execute("PRAGMA data_version").fetchone()[0]
 
     def embedder_identity(self) -> dict[str, object] | None:
         with self._lock, map_sqlite_errors("index meta"):
@@ -119,6 +120,11 @@ class ExactIndex:
             )
 
     def _load(self, user_id: str) -> _UserMatrix:
+        with map_sqlite_errors("index version"):
+            version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._version:  # another process changed the file: cached matrices may be stale
+            self._cache.clear()
+            self._version = version
         um = self._cache.get(user_id)
         if um is None:
             um = _UserMatrix(self.dim)

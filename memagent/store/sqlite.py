@@ -112,6 +112,10 @@ class SQLiteStore:
         with self._lock, map_sqlite_errors("query"):
             return self._conn.execute(sql, params).fetchall()
 
+    def data_version(self) -> int:
+        """Changes whenever another connection (another process) commits to the file: caches check it."""
+        return int(self._rows("PRAGMA data_version")[0][0])
+
     def meta_get(self, key: str) -> str | None:
         row = self._rows("SELECT value FROM meta WHERE key = ?", (key,))
         return row[0]["value"] if row else None
@@ -206,6 +210,13 @@ class SQLiteStore:
     def last_event_id(self, user_id: str) -> str | None:
         rows = self._rows("SELECT id FROM events WHERE user_id = ? ORDER BY seq DESC LIMIT 1", (user_id,))
         return rows[0]["id"] if rows else None
+
+    def events_mentioning(self, user_id: str, phrase: str) -> list[str]:
+        """Ids of the user's events whose text contains ``phrase`` (case-insensitive)."""
+        rows = self._rows(
+            "SELECT id FROM events WHERE user_id = ? AND instr(lower(text), lower(?)) > 0", (user_id, phrase)
+        )
+        return [r["id"] for r in rows]
 
     def redact_event(self, user_id: str, event_id: str) -> None:
         """Remove an event's text (it held something the user asked to forget); the event record stays."""

@@ -1,0 +1,1 @@
+"""Write throughput and recall latency of the embedded stack (SQLite + exact index)."""

@@ -1,0 +1,193 @@
+"""The ``memagent`` command: demo, chat, inspect, forget, delete-user, export, import, bench."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from memagent._version import __version__
+
+app = typer.Typer(help="memagent: personalized long-term memory for chatbots, fully offline.", no_args_is_help=True,
+                  add_completion=False, pretty_exceptions_enable=False)
+
+DbOpt = Annotated[Path, typer.Option("--db", help="database file (created if missing)")]
+UserOpt = Annotated[str, typer.Option("--user", "-u", help="user id")]
+EmbedderOpt = Annotated[str, typer.Option("--embedder", help="local (all-MiniLM-L6-v2, default when installed) or hashing")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"memagent {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="show the version")] = False,
+) -> None:
+    """memagent: personalized long-term memory for chatbots, fully offline."""
+
+
+def _embedder(name: str) -> Any:
+    from memagent.embeddings import HashingEmbedder, LocalEmbedder, default_embedder, local_embedder_available
+
+    if name == "auto":
+        return default_embedder()
+    if name == "local":
+        return LocalEmbedder() if local_embedder_available() else default_embedder()
+    if name == "hashing":
+        return HashingEmbedder()
+    raise typer.BadParameter(f"unknown embedder {name!r}: use local or hashing")
+
+
+def _open(db: Path, embedder: str) -> Any:
+    from memagent import Memory
+    from memagent.errors import MemagentError
+
+    try:
+        return Memory.open(db, embedder=_embedder(embedder))
+    except MemagentError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(2) from exc
+
+
+@app.command()
+def demo(
+    db_dir: Annotated[Path | None, typer.Option("--dir", help="where to keep the demo database (default: a temp dir)")] = None,
+    embedder: EmbedderOpt = "auto",
+) -> None:
+    """Run a scripted multi-session conversation offline and show every op, the graph and recalls."""
+    from memagent.demo import run_demo
+
+    target = db_dir or Path(tempfile.mkdtemp(prefix="memagent-demo-"))
+    target.mkdir(parents=True, exist_ok=True)
+    mem = run_demo(target, _embedder(embedder), echo=typer.echo)
+    mem.close()
+    typer.echo(f"\nInspect it again with: memagent inspect --db {target / 'demo.db'} --user demo-user")
+
+
+@app.command()
+def chat(
+    db: DbOpt,
+    user: UserOpt,
+    session: Annotated[str, typer.Option(help="session id")] = "cli",
+    base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1")] = None,
+    model: Annotated[str | None, typer.Option(help="model name at the endpoint")] = None,
+    embedder: EmbedderOpt = "auto",
+) -> None:
+    """Talk to the agent in the terminal (offline responder unless --model is given). Ctrl-D to quit."""
+    from memagent.agent import MemoryAgent, offline_chat
+    from memagent.llm import OpenAIChat
+
+    mem = _open(db, embedder)
+    llm = OpenAIChat(model, base_url=base_url) if model else offline_chat()
+    agent = MemoryAgent(llm, mem)
+    typer.echo(f"memagent chat as {user!r} (LLM: {llm.name}); Ctrl-D to quit")
+    while True:
+        try:
+            message = input("you> ")
+        except EOFError:
+            break
+        if message.strip():
+            reply = agent.chat(user, message, session_id=session)
+            for op in reply.writes[0].ops if reply.writes else []:
+                typer.secho(f"   [{op.op.value}] {op.text or op.target_id}", fg="cyan")
+            typer.echo(f"agent> {reply.text}")
+    mem.close()
+
+
+@app.command()
+def inspect(db: DbOpt, user: UserOpt, embedder: EmbedderOpt = "auto",
+            history: Annotated[bool, typer.Option(help="also print the op history")] = True) -> None:
+    """Show a user's current memories, history and graph stats."""
+    mem = _open(db, embedder)
+    if not mem.has_user(user):
+        typer.secho(f"error: unknown user {user!r}; users: {', '.join(mem.users()) or 'none'}", fg="red", err=True)
+        raise typer.Exit(2)
+    items = mem.items(user, include_inactive=True)
+    typer.echo(f"user {user}: {sum(i.is_current for i in items)} current memories, {len(items)} in all")
+    for item in items:
+        mark = "*" if item.is_current else " "
+        typer.echo(f" {mark} {item.id} [{item.kind.value}/{item.status}] {item.text}")
+    if history:
+        typer.echo("\nhistory:")
+        for h in mem.history(user):
+            typer.echo(f"  {h.at:%Y-%m-%d %H:%M} {h.op.value:10} {h.item_id or '-'} {h.text or ''}")
+    g = mem.graph(user)
+    typer.echo(f"\ngraph: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges")
+    mem.close()
+
+
+@app.command()
+def forget(db: DbOpt, user: UserOpt,
+           item: Annotated[str | None, typer.Option("--id", help="memory id to forget")] = None,
+           query: Annotated[str | None, typer.Option(help="forget every memory matching this text")] = None,
+           embedder: EmbedderOpt = "auto") -> None:
+    """Remove memories for good (text, history, index, caches)."""
+    from memagent.errors import MemagentError
+
+    mem = _open(db, embedder)
+    try:
+        gone = mem.forget(user, item, query=query)
+    except MemagentError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(f"forgot {len(gone)} memories: {', '.join(gone) or '-'}")
+    mem.close()
+
+
+@app.command("delete-user")
+def delete_user(db: DbOpt, user: UserOpt, embedder: EmbedderOpt = "auto",
+                yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False) -> None:
+    """Delete everything stored about a user."""
+    if not yes:
+        typer.confirm(f"Delete all memory of {user!r}?", abort=True)
+    mem = _open(db, embedder)
+    mem.delete_user(user)
+    typer.echo(f"deleted {user}")
+    mem.close()
+
+
+@app.command()
+def export(db: DbOpt, user: UserOpt, out: Annotated[Path | None, typer.Option(help="file (default: stdout)")] = None,
+           embedder: EmbedderOpt = "auto") -> None:
+    """Export a user as JSON."""
+    mem = _open(db, embedder)
+    data = json.dumps(mem.export(user), indent=2)
+    if out:
+        out.write_text(data)
+    else:
+        typer.echo(data)
+    mem.close()
+
+
+@app.command("import")
+def import_(file: Path, db: DbOpt, user: Annotated[str | None, typer.Option(help="import as this user id")] = None,
+            embedder: EmbedderOpt = "auto") -> None:
+    """Import a user exported with `memagent export`."""
+    mem = _open(db, embedder)
+    typer.echo(f"imported {mem.import_(json.loads(file.read_text()), user_id=user)}")
+    mem.close()
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def bench(ctx: typer.Context, name: Annotated[str, typer.Argument(help="perf, prefeval, perma, nlsi or prelude")]) -> None:
+    """Run a benchmark from a source checkout: `memagent bench prefeval --quick` = `python -m benchmarks.prefeval --quick`."""
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "benchmarks" / name).exists():
+        typer.secho(f"error: no benchmark {name!r} under {root / 'benchmarks'} (benchmarks ship with the source "
+                    "checkout, not the wheel)", fg="red", err=True)
+        raise typer.Exit(2)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
+    raise typer.Exit(subprocess.call([sys.executable, "-m", f"benchmarks.{name}", *ctx.args], cwd=root, env=env))
+
+
+def main() -> None:
+    app()
