@@ -29,6 +29,7 @@ SINGLE_VALUED_PREFIXES = (
     "fact:",
     "routine:",
     "setting:",
+    "instr:",  # standing instructions keyed by domain + slot (+ condition); additive ones use "instr+:"
 )
 
 

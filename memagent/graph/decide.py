@@ -82,6 +82,10 @@ class RuleDecider:
                                 reason=f"new value for subject {cand.subject!r}")
 
         near = [i for i, sim in bucket if sim >= self.merge_sim and i.kind == cand.kind and i.polarity == cand.polarity]
+        if cand.kind == MemoryKind.INSTRUCTION and cand.subject:
+            # Parsed instructions differing only in a value ("two beds" / "three beds") embed almost alike;
+            # their subject keys already decided merge vs supersede above, so similarity must not merge them.
+            near = [i for i in near if i.subject in (None, cand.subject)]
         if near:
             return Decision(Op.MERGE, cand, [near[0].id], reason="near-duplicate of an existing memory")
         opposite = [i.id for i, sim in bucket if sim >= self.conflict_sim and i.kind == MemoryKind.PREFERENCE
