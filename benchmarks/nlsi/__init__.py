@@ -1,0 +1,1 @@
+"""NLSI-style standing-instruction selection benchmark: ``python -m benchmarks.nlsi --data DIR --out DIR``."""

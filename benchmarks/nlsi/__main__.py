@@ -1,0 +1,3 @@
+from benchmarks.nlsi.run import main
+
+raise SystemExit(main())
