@@ -335,6 +335,24 @@ class Memory:
             self.ranker.invalidate(uid)
         return [i.id for i in gone.items]
 
+    def redact_events(self, user_id: str, event_ids: Iterable[str]) -> int:
+        """Blank the text of events (the records stay, marked redacted); memories derived from them are kept.
+        Use :meth:`forget` to remove memories. Returns how many events were redacted.
+
+        Raises: NotFoundError for an unknown user or an event that is not this user's.
+        """
+        uid = self._known(user_id)
+        ids = list(event_ids)
+        with self._lock(uid):
+            texts = [self.store.get_event(uid, ev).text for ev in ids]
+            with self.store.transaction():
+                for ev in ids:
+                    self.store.redact_event(uid, ev)
+            self.embedder.evict(texts)
+            self.ranker.invalidate(uid)
+            self.store.scrub()
+        return len(ids)
+
     def delete_user(self, user_id: str) -> None:
         """Remove everything about a user: rows, history, vectors, caches; the files are vacuumed.
 

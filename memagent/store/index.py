@@ -65,12 +65,28 @@ def check_embedder_identity(index: VectorIndex, name: str, dim: int) -> None:
 
 
 class _UserMatrix:
-    __slots__ = ("ids", "matrix", "pos")
+    """One user's vectors; rows live in a buffer that doubles when full, so appends are amortised O(1)."""
 
-    def __init__(self, dim: int) -> None:
+    __slots__ = ("buf", "ids", "pos")
+
+    def __init__(self, dim: int, rows: np.ndarray | None = None) -> None:
         self.ids: list[str] = []
         self.pos: dict[str, int] = {}
-        self.matrix = np.zeros((0, dim), dtype=np.float32)
+        self.buf = rows if rows is not None else np.zeros((16, dim), dtype=np.float32)
+
+    @property
+    def matrix(self) -> np.ndarray:
+        return self.buf[: len(self.ids)]
+
+    def append(self, item_id: str, vector: np.ndarray) -> None:
+        n = len(self.ids)
+        if n == len(self.buf):
+            grown = np.zeros((max(16, 2 * n), self.buf.shape[1]), dtype=np.float32)
+            grown[:n] = self.buf
+            self.buf = grown
+        self.buf[n] = vector
+        self.pos[item_id] = n
+        self.ids.append(item_id)
 
 
 class ExactIndex:
@@ -97,6 +113,7 @@ class ExactIndex:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA secure_delete=ON")
             self._conn.execute("PRAGMA busy_timeout=30000")
+            self._conn.execute("PRAGMA synchronous=NORMAL")  # WAL: durable at checkpoint; the store is the truth
             self._conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             self._conn.execute(
                 "CREATE TABLE IF NOT EXISTS vectors (id TEXT PRIMARY KEY, user_id TEXT NOT NULL, vec BLOB NOT NULL)"
@@ -131,9 +148,9 @@ class ExactIndex:
             with map_sqlite_errors("index load"):
                 rows = self._conn.execute("SELECT id, vec FROM vectors WHERE user_id = ? ORDER BY rowid", (user_id,)).fetchall()
             if rows:
+                um = _UserMatrix(self.dim, np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows]))
                 um.ids = [r[0] for r in rows]
                 um.pos = {i: n for n, i in enumerate(um.ids)}
-                um.matrix = np.stack([np.frombuffer(r[1], dtype=np.float32) for r in rows])
             self._cache[user_id] = um
         return um
 
@@ -153,16 +170,11 @@ class ExactIndex:
                 )
                 self._conn.execute("COMMIT")
             um = self._load(user_id)
-            new_rows = []
             for i, v in zip(ids, vectors, strict=True):
                 if i in um.pos:
-                    um.matrix[um.pos[i]] = v
+                    um.buf[um.pos[i]] = v
                 else:
-                    um.pos[i] = len(um.ids)
-                    um.ids.append(i)
-                    new_rows.append(v)
-            if new_rows:
-                um.matrix = np.vstack([um.matrix, np.stack(new_rows)])
+                    um.append(i, v)
 
     def delete(self, user_id: str, ids: Iterable[str]) -> None:
         ids = list(ids)
