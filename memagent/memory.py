@@ -303,7 +303,7 @@ class Memory:
     # -- forgetting -------------------------------------------------------------------------------------
     def forget(self, user_id: str, item_id: str | None = None, *, query: str | None = None,
                min_match: float = 0.6) -> list[str]:
-        """Remove memories for good: by id, or every current memory matching ``query``.
+        """Remove memories for good: by id, or every memory (current or past version) matching ``query``.
 
         The text goes from the items, the history (op rows stay, without text), the source events, the vector
         index and caches; the database pages are zeroed and the journal checkpointed. Older versions the
@@ -322,9 +322,9 @@ class Memory:
         else:
             q = check_text(query, field="query")
             qvec = self.embedder.embed([q])[0]
-            current = self.store.items(uid)
-            vecs = self.index.vectors(uid, [i.id for i in current])
-            targets = [i.id for i in current
+            candidates = self.store.items(uid, statuses=None)  # past versions hold the text too
+            vecs = self.index.vectors(uid, [i.id for i in candidates])
+            targets = [i.id for i in candidates
                        if max(float(vecs[i.id] @ qvec) if i.id in vecs else 0.0, containment(q, i.text)) >= min_match]
             self.embedder.evict([q])
         if not targets:

@@ -65,7 +65,10 @@ class RuleDecider:
 
         same_subject = [i for i, _ in bucket if cand.subject and i.subject == cand.subject and i.kind != MemoryKind.EPISODE]
         if cand.action == "retract":
-            targets = [i.id for i in same_subject if i.polarity != -1 or i.value != cand.value]
+            already = [i for i in same_subject if i.polarity == -1 and _norm(i.value) == _norm(cand.value)]
+            if already:
+                return Decision(Op.MERGE, cand, [already[0].id], reason="retraction already recorded")
+            targets = [i.id for i in same_subject if i.polarity != -1 or _norm(i.value) != _norm(cand.value)]
             targets += [i.id for i, sim in bucket if sim >= self.conflict_sim and i.kind == cand.kind and i.polarity == 1
                         and i.id not in targets]
             if targets:
