@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from benchmarks.nlsi.phrasing import DOMAIN_PHRASES, request_text
 from memagent._lexical import content_words
-from memagent.instructions.domains import PLACE_SLOTS
+from memagent.instructions.domains import DOMAINS, PLACE_SLOTS, domain_mentions
 from memagent.instructions.parse import BOOLEAN_SLOTS, condition_clauses
 from memagent.instructions.tags import TaggedInstruction
 
@@ -84,7 +84,17 @@ class PoolInstruction:
 def _broken(span_value: str, slot: str) -> bool:
     """A span holding the slot's name instead of a value ("my preferred [SL:CATEGORY category] is X")."""
     words = set(content_words(span_value))
-    return not words or words <= set(content_words(slot.replace("_", " "))) | {"prefer", "city"} and slot != "CITY"
+    if not words or span_value.strip().lower() in {d.lower() for d in DOMAINS}:
+        return True
+    return words <= set(content_words(slot.replace("_", " "))) | {"prefer", "city"} and slot != "CITY"
+
+
+def _link_conditions(t: TaggedInstruction) -> tuple[str, ...]:
+    """Which tagged domains trigger a link: the one named in its "if/when" clause; else the outer tag of a
+    nested pair ("[IN:A ... [IN:B ...]]"); else every domain ("look at both Hotels and Flights")."""
+    clauses = condition_clauses(t.text)
+    named = [d for d, s, _ in domain_mentions(t.text) if d in t.domains and any(a <= s < b for a, b in clauses)]
+    return tuple(dict.fromkeys(named)) or tuple(dict.fromkeys(o for o, _ in t.nested)) or tuple(t.domains)
 
 
 def to_pool(t: TaggedInstruction) -> PoolInstruction | None:
@@ -94,8 +104,7 @@ def to_pool(t: TaggedInstruction) -> PoolInstruction | None:
     if t.multi_domain:
         if t.spans:
             return None
-        outer = tuple(dict.fromkeys(o for o, _ in t.nested)) or tuple(t.domains)
-        return PoolInstruction(t.text, tuple(t.domains), cond_domains=outer)
+        return PoolInstruction(t.text, tuple(t.domains), cond_domains=_link_conditions(t))
     if any(_broken(s.value, s.slot) for s in t.spans):
         return None
     clauses = condition_clauses(t.text)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from memagent._lexical import content_words
-from memagent.instructions.parse import ParsedRequest, SlotValue
+from memagent.instructions.parse import ParsedInstruction, ParsedRequest, SlotValue
 from memagent.instructions.store import StoredInstruction
 
 __all__ = ["MultipassResult", "value_matches", "values_equal", "multipass"]
@@ -49,6 +49,7 @@ class Pick:
     via: str  # direct | hop | domain
     reason: str
     score: float
+    enabled_by: tuple[str, ...] = ()  # instructions whose actions met this one's conditions
 
 
 @dataclass
@@ -125,7 +126,7 @@ def multipass(instructions: Sequence[StoredInstruction], request: ParsedRequest,
             else:
                 reason = f"applies to every {domain} request" + (" (domain linked by another instruction)" if from_link else "")
                 via = "domain" if from_link else "direct"
-            picked[ins.id] = Pick(ins, via, reason, 1.0 if via == "direct" else 0.9)
+            picked[ins.id] = Pick(ins, via, reason, 1.0 if via == "direct" else 0.9, tuple(hops))
             changed = True
         if not changed:
             break
@@ -153,8 +154,9 @@ def _settle(picked: dict[str, Pick], request: ParsedRequest, result: MultipassRe
         if pick.instruction.id in lost or p.is_link or p.conditions:
             continue
         rival = next((o for o in picked.values() if o.instruction.id not in lost and o.instruction.parsed.conditions
+                      and pick.instruction.id not in o.enabled_by
                       and o.instruction.parsed.primary_domain == p.primary_domain
-                      and _same_slot(p.actions, o.instruction.parsed.actions)), None)
+                      and _same_slot(p.actions, o.instruction.parsed)), None)
         if rival is not None:
             lost[pick.instruction.id] = Loss(pick.instruction, "a more specific instruction on the same thing applies",
                                              rival.instruction.id)
@@ -162,7 +164,9 @@ def _settle(picked: dict[str, Pick], request: ParsedRequest, result: MultipassRe
     result.picks = [p for i, p in picked.items() if i not in lost]
 
 
-def _same_slot(general: Sequence[SlotValue], specific: Sequence[SlotValue]) -> bool:
-    """Both set one slot, and the parser is sure of it on at least one side (a condition that holds already
-    makes the specific instruction the likelier intent)."""
-    return any(g.group and g.group == s.group and (g.sure_group or s.sure_group) for g in general for s in specific)
+def _same_slot(general: Sequence[SlotValue], specific: ParsedInstruction) -> bool:
+    """Both surely set one slot. A slot the specific instruction conditions on is not one it sets (when the
+    parser says so, it mistyped the action)."""
+    conditioned = {c.group for c in specific.conditions}
+    return any(g.sure_group and g.sure_group == s.sure_group and s.sure_group not in conditioned
+               for g in general for s in specific.actions)

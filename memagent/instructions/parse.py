@@ -50,7 +50,7 @@ _NOT_CONDITION = re.compile(r"\b(?:see|check|ask|know|verify|determine|wonder|su
 _ADDITIVE = re.compile(r"\b(?:also|too|as\s+well|another|additionally|in\s+addition|sometimes|alternatively)\b", re.I)
 _LINK_CUE = re.compile(r"\b(?:also|additionally|both|as\s+well|in\s+addition|too|along\s+with|together\s+with|and)\b", re.I)
 _RESTART = re.compile(r"(?<=\w)\s+(?=(?:I|I'd|I'll|my|My|please|always|make sure)\b)(?!I'm\b)")
-_CONNECT = {",", "&", "of", "de", "la", "-", "'", "’", "and"}
+_CONNECT = {",", "&", "of", "de", "la", "-", "'", "’", "and", "vs", "versus", "v", "the"}
 
 
 def condition_clauses(text: str) -> list[tuple[int, int]]:
@@ -249,9 +249,12 @@ class InstructionParser:
 
     def _runs(self, tokens: list[Token], probs: list[float]) -> list[tuple[int, int]]:
         inside = [p >= self.value_threshold for p in probs]
-        for i in range(1, len(tokens) - 1):  # "Portland, OR", "Chop Salon & Spa": keep connectors inside a name
-            if not inside[i] and inside[i - 1] and inside[i + 1] and tokens[i].lower in _CONNECT:
-                inside[i] = True
+        for i in range(1, len(tokens) - 1):  # "Portland, OR", "Dodgers versus the Giants": bridge connectors
+            for gap in (1, 2):
+                if (i + gap < len(tokens) and inside[i - 1] and inside[i + gap]
+                        and all(not inside[j] and tokens[j].lower in _CONNECT for j in range(i, i + gap))):
+                    for j in range(i, i + gap):
+                        inside[j] = True
         runs: list[tuple[int, int]] = []
         i, n = 0, len(tokens)
         while i < n:

@@ -31,7 +31,7 @@ CATEGORICAL_VALUES: dict[str, tuple[str, ...]] = {
     "GENRE": ("comedy", "comedies", "drama", "dramas", "horror", "thriller", "thrillers", "action", "adventure",
               "fantasy", "romance", "romantic", "documentary", "documentaries", "animation", "animated", "sci-fi",
               "science fiction", "mystery", "crime", "family", "biopic", "biopics", "musical", "war", "western",
-              "non-fiction", "funny", "pop", "rock", "jazz", "country", "hip hop", "hip-hop", "rap", "blues",
+              "non-fiction", "comic", "comedic", "funny", "pop", "rock", "jazz", "country", "hip hop", "hip-hop", "rap", "blues",
               "classical", "reggae", "metal", "electronic", "r&b", "folk", "indie", "soul", "punk", "dance"),
     "CATEGORY": ("baseball", "basketball", "football", "soccer", "hockey", "tennis", "golf", "museum", "park",
                  "historical landmark", "tourist attraction", "nature preserve", "theme park", "shopping area",
@@ -47,7 +47,8 @@ _BUSINESS = {"dental", "dentistry", "orthodontics", "restaurant", "cafe", "café
              "theater", "theatre", "cinema", "cinemas", "salon", "spa", "barber", "barbershop", "hotel", "inn", "suites",
              "lodge", "motel", "clinic", "medical", "center", "centre", "care", "group", "company", "shop", "house",
              "brewery", "tavern", "pub", "diner", "cuisine", "lab", "office", "associates", "studio", "cinemark",
-             "amc", "century", "regal", "marriott", "hilton", "hyatt", "sheraton", "westin", "resort", "apartments"}
+             "amc", "century", "regal", "marriott", "hilton", "hyatt", "sheraton", "westin", "resort", "apartments",
+             "health", "healthcare", "dentists", "pediatrics", "hospital", "salons", "cuts", "design"}
 _PERSON = {"dr", "md", "m.d", "dds", "d.d.s", "phd", "ph.d", "do", "np", "mph", "facs"}
 _PLACE = {"san", "los", "las", "santa", "new", "city", "fort", "port", "mount", "saint", "st", "el", "la",
           "north", "south", "east", "west", "beach", "valley", "springs", "heights"}
