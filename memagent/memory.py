@@ -35,7 +35,18 @@ from memagent.retrieval.hybrid import HybridRanker, RecallConfig
 from memagent.retrieval.packer import pack
 from memagent.store.index import ExactIndex, VectorIndex, check_embedder_identity
 from memagent.store.sqlite import SQLiteStore
-from memagent.types import Event, EventKind, HistoryEntry, MemoryItem, MemoryKind, Recall, Role, WriteResult, as_utc, utcnow
+from memagent.types import (
+    Event,
+    EventKind,
+    HistoryEntry,
+    MemoryItem,
+    MemoryKind,
+    Recall,
+    Role,
+    WriteResult,
+    as_utc,
+    utcnow,
+)
 
 __all__ = ["Memory"]
 
@@ -258,7 +269,8 @@ class Memory:
         qvec = self.embedder.embed([query])[0]
         ranked = self.ranker.rank(uid, query, qvec, kinds=kind_set, as_of=as_of)
         cfg = self.ranker.config
-        chosen, used, dropped = pack(ranked, budget_tokens, cfg.priority_gate, cfg.min_score)
+        chosen, used, dropped = pack(ranked, budget_tokens, cfg.priority_gate, cfg.min_score,
+                                     profile_share=cfg.profile_share, profile_kinds=cfg.profile_kinds)
         if touch and chosen and as_of is None:
             self.store.touch_items(uid, [e.item.id for e in chosen], utcnow())
         return Recall(user_id=uid, query=query, budget_tokens=budget_tokens, used_tokens=used,

@@ -22,7 +22,17 @@ from memagent.graph.heuristic import HeuristicExtractor
 from memagent.graph.llm_planner import LLMPlanner
 from memagent.store.index import VectorIndex
 from memagent.store.sqlite import SQLiteStore
-from memagent.types import AppliedOp, Edge, EdgeType, Event, EventKind, MemoryItem, MemoryKind, Op, WriteResult
+from memagent.types import (
+    AppliedOp,
+    Edge,
+    EdgeType,
+    Event,
+    EventKind,
+    MemoryItem,
+    MemoryKind,
+    Op,
+    WriteResult,
+)
 
 __all__ = ["MemoryWriter"]
 

@@ -12,7 +12,14 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-from memagent.errors import ConfigError, LLMConnectionError, LLMError, LLMOutputError, LLMStatusError, LLMTimeoutError
+from memagent.errors import (
+    ConfigError,
+    LLMConnectionError,
+    LLMError,
+    LLMOutputError,
+    LLMStatusError,
+    LLMTimeoutError,
+)
 
 __all__ = ["make_openai_client", "map_openai_errors"]
 

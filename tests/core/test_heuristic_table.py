@@ -7,7 +7,7 @@ import pytest
 from memagent.graph.heuristic import HeuristicExtractor
 from memagent.types import Event
 
-P, F, I, E = "preference", "fact", "instruction", "episode"
+P, F, INS, E = "preference", "fact", "instruction", "episode"
 
 # (turn, kind, subject (None = any), polarity (None = any), action, temporary)
 CASES = [
@@ -49,10 +49,10 @@ CASES = [
     ("I'm 34 years old", F, "age", None, "remember", False),
     ("My sister is Ana", F, "fact:sister", None, "remember", False),
     ("I have two cats", F, None, None, "remember", False),
-    ("From now on, always book economy with Delta.", I, None, None, "remember", False),
-    ("Whenever I fly, I want an aisle seat", I, None, None, "remember", False),
-    ("If I'm looking for a restaurant in San Jose, I prefer Thai.", I, None, None, "remember", False),
-    ("Always answer in short bullet points.", I, None, None, "remember", False),
+    ("From now on, always book economy with Delta.", INS, None, None, "remember", False),
+    ("Whenever I fly, I want an aisle seat", INS, None, None, "remember", False),
+    ("If I'm looking for a restaurant in San Jose, I prefer Thai.", INS, None, None, "remember", False),
+    ("Always answer in short bullet points.", INS, None, None, "remember", False),
     ("Please forget that I like jazz", F, None, None, "forget", False),
     ("Forget about my sister", F, None, None, "forget", False),
     ("Just for tomorrow, set my alarm at 5am", E, None, None, "remember", True),

@@ -9,8 +9,6 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 from memagent import HashingEmbedder, Memory
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
