@@ -45,6 +45,8 @@ class GoldSlot:
 
     @property
     def norm(self) -> str:
+        if self.slot in BOOLEAN_SLOTS:  # "suitable for children" and "kid-friendly" are the same yes
+            return "true"
         return " ".join(content_words(self.value)) or self.value.lower()
 
 
@@ -179,7 +181,7 @@ def reference_select(profile: Sequence[PoolInstruction], domain: str,
                      mentions: Sequence[tuple[str, str]]) -> tuple[list[int], list[int]]:
     """Gold applicable indices and conflict losers for a request about ``domain`` stating ``mentions``."""
     current, replaced = _current(profile)
-    stated = {(("PLACE" if s in PLACE_SLOTS else s), " ".join(content_words(v))) for s, v in mentions}
+    stated = {(g.group, g.norm) for g in (GoldSlot(s, v, "request") for s, v in mentions)}
     stated_groups = {g for g, _ in stated}
     active, chosen = {domain}, []
     for _ in range(6):
@@ -309,7 +311,7 @@ class Builder:
             mentions = [(c.slot, c.value) for c in met.conditions]
         used = frozenset(g for c in core for g in c.action_groups | {s.group for s in c.conditions})
         core += self._pick_defaults(domain, self.rng.randint(0 if core else 1, 3), used)
-        said = {(("PLACE" if s in PLACE_SLOTS else s), " ".join(content_words(v))) for s, v in mentions}
+        said = {(g.group, g.norm) for g in (GoldSlot(s, v, "request") for s, v in mentions)}
         core += self._hard_negatives(domain, self.rng.randint(0, 2), said)
         return self._finish("Plain", "defaults+conditional" if mentions else "defaults", domain, core, mentions)
 

@@ -57,6 +57,11 @@ _SLOT_TEMPLATES: dict[str, tuple[str, ...]] = {
     "SHOW_TYPE": ("in {v}", "a {v} showing"), "SHOW_TIME": ("at {v}",), "DIRECTED_BY": ("directed by {v}",),
     "STAR_RATING": ("rated {v} stars",), "AVERAGE_RATING": ("with a rating of {v}",), "RATING": ("rated {v}",),
     "NUMBER_OF_BEDS": ("with {v} bedrooms",), "NUMBER_OF_BATHS": ("with {v} bathrooms",),
+    # yes/no slots: the tagged value is a phrase ("suitable for children"), so the request words it itself
+    "GOOD_FOR_KIDS": ("that is good for kids",), "PETS_ALLOWED": ("that allows pets",),
+    "HAS_LAUNDRY_SERVICE": ("with laundry service",), "SERVES_ALCOHOL": ("that serves alcohol",),
+    "IS_UNISEX": ("that is unisex",), "HAS_WIFI": ("with wifi",), "HAS_LIVE_MUSIC": ("with live music",),
+    "REFUNDABLE": ("that is refundable",), "FREE_ENTRY": ("with free entry",),
 }
 
 

@@ -64,7 +64,7 @@ DOMAIN_LEXICON: dict[str, dict[str, float]] = {
     "Music": {"music": 3, "song": 2.5, "songs": 2.5, "listen": 2, "artist": 1.5, "album": 2, "playlist": 2,
               "track": 1.5, "playback": 2},
     "Events": {"event": 3, "events": 3, "concert": 2, "game": 1, "festival": 2, "match": 1, "show": 0.5,
-               "something to do": 2, "tickets": 1, "sports": 1, "performer": 1.5, "happening": 2,
+               "something to do": 2, "something fun": 2, "tickets": 1, "sports": 1, "performer": 1.5, "happening": 2,
                "things to do": 2, "around town": 1},
     "Travel": {"travel": 3, "trip": 2.5, "attraction": 2.5, "attractions": 2.5, "sightseeing": 2.5,
                "museum": 1.5, "landmark": 1.5, "tourist": 2, "visit": 1, "explore": 1},

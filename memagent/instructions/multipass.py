@@ -71,7 +71,8 @@ def _condition_met(cond: SlotValue, request: ParsedRequest, picked: Sequence[Pic
     for rv in request.values:
         if rv.group and cond.group and rv.group == cond.group and not values_equal(rv.value, cond.value):
             return False, None  # the request states this slot with another value
-    if value_matches(cond.value, request.text):
+    if value_matches(cond.value, request.text) or any(
+            rv.slot == cond.slot and values_equal(rv.value, cond.value) for rv in request.values):
         return True, None
     for pick in picked:
         for act in pick.instruction.parsed.actions:
@@ -101,6 +102,12 @@ def multipass(instructions: Sequence[StoredInstruction], request: ParsedRequest,
                 picked[ins.id] = Pick(ins, "direct" if n == 0 else "domain",
                                       f"request involves {trigger}; this links it to {targets}", 1.0)
                 changed = True
+                continue
+            if p.is_general:
+                if not p.topics or set(p.topics) & set(request.topics):
+                    topic = next((t for t in p.topics if t in request.topics), None)
+                    picked[ins.id] = Pick(ins, "direct", f"request is about {topic}" if topic else "applies to every request", 1.0)
+                    changed = True
                 continue
             domain = p.primary_domain
             if domain is None or domain not in active:

@@ -19,9 +19,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from memagent._lexical import content_words
-from memagent.instructions.domains import COARSE_DOMAIN, PLACE_SLOTS, domain_mentions
+from memagent.graph.domains import classify_domains
+from memagent.instructions.domains import COARSE_DOMAIN, PLACE_SLOTS, domain_mentions, lexicon_scores
 from memagent.instructions.model import ParserModel, Token, default_model, tokenize
-from memagent.instructions.values import DOMAIN_SLOTS, gazetteer_matches, is_when_or_count
+from memagent.instructions.values import DOMAIN_SLOTS, gazetteer_matches, is_when_or_count, value_cues
 
 __all__ = ["InstructionParser", "ParsedInstruction", "ParsedRequest", "SlotValue", "condition_clauses", "norm_value"]
 
@@ -50,7 +51,13 @@ _NOT_CONDITION = re.compile(r"\b(?:see|check|ask|know|verify|determine|wonder|su
 _ADDITIVE = re.compile(r"\b(?:also|too|as\s+well|another|additionally|in\s+addition|sometimes|alternatively)\b", re.I)
 _LINK_CUE = re.compile(r"\b(?:also|additionally|both|as\s+well|in\s+addition|too|along\s+with|together\s+with|and)\b", re.I)
 _RESTART = re.compile(r"(?<=\w)\s+(?=(?:I|I'd|I'll|my|My|please|always|make sure)\b)(?!I'm\b)")
+_ABBREVIATION = re.compile(r"[A-Z]{2,4}|[A-Za-z]{1,3}\.[A-Za-z.]*")  # "Portland, OR", "Avril Swan, MD"; not "X, Carla"
 _CONNECT = {",", "&", "of", "de", "la", "-", "'", "’", "and", "vs", "versus", "v", "the"}
+
+
+def _service_like(value: str) -> bool:
+    """A place, a business, a person, an airline or a number: values only service instructions set."""
+    return bool(value_cues(value)) or any(c.isdigit() for c in value) or bool(re.search(r"\b[A-Z][a-z]+\s+[A-Z]", value))
 
 
 def condition_clauses(text: str) -> list[tuple[int, int]]:
@@ -123,10 +130,16 @@ class ParsedInstruction:
     actions: list[SlotValue] = field(default_factory=list)
     additive: bool = False
     domain_confidence: float = 0.0
+    topics: list[str] = field(default_factory=list)  # memagent's coarse topics, when no service is recognised
 
     @property
     def primary_domain(self) -> str | None:
         return self.domains[0] if self.domains else None
+
+    @property
+    def is_general(self) -> bool:
+        """About no recognised service ("always keep answers short"): scoped by ``topics``, or applies always."""
+        return not self.domains
 
     @property
     def coarse_domain(self) -> str | None:
@@ -152,6 +165,7 @@ class ParsedInstruction:
                 linked_domains=list(data["linked_domains"]),
                 conditions=[SlotValue(**v) for v in data["conditions"]], actions=[SlotValue(**v) for v in data["actions"]],
                 additive=bool(data["additive"]), domain_confidence=float(data.get("domain_confidence", 0.0)),
+                topics=list(data.get("topics", [])),
             )
         except (KeyError, TypeError):
             return None  # written by another version: the caller re-parses the text
@@ -163,6 +177,7 @@ class ParsedRequest:
     domains: list[str]
     values: list[SlotValue]
     domain_scores: dict[str, float] = field(default_factory=dict)
+    topics: list[str] = field(default_factory=list)  # coarse topics of the request and of its services
 
 
 class InstructionParser:
@@ -171,11 +186,15 @@ class InstructionParser:
     Args:
         model: the trained model; ``None`` loads the shipped artefact on first use.
         value_threshold: P(token is a value) from which a token joins a value span.
+        service_threshold: with no service word in a text, the classifier's top probability below which the
+            text is taken to be about no service (a general instruction such as "always answer briefly").
     """
 
-    def __init__(self, model: ParserModel | None = None, *, value_threshold: float = 0.5) -> None:
+    def __init__(self, model: ParserModel | None = None, *, value_threshold: float = 0.5,
+                 service_threshold: float = 0.3) -> None:
         self._model = model
         self.value_threshold = value_threshold
+        self.service_threshold = service_threshold
 
     @property
     def model(self) -> ParserModel:
@@ -197,6 +216,9 @@ class InstructionParser:
         if named and ranked and ranked[0] not in named and probs.get(named[0], 0.0) > 0.2:
             parsed.domains = [named[0]]  # an explicit service name beats a guess from other words
         values = self._values(text, parsed.primary_domain, clauses)
+        if self._no_service(text, probs) and not any(_service_like(v.value) for v in values):
+            parsed.domains, parsed.topics = [], classify_domains(text)
+            values = self._values(text, None, clauses)
         # "Look into Travel and Hotels" links services; "if the event type is Music, search for Country" does not:
         # a link names two services and sets no value of its own.
         own_values = [v for v in values if not any(a < v.end and v.start < b for _, a, b in mentions)]
@@ -216,10 +238,17 @@ class InstructionParser:
         """Domains a request is about (best first) and the slot values it states."""
         probs = self.model.domain_proba(text)
         ranked = sorted(probs, key=lambda d: -probs[d])
-        domains = ranked[:1] + [d for d, _, _ in domain_mentions(text) if d not in ranked[:1]]
+        domains = [] if self._no_service(text, probs) else ranked[:1]
+        domains += [d for d, _, _ in domain_mentions(text) if d not in domains]
         values = [SlotValue(sv.slot, sv.value, "request", sv.start, sv.end, sv.confidence)
                   for sv in self._values(text, domains[0] if domains else None, [])]
-        return ParsedRequest(text=text, domains=domains, values=values, domain_scores={d: round(p, 4) for d, p in probs.items()})
+        topics = list(dict.fromkeys([*classify_domains(text), *(COARSE_DOMAIN[d] for d in domains)]))
+        return ParsedRequest(text=text, domains=domains, values=values, topics=topics,
+                             domain_scores={d: round(p, 4) for d, p in probs.items()})
+
+    def _no_service(self, text: str, probs: Mapping[str, float]) -> bool:
+        """No service word, and the classifier only guessing: the text is about no NLSI service."""
+        return not lexicon_scores(text) and max(probs.values(), default=0.0) < self.service_threshold
 
     # -- values -------------------------------------------------------------------------------------------
     def _values(self, text: str, domain: str | None, clauses: list[tuple[int, int]]) -> list[SlotValue]:
@@ -252,7 +281,8 @@ class InstructionParser:
         for i in range(1, len(tokens) - 1):  # "Portland, OR", "Dodgers versus the Giants": bridge connectors
             for gap in (1, 2):
                 if (i + gap < len(tokens) and inside[i - 1] and inside[i + gap]
-                        and all(not inside[j] and tokens[j].lower in _CONNECT for j in range(i, i + gap))):
+                        and all(not inside[j] and tokens[j].lower in _CONNECT for j in range(i, i + gap))
+                        and (tokens[i].text != "," or _ABBREVIATION.fullmatch(tokens[i + gap].text))):
                     for j in range(i, i + gap):
                         inside[j] = True
         runs: list[tuple[int, int]] = []

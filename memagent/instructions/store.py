@@ -60,7 +60,7 @@ def instruction_candidate(text: str, *, parser: InstructionParser | None = None,
     value = " | ".join(a.norm for a in parsed.actions) or " ".join(content_words(text)[:8])
     return Candidate(
         kind=MemoryKind.INSTRUCTION, text=display or text, subject=subject_key(parsed), value=value,
-        domain=parsed.coarse_domain, importance=0.9, evidence=evidence or text, metadata=parsed.to_metadata(),
+        domain=parsed.coarse_domain or next(iter(parsed.topics), None), importance=0.9, evidence=evidence or text, metadata=parsed.to_metadata(),
     )
 
 

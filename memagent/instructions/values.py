@@ -162,6 +162,8 @@ def slot_prior(text: str, start: int, end: int, domain: str | None) -> dict[str,
         if rx is not None and (rx.search(left) or rx.search(right)):
             boosts[slot] = boosts.get(slot, 0.0) + NAMED_BOOST
     cues = value_cues(value)
+    if re.match(r",?\s*(?:MD|M\.D|DDS|D\.D\.S|DO|Ph\.D|PhD)\b", text[end:]):
+        cues.append("person")  # "Carla Stelling, MD": the title sits just outside the tagged name
     name_slot = _NAME_SLOTS.get(domain)
     if name_slot and ("business" in cues or "person" in cues):
         boosts[name_slot] = boosts.get(name_slot, 0.0) + NAMED_BOOST

@@ -158,3 +158,22 @@ def test_configuration_errors(memory: Memory) -> None:
 def test_user_without_instructions_gets_an_empty_selection(memory: Memory) -> None:
     memory.add("u", "I had a long day at work today and I am tired")
     assert select(memory, "u", "Book me a flight").ids() == []
+
+
+def test_general_instructions(memory: Memory) -> None:
+    ids = profile(memory, "u", ["Always keep your answers short.", "Whenever I ask for recipes, make them vegetarian.",
+                                "If I ask for Flights, my preferred airlines is Delta"])
+    flight = set(select(memory, "u", "Book me a flight").ids())
+    assert flight == {ids["Always keep your answers short."], ids["If I ask for Flights, my preferred airlines is Delta"]}
+    recipe = set(select(memory, "u", "Give me a recipe for dinner").ids())
+    assert recipe == {ids["Always keep your answers short."], ids["Whenever I ask for recipes, make them vegetarian."]}
+    # a request about no service does not pull in service instructions
+    assert select(memory, "u", "What is the capital of France?").ids() == [ids["Always keep your answers short."]]
+
+
+def test_instructions_detected_in_conversation_are_selected(memory: Memory) -> None:
+    memory.add("u", "From now on, when I book flights, always choose Delta.")
+    memory.add("u", "I had pasta for lunch and it was great, by the way.")
+    sel = select(memory, "u", "Book me a flight to Boston")
+    assert len(sel) == 1 and "Delta" in sel.texts()[0] and "Flights" in sel.selected[0].reason
+    assert select(memory, "u", "Find me a hotel").ids() == []
