@@ -1,0 +1,103 @@
+"""``python -m benchmarks.prelude``: CIPHER and baselines in PRELUDE's two environments.
+
+Offline by default (simulated user, offline writer, heuristic CIPHER, authored documents). With
+``--llm-model`` the agent, the user and CIPHER's inference/aggregation are LLM calls to an OpenAI-compatible
+endpoint with PRELUDE's verbatim prompts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+from benchmarks.common import timer, write_results
+from benchmarks.prelude.documents import TASKS, load_authored_documents, load_hf_documents
+from benchmarks.prelude.harness import METHODS, Setup, run_task
+from benchmarks.prelude.interpret import Interpreter
+from benchmarks.prelude.report import PAPER, plot_task, summarize, table
+from benchmarks.prelude.user import LLMUser, OfflineUser
+from benchmarks.prelude.writer import OfflineWriter
+from memagent.embeddings import CachedEmbedder, HashingEmbedder, LocalEmbedder
+from memagent.embeddings.base import Embedder
+from memagent.llm import OpenAIChat
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.prelude", description=__doc__.splitlines()[0])
+    p.add_argument("--task", choices=[*TASKS, "both"], default="both")
+    p.add_argument("--rounds", type=int, default=200)
+    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    p.add_argument("--methods", nargs="+", default=list(METHODS),
+                   help="no-learning, oracle, icl-edit-K, cipher-K (any K)")
+    p.add_argument("--out", type=Path, default=ROOT / "results" / "prelude")
+    p.add_argument("--embedder", choices=["local", "hashing"], default="local",
+                   help="context encoder for retrieval and preference accuracy (local = all-MiniLM-L6-v2)")
+    p.add_argument("--icl-imitation", choices=["format", "full"], default="format",
+                   help="what the offline writer copies from ICL-edit examples (see writer.py)")
+    p.add_argument("--docs", choices=["authored", "hf"], default="authored",
+                   help="authored: the CC0 set in benchmarks/prelude/data; hf: PRELUDE's Hugging Face sources")
+    p.add_argument("--quick", action="store_true", help="20 rounds, seed 0, hashing embedder: a smoke run for CI")
+    p.add_argument("--llm-model", help="run the agent, the user and CIPHER on this OpenAI-compatible model")
+    p.add_argument("--llm-base-url")
+    p.add_argument("--llm-api-key-env", default="OPENAI_API_KEY")
+    p.add_argument("--no-progress", action="store_true")
+    args = p.parse_args(argv)
+    if args.quick:
+        args.rounds, args.seeds, args.embedder = 20, [0], "hashing"
+    return args
+
+
+def build_setup(task: str, args: argparse.Namespace, embedder: Embedder) -> Setup:
+    if args.llm_model:  # pragma: no cover - needs an endpoint
+
+        def llm() -> OpenAIChat:
+            return OpenAIChat(args.llm_model, base_url=args.llm_base_url, api_key_env=args.llm_api_key_env)
+
+        return Setup(task, LLMUser(llm()), embedder, new_writer=llm, new_learner=llm)
+    interpreter = Interpreter(embedder)
+    return Setup(task, OfflineUser(), embedder,
+                 new_writer=lambda: OfflineWriter(task, interpreter, imitation=args.icl_imitation))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.embedder == "local":
+        import torch
+
+        # One short text per call: on a shared 2-core machine one thread is ~5x faster than two contending.
+        torch.set_num_threads(1)
+    embedder = CachedEmbedder(LocalEmbedder() if args.embedder == "local" else HashingEmbedder())
+    tasks = list(TASKS) if args.task == "both" else [args.task]
+    command = "python -m benchmarks.prelude " + " ".join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
+    mode = f"LLM `{args.llm_model}`" if args.llm_model else (
+        f"offline (simulated user, offline writer with `{args.icl_imitation}` ICL imitation, heuristic CIPHER)")
+    data: dict[str, object] = {"command": command, "mode": mode, "rounds": args.rounds, "seeds": args.seeds,
+                               "embedder": embedder.name, "docs": args.docs, "tasks": {}}
+    md = [f"# PRELUDE: CIPHER vs baselines\n\nCommand: `{command}`\n\nMode: {mode}; {args.rounds} rounds x "
+          f"{len(args.seeds)} seed(s) {args.seeds}; context encoder `{embedder.name}`; documents: {args.docs}.\n"]
+    for task in tasks:
+        docs = load_authored_documents(task) if args.docs == "authored" else load_hf_documents(task)
+        with timer() as t:
+            runs = run_task(build_setup(task, args, embedder), docs, args.methods, args.rounds, args.seeds,
+                            show_progress=not args.no_progress)
+        rows = summarize(runs)
+        args.out.mkdir(parents=True, exist_ok=True)
+        plot = plot_task(args.out / f"prelude_{task}.png", task, runs)
+        data["tasks"][task] = {"summary": rows, "runs": [r.as_dict() for r in runs], "seconds": round(t[0], 1),  # type: ignore[index]
+                               "paper": PAPER[task]}
+        md.append(f"## {task} ({t[0]:.0f} s)\n\n{table(rows)}\n")
+        if plot is not None:
+            md.append(f"![cumulative cost]({plot.name})\n")
+        print(f"\n{task}: {args.rounds} rounds x {len(args.seeds)} seeds, {t[0]:.1f} s")
+        print(table(rows))
+    json_path, md_path = write_results(args.out, "prelude", data, "\n".join(md))
+    print(f"\nwrote {json_path} and {md_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
