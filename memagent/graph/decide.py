@@ -14,7 +14,7 @@ from memagent._lexical import content_words
 from memagent.graph.candidates import Candidate, Decision
 from memagent.types import MemoryItem, MemoryKind, Op
 
-__all__ = ["Bucket", "RuleDecider"]
+__all__ = ["Bucket", "RuleDecider", "replaced_by"]
 
 Bucket = list[tuple[MemoryItem, float]]  # (existing current item, cosine similarity to the candidate)
 
@@ -37,6 +37,20 @@ def containment(query: str, text: str) -> float:
     return len(q & set(content_words(text))) / len(q) if q else 0.0
 
 
+def replaced_by(cand: Candidate, item: MemoryItem) -> bool:
+    """True when ``cand`` is a change that names ``item``'s value as the one it replaces (``metadata["replaces"]``:
+    the item states the old value and not the new one) or names its slot (``metadata["replaces_slot"]``), in the
+    same domain. One-off (temporary) candidates never replace anything."""
+    meta = cand.metadata
+    if cand.temporary or not (meta.get("replaces") or meta.get("replaces_slot")) or not item.is_current:
+        return False
+    if item.kind == MemoryKind.INSTRUCTION or (cand.domain and item.domain and cand.domain != item.domain):
+        return False
+    if meta.get("replaces"):
+        return containment(meta["replaces"], item.text) == 1.0 and not (cand.value and containment(cand.value, item.text) == 1.0)
+    return item.kind == MemoryKind.PREFERENCE and item.metadata.get("slot") == meta["replaces_slot"]
+
+
 @dataclass
 class RuleDecider:
     """Similarity + subject-key rules. Thresholds are cosine similarities of the embedder in use.
@@ -57,6 +71,9 @@ class RuleDecider:
             if not targets:
                 return Decision(Op.NOOP, cand, reason="forget request matched no memory")
             return Decision(Op.FORGET, cand, targets, reason="user asked to forget")
+        replaced = [i.id for i, _ in bucket if replaced_by(cand, i)]
+        if replaced:
+            return Decision(Op.SUPERSEDE, cand, replaced, reason="the user replaced this value")
         if cand.temporary or cand.kind == MemoryKind.EPISODE:
             near = [i for i, sim in bucket if i.kind == cand.kind and sim >= max(self.merge_sim, 0.97)]
             if near and not cand.temporary:

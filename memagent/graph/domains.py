@@ -7,13 +7,14 @@ when the two share no word. The lexicon is deliberately plain data: extend ``DOM
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from memagent._lexical import stem, words
 
 __all__ = ["DOMAIN_KEYWORDS", "RELATED_DOMAINS", "classify_domains", "primary_domain"]
 
-DOMAIN_KEYWORDS: dict[str, tuple[str, ...]] = {
+DOMAIN_KEYWORDS: dict[str, list[str]] = {
     "food": (
         "food eat eating ate meal meals dinner lunch breakfast brunch snack cook cooking recipe recipes cuisine dish "
         "dishes restaurant restaurants cafe café diet vegetarian vegan pescatarian gluten dairy lactose allergy "
@@ -54,6 +55,28 @@ DOMAIN_KEYWORDS: dict[str, tuple[str, ...]] = {
     "cars": "car cars vehicle vehicles suv sedan electric hybrid motorcycle truck engine".split(),
 }
 
+# Task-assistant vocabulary (PERMA's 20 domains: buses, trains, rental cars, media, home services, ...). Only words no
+# domain above claims, so earlier routing is unchanged; two new domains at the end.
+_ASSISTANT_KEYWORDS: dict[str, list[str]] = {
+    "transport": "coach coaches intercity rail railway railways station stations fare fares".split(),
+    "events": "comedy stand-up standup gig gigs premiere premieres".split(),
+    "finance": "spending expenses bonus cash retirement".split(),
+    "calendar": "agenda invite invites deadline deadlines".split(),
+    "messaging": "reply replies texts whatsapp telegram imessage".split(),
+    "movies": "subtitles subtitle screening screenings imax".split(),
+    "books": "paperback paperbacks hardcover hardcovers e-reader ereader memoir memoirs".split(),
+    "games": "rpg rpgs co-op multiplayer".split(),
+    "music": "spotify artist artists vinyl".split(),
+    "sports": "stadium stadiums".split(),
+    "travel": "getaway getaways".split(),
+    "hotels": "b&b bnb checkout".split(),
+    "media": "podcast podcasts youtube vlog vlogs".split(),
+    "home_services": "cleaner cleaners plumber plumbers plumbing handyman electrician repair repairs babysitter "
+                     "housekeeping gardener".split(),
+}
+for _domain, _words in _ASSISTANT_KEYWORDS.items():
+    DOMAIN_KEYWORDS[_domain] = [*DOMAIN_KEYWORDS.get(_domain, []), *_words]
+
 # Requests in one domain often need memories of another (a trip needs food, hotel and flight preferences).
 RELATED_DOMAINS: dict[str, tuple[str, ...]] = {
     "travel": ("flights", "hotels", "food", "transport", "events"),
@@ -68,6 +91,8 @@ RELATED_DOMAINS: dict[str, tuple[str, ...]] = {
     "music": ("events",),
     "movies": ("books",),
     "books": ("movies", "education"),
+    "media": ("movies", "music"),
+    "home_services": ("home", "pets"),
 }
 
 _INDEX: dict[str, str] = {}
@@ -77,10 +102,15 @@ for _domain, _words in DOMAIN_KEYWORDS.items():
         _INDEX.setdefault(stem(_w), _domain)
 
 
+# "book" the verb ("can you book me a table", "help me book a bus") is not about books.
+_BOOK_VERB = re.compile(r"(?:^|(?<=[.!?]\s)|\b(?<=to\s)|\b(?<=please\s)|\b(?<=you\s)|\b(?<=me\s)|\b(?<=and\s)|"
+                        r"\b(?<=i\s)|\b(?<=we\s)|\b(?<=i'll\s)|\b(?<=i'd\s)|\b(?<=let's\s))book(?:ed|ing)?\b", re.I)
+
+
 def classify_domains(text: str, *, top: int = 3) -> list[str]:
     """Domains whose keywords occur in ``text``, most frequent first (empty when none match)."""
     counts: Counter[str] = Counter()
-    for w in words(text):
+    for w in words(_BOOK_VERB.sub(" ", text.strip())):
         domain = _INDEX.get(w) or _INDEX.get(stem(w))
         if domain:
             counts[domain] += 1

@@ -16,7 +16,7 @@ import numpy as np
 
 from memagent.embeddings.base import Embedder
 from memagent.graph.candidates import Candidate, Decision
-from memagent.graph.decide import Bucket, RuleDecider
+from memagent.graph.decide import Bucket, RuleDecider, replaced_by
 from memagent.graph.forget import Forgetter, Forgotten
 from memagent.graph.heuristic import HeuristicExtractor
 from memagent.graph.llm_planner import LLMPlanner
@@ -77,6 +77,9 @@ class MemoryWriter:
             extra += self.store.items(user_id, subject=cand.subject)
         if cand is not None and cand.subject == "diet":
             extra += [i for i in self.store.items(user_id, kinds=[MemoryKind.PREFERENCE.value]) if i.domain == "food"][:40]
+        if cand is not None and (cand.metadata.get("replaces") or cand.metadata.get("replaces_slot")):
+            # A change that names the old value (or slot) must reach it even when it is not among the nearest.
+            extra += [i for i in self.store.items(user_id) if replaced_by(cand, i)]
         seen = {i.id for i in ranked}
         ranked += [i for i in extra if i.id not in seen and not seen.add(i.id)]  # type: ignore[func-returns-value]
         vecs = self.index.vectors(user_id, [i.id for i in ranked])
@@ -113,7 +116,8 @@ class MemoryWriter:
         """Record ``event`` and apply its decisions (planned here unless given) in one transaction."""
         user_id = event.user_id
         self.store.ensure_user(user_id)
-        context = self.store.events(user_id, session_id=event.session_id, last=_CONTEXT_EVENTS) if event.session_id \
+        last = getattr(self.extractor, "context_events", _CONTEXT_EVENTS)  # extractors may read more of the session
+        context = self.store.events(user_id, session_id=event.session_id, last=last) if event.session_id \
             else self.store.events(user_id, last=_CONTEXT_EVENTS)
         if decisions is None:
             decisions = self.plan(event, context)
