@@ -1,0 +1,310 @@
+"""Extraction from task-oriented conversations: preferences said as requests, answers and confirmations.
+
+In an assistant conversation most preferences are never phrased "I like X". They come as requests ("could
+you find a Thai place?", "set it for 6:45 AM"), as short answers to the assistant's question ("Which sound?"
+"Soft chimes, please."), as a yes to the assistant's suggestion ("Would quiet tables work?" "Yes, exactly."),
+or as a change that names what it replaces ("I've switched from Spotify to Apple Music", "no, scratch that,
+keep Ethiopian"). :class:`DialogueExtractor` adds these on top of :class:`HeuristicExtractor`'s first-person
+rules, splits a turn into clauses so "I'm vegetarian, and I'd like to keep it under $30" gives two memories,
+and routes each memory to the conversation's domain when its own words name none ("6:45 AM" in a session
+that began "set an alarm for me").
+
+Memories are compact and structured: ``"<Domain> <slot>: <value>"`` (the slot is named when the user or the
+assistant's question names it), with ``domain``/``value``/``metadata["slot"]`` set, so a request about the
+domain recalls them and a later change of the same slot finds them. A change carries ``metadata["replaces"]``
+(the old value) or ``metadata["replaces_slot"]``; :class:`~memagent.graph.decide.RuleDecider` supersedes the
+items holding it. One-off requests ("just for the conference", "a one-time alarm") stay episodes and never
+supersede the standing value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from memagent._lexical import content_words
+from memagent.graph.candidates import Candidate
+from memagent.graph.domains import classify_domains
+from memagent.graph.heuristic import _TEMPORARY, HeuristicExtractor, _as_temporary, _dedupe, _key, _sentences
+from memagent.types import Event, MemoryKind
+
+__all__ = ["DialogueExtractor"]
+
+# One-off markers beyond the base ones: "one-off", "one-time", "for the wedding only", "just for the offsite".
+_ONE_OFF = re.compile(
+    r"\bone[- ](?:off|time)\b|\bfor\s+(?:the|my|this|our|that)\s+[\w' -]{2,30}?\s+only\b|\bonly\s+this\s+(?:once|time)\b|"
+    r"\bjust\s+for\s+(?:the|my|this|our|that|tomorrow|tonight|today)\b|\bmake\s+an\s+exception\b|\bthis\s+one\s+time\b|"
+    r"\bjust\s+this\s+(?:once|time|trip|weekend)\b|\bnext\s+time\s+back\s+to\b|\bfor\s+once\b",
+    re.I,
+)
+_FILLER_HEAD = re.compile(
+    r"^(?:(?:hmm+|hm+|well|oh|ok(?:ay)?|so|yes|yeah|yep|sure|definitely|probably|maybe|ideally|preferably|honestly|"
+    r"actually|just|please|and|also|then|anyway|right|great|perfect|cool)[,!.]?\s+)+", re.I)
+_FILLER_TAIL = re.compile(
+    r"(?:[,\s]+(?:please|if\s+possible|if\s+you\s+can|for\s+this(?:\s+one)?|for\s+me|thanks|thank\s+you|i\s+think|"
+    r"for\s+sure|again|as\s+usual|as\s+always|of\s+course|ideally|this\s+time|like\s+last\s+time|like\s+before|"
+    r"after\s+all))+\s*$",
+    re.I)
+_IT = re.compile(r"^(?:(?:it|them|everything|things)\s+(?:for|to|at|on|with|in|as)?|(?:one|that)\s+(?:for|to|at|on|with|in|as))"
+                 r"\s*", re.I)
+_VAGUE = re.compile(r"^(?:something|anything|someone|somewhere|somebody|help|some\s+help|a\s+hand)\b", re.I)
+# The assistant asked for something: a question, or "tell me / let me know ... you prefer".
+_ASKED = re.compile(r"\?\s*$|\b(?:tell\s+me|let\s+me\s+know|any\s+preferences?)\b[^.!?]*[.!]?\s*$", re.I)
+_VERBS = (r"go\s+with|use|pick|choose|include|add|find(?:\s+me)?|book(?:\s+me)?|get(?:\s+me)?|look\s+(?:for|at)|"
+          r"search\s+for|set(?:\s+(?:it|the\s+\w+|me\s+up))?(?:\s+(?:for|to|at|with))?|make\s+it|"
+          r"keep(?:\s+it|\s+the\s+\w+)?|have\s+it|put\s+(?:it|them|\w+)\s+(?:in|on|at|for)|play|recommend|suggest|"
+          r"show\s+me|order|remind\s+me|wake\s+me(?:\s+up)?(?:\s+at)?|repeat\s+it|stay\s+with|stick\s+with|"
+          r"switch\s+to|try|reserve|give\s+me|only\s+(?:book|use|show)")
+_REQUESTS = [re.compile(p, re.I) for p in (
+    r"^(?:could|can|would|will)\s+you\s+(?:please\s+)?(?:" + _VERBS + r")\s+(.+)",
+    r"^(?:please\s+)?(?:" + _VERBS + r")\s+(.+)",
+    r"^(?:let'?s|lets)\s+(?:do|go\s+with|try|pick|book|get|make\s+it|stick\s+with|keep|go\s+for)\s+(.+)",
+    r"^i(?:'d|\s+would)\s+(?:really\s+)?(?:love|like|want|prefer|rather\s+have|go\s+with|take)\s+(?!to\s)(.+)",
+    r"^i(?:'d|\s+would)\s+(?:like|love|prefer|want)\s+to\s+(?:keep|have|get|go\s+with|stay\s+(?:with|in|at)|try|use|"
+    r"book|be|sit|fly|take)\s+(.+)",
+    r"^i\s+(?:usually\s+|always\s+|mostly\s+|normally\s+|only\s+)?(?:listen|watch|read|stream|shop|bank|fly|travel|"
+    r"pay|book)\s+(?:on|to|with|at|in|via|through|by)\s+(.+)",
+    r"^i\s+(?:want|need)\s+(?!to\s|help\b|some\s+help\b|a\s+hand\b)(.+)",
+    r"^i'?ll\s+(?:stick\s+with|keep|go\s+with|take|have|stay\s+with|use|pick|choose)\s+(.+)",
+    r"^i(?:'ve|\s+have)\s+(?:always\s+|really\s+|mostly\s+)?(?:enjoyed|loved|liked|preferred|gone\s+for|been\s+into|"
+    r"stuck\s+with|used)\s+(.+)",
+    r"^i\s+need\s+to\s+be\s+(?:up|there|out)\s+(?:at|by|before)\s+(.+)",
+    r"^i'?m\s+(?:craving|in\s+the\s+mood\s+for|partial\s+to|leaning\s+towards?|hoping\s+for|after)\s+(.+)",
+    r"^(?:my\s+)?budget\s+(?:is|of)\s+(.+)",
+    r"^(?:nothing|no\s+more\s+than|not\s+more\s+than)\s+(?:over|above|pricier\s+than|more\s+than)?\s*(.+)",
+)]
+_TRAILING_OK = re.compile(
+    r"^(.+?),?\s+(?:if\s+(?:you\s+can|possible)|please|would\s+be\s+(?:perfect|great|ideal|best|nice|lovely)|"
+    r"works?\s+(?:best\s+)?for\s+me|suits?\s+me(?:\s+best)?|is\s+(?:perfect|ideal|best|fine|what\s+i\s+(?:want|like|need))|"
+    r"(?:is|are|sounds?)\s+(?:good|great)|is\s+more\s+my\s+style|for\s+sure)[.!]?$", re.I)
+_NAMED_SLOT = [re.compile(p, re.I) for p in (
+    r"^my\s+(?:preferred|usual|regular|go-to|ideal|default)\s+([\w -]{2,30}?)\s+(?:is|are)\s+(.+)",
+    r"^(.+?)\s+(?:is|are)\s+my\s+(?:go-to|usual|regular|preferred|ideal|default)\s+([\w -]{2,30}?)[.!]?$",
+    r"^(?:when\s+it\s+comes\s+to|for|as\s+for|regarding)\s+(?:the\s+|my\s+)?([\w -]{2,30}?),\s*(?:i'?d\s+go\s+with|"
+    r"i\s+(?:like|prefer|want|pick|choose)|go\s+with|make\s+it|let'?s\s+do)?\s*(.+)",
+)]
+_ACCEPT = re.compile(r"^(?:yes|yeah|yep|yup|sure|exactly|absolutely|correct|right|perfect|mm-?hm|ok(?:ay)?|"
+                     r"that'?s\s+(?:right|it|the\s+one)|that\s+one|do\s+that|sounds\s+(?:good|great|right))\b", re.I)
+_PROPOSAL = re.compile(r"(?:how\s+about|shall\s+i\s+(?:go\s+with|use|book)|should\s+i\s+(?:use|book|"
+                       r"go\s+with)|do\s+you\s+want|i\s+could\s+(?:go\s+with|use|book)|would)\s+(.+?)"
+                       r"(?:\s+work(?:\s+for\s+you)?|,?\s+(?:again|as\s+usual|like\s+(?:last\s+time|before)))?\s*\?", re.I)
+# The assistant's slot question: "Any preference for the seat or the amenity?", "Which sound should I use?".
+_SLOT_QUESTIONS = [re.compile(p, re.I) for p in (
+    r"\bpreferences?\s+(?:for|on|about)\s+(?:the\s+|your\s+)?([a-z][a-z -]{1,30}?)(?:\s+or\s+(?:the\s+)?([a-z][a-z -]{1,30}?))?\?",
+    r"\btell\s+me\s+(?:the\s+|your\s+)([a-z][a-z -]{1,30}?)(?:\s+and\s+(?:the\s+)?([a-z][a-z -]{1,30}?))?\s+you\b",
+    r"\b(?:what|which)\s+(?:kind\s+of\s+|type\s+of\s+|sort\s+of\s+)?([a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)\s+(?:and\s+what\s+"
+    r"([a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)\s+)?(?:do|would|should|did|shall|will|are|is)\b",
+    r"\b(?:a|any|the)\s+([a-z][a-z -]{1,30}?)\s+in\s+mind\?", r"\bwhat\s+about\s+(?:the\s+)?([a-z][a-z -]{1,30}?)\?",
+)]
+_CHANGES = [(re.compile(p, re.I), roles) for p, roles in (
+    (r"(?:switched|changed|moved(?:\s+on)?|gone|went|converted|upgraded|downgraded)\s+(?:over\s+)?from\s+(.+?)\s+to\s+(.+)",
+     "old,new"),
+    (r"not\s+(?:into\s+|a\s+fan\s+of\s+|using\s+|doing\s+)?(.+?)\s+any\s*more[,;]?\s+(?:it'?s|i'?m\s+into|i\s+prefer|"
+     r"now\s+it'?s|now)\s+(.+)", "old,new"),
+    (r"(?:it'?s\s+|make\s+it\s+|go\s+with\s+|use\s+)?(.+?)\s+(?:from\s+now\s+on\s+)?instead\s+of\s+(?:my\s+)?(?:usual\s+|old\s+|"
+     r"regular\s+)?(.+)", "new,old"),
+    (r"(.+?)\s+(?:now|these\s+days),?\s+not\s+(.+)", "new,old"),
+    (r"(.+?)\s+suits?\s+me\s+better\s+than\s+(.+)", "new,old"),
+    (r"changed\s+my\s+([\w -]{2,30}?)\s+to\s+(.+)", "slot,new"),
+    (r"my\s+([\w -]{2,30}?)\s+is\s+(?:now\s+)?(.+?)\s+now\b", "slot,new"),
+    (r"my\s+([\w -]{2,30}?)\s+is\s+now\s+(.+)", "slot,new"),
+)]
+_NO_MORE = re.compile(r"\bno\s+more\s+(.+?)(?:\s+for\s+me)?(?:\s+because\b.*)?$", re.I)
+_REVERT = re.compile(r"\b(?:scratch\s+that|never\s*mind|my\s+bad|i\s+made\s+a\s+mistake|forget\s+(?:that|it|what\s+i\s+said)|"
+                     r"ignore\s+that|take\s+that\s+back|on\s+second\s+thought|wait,?\s+no)\b", re.I)
+_FORGET_X = re.compile(r"\bforget\s+(?!that\b|it\b|what\b|about\b)(.+)", re.I)
+_LEAD_IN = re.compile(r"^.*?(?:[:;]|\bso\b|\bupdate\b[^:]*:)\s+", re.I)
+_DISCOURSE = re.compile(
+    r"^(?:(?:on\s+second\s+thought|actually|hmm+|scratch\s+that|never\s*mind|i\s+made\s+a\s+mistake|by\s+the\s+way|"
+    r"anyway|quick\s+update|heads\s+up|okay|ok|so|also|and|but|(?:no|wait|sorry|oh|well|my\s+bad)(?=[,:!.]))[,:!.]?\s+)+",
+    re.I)
+
+
+# Clauses that only manage the conversation ("scratch that", "thanks") hold no preference.
+_META = re.compile(r"^(?:(?:scratch\s+that|never\s*mind|my\s+bad|sorry|i\s+made\s+a\s+mistake|forget\s+(?:that|it)|"
+                   r"that'?s\s+(?:all|it)(?:\s+for\s+now)?|thanks?|thank\s+you(?:\s+so\s+much)?|cheers|great|perfect|"
+                   r"awesome|appreciate\s+it|nice|cool|ok(?:ay)?|no|yes|sure|good|wonderful)[,.!]*\s*)+$", re.I)
+
+
+def _value(text: str, *, max_words: int = 12) -> str | None:
+    """The value in a request clause, without politeness and filler; None when nothing is left."""
+    v = text.strip().strip("\"'")
+    for _ in range(2):
+        v = _FILLER_HEAD.sub("", v)
+        v = _FILLER_TAIL.sub("", v.rstrip(" .!?,;:"))
+    v = _IT.sub("", v).strip(" .!?,;:-")
+    v = re.sub(r"^(?:anything|something|somewhere|one|a\s+place)\s+(?:with|that\s+has|that\s+does)\s+", "", v, flags=re.I)
+    if not v or not content_words(v) or len(v.split()) > max_words or _VAGUE.match(v):
+        return None
+    return v
+
+
+def _clauses(sentence: str) -> list[str]:
+    parts = re.split(r",?\s+and\s+(?=(?:i|i'm|i'd|my|please|make|keep|set|it's)\b)|,\s+(?=(?:but\s+)?(?:i|i'm|i'd|my)\b)|"
+                     r",\s+(?=please\s+\w+\s+\w)", sentence, flags=re.I)
+    return [p.strip() for p in parts if p and p.strip()]
+
+
+def _last_sentence(text: str) -> str:
+    parts = re.split(r"(?<=[.!?])\s+", text.strip())
+    return parts[-1] if parts else ""
+
+
+def _slot_nouns(question: str) -> list[str]:
+    """Slots the assistant asked about in its last question, in order ("time", "sound")."""
+    for pattern in _SLOT_QUESTIONS:
+        m = pattern.search(question)
+        if m:
+            nouns = [g.strip() for g in m.groups() if g and g.strip()]
+            return [n for n in nouns if content_words(n) and n.lower() not in ("you", "do", "one", "else", "time is it")]
+    return []
+
+
+class DialogueExtractor(HeuristicExtractor):
+    """:class:`HeuristicExtractor` plus conversational preferences, session-domain routing and named changes.
+
+    ``context_events`` asks the writer for that many earlier events of the session, so the conversation's
+    topic is known when a turn does not name it.
+    """
+
+    context_events = 12
+
+    def extract(self, event: Event, context: Sequence[Event] = ()) -> list[Candidate]:
+        if event.role != "user":
+            return []
+        text = event.text.strip().replace("\u2019", "'")
+        session = [e for e in context if e.session_id == event.session_id] if event.session_id else list(context)
+        topic = _topic([*session, event.model_copy(update={"text": text})])
+        bot = next((e.text for e in reversed(session) if e.role == "assistant"), "")
+        temporary = bool(_TEMPORARY.search(text) or _ONE_OFF.search(text))
+        reverted = self._reverted(text, session) if _REVERT.search(text) else None
+        no_more = [_value(m.group(1), max_words=6) for m in _NO_MORE.finditer(text)] if not temporary else []
+        clauses = [_DISCOURSE.sub("", c) or c for s in _sentences(text) for c in _clauses(s)]
+        nouns = _slot_nouns(_last_sentence(bot))
+        out: list[Candidate] = []
+        for n, clause in enumerate(clauses):
+            if _META.match(clause):
+                continue
+            slot = nouns[n] if len(nouns) == len(clauses) else nouns[0] if len(nouns) == 1 and len(clauses) == 1 else None
+            cand = None if temporary else self._change(clause, topic)
+            cand = cand or self._match(clause, session) or self._request(clause, slot, topic, bot)
+            if cand is None:
+                continue
+            if cand.kind != MemoryKind.INSTRUCTION:
+                cand = cand.model_copy(update={"domain": _route(clause, topic, cand.domain)})
+            if temporary and cand.action == "remember" and cand.kind != MemoryKind.INSTRUCTION:
+                cand = _as_temporary(cand)
+            out.append(cand)
+        old = reverted or next((v for v in no_more if v), None)
+        if old:
+            out = self._attach_replaced(out, old, text, topic)
+        if not out and self.episodes:
+            for c in super().extract(event.model_copy(update={"text": text}), session):
+                if temporary and not c.temporary and c.action == "remember" and c.kind != MemoryKind.INSTRUCTION:
+                    c = _as_temporary(c)
+                out.append(c.model_copy(update={"domain": _route(text, topic, c.domain)}))
+        return _dedupe(out)
+
+    # -- candidates -------------------------------------------------------------------------------------
+    def _facet(self, value: str, slot: str | None, topic: Counter[str], clause: str, *, importance: float = 0.6,
+               **meta: str) -> Candidate:
+        domain = _route(clause, topic, None)
+        label = (domain or "user").replace("_", " ").capitalize()
+        text = f"{label} {slot}: {value}" if slot else f"{label} preference: {value}"
+        metadata = {k: v for k, v in {"slot": slot, **meta}.items() if v}
+        return Candidate(kind=MemoryKind.PREFERENCE, text=text, subject=f"want:{domain or 'general'}:{_key(value, 4)}",
+                         value=value, domain=domain, polarity=1, importance=importance, evidence=clause,
+                         metadata=metadata)
+
+    def _request(self, clause: str, slot: str | None, topic: Counter[str], bot: str) -> Candidate | None:
+        if _ACCEPT.match(clause) and len(clause.split()) <= 5:
+            proposal = _PROPOSAL.search(bot)
+            value = _value(proposal.group(1)) if proposal else None
+            return self._facet(value, slot, topic, clause) if value else None
+        for pattern in _NAMED_SLOT:
+            m = pattern.search(clause)
+            if m:
+                named, value = (m.group(2), m.group(1)) if pattern is _NAMED_SLOT[1] else (m.group(1), m.group(2))
+                v = _value(value)
+                if v and content_words(named):
+                    return self._facet(v, named.strip().lower(), topic, clause, importance=0.7)
+        for pattern in (*_REQUESTS, _TRAILING_OK):
+            m = pattern.search(clause)
+            if m:
+                v = _value(m.group(1))
+                return self._facet(v, slot, topic, clause) if v else None
+        if _ASKED.search(_last_sentence(bot)) and len(clause.split()) <= 10 and not _META.match(clause) \
+                and not clause.rstrip().endswith("?") and not re.match(r"(?:i|i'm|i've|my|we|it's|this|that)\b", clause, re.I):
+            # a short answer to the assistant's question
+            v = _value(clause)
+            if v:
+                return self._facet(v, slot, topic, clause)
+        return None
+
+    def _change(self, clause: str, topic: Counter[str]) -> Candidate | None:
+        for pattern, roles in _CHANGES:
+            m = pattern.search(clause)
+            if not m:
+                continue
+            got = dict(zip(roles.split(","), m.groups(), strict=True))
+            new = _value(_LEAD_IN.sub("", got["new"]), max_words=8)
+            if not new:
+                continue
+            if "old" in got:
+                old = _value(_LEAD_IN.sub("", got["old"]), max_words=6)
+                if old and old.lower() != new.lower():
+                    cand = self._facet(f"{new} (changed from {old})", None, topic, clause, importance=0.75, replaces=old)
+                    return cand.model_copy(update={"value": new, "subject": f"want:{cand.domain or 'general'}:{_key(new, 4)}"})
+            else:
+                slot = got["slot"].strip().lower()
+                cand = self._facet(f"{new} (changed)", slot, topic, clause, importance=0.75, replaces_slot=slot)
+                return cand.model_copy(update={"value": new, "subject": f"want:{cand.domain or 'general'}:{_key(new, 4)}"})
+        return None
+
+    def _reverted(self, text: str, session: Sequence[Event]) -> str | None:
+        """What a "scratch that" takes back: the value named after "forget", else the previous request's value."""
+        named = _FORGET_X.search(text)
+        if named:
+            value = _value(re.split(r"[.!?;]", named.group(1))[0], max_words=6)
+            if value:
+                return value
+        prev = next((e.text for e in reversed(session) if e.role == "user"), "")
+        for clause in (_DISCOURSE.sub("", c) or c for s in _sentences(prev) for c in _clauses(s)):
+            cand = self._change(clause, Counter()) or self._request(clause, None, Counter(), "")
+            if cand is not None and cand.value:
+                return cand.value
+        return None
+
+    def _attach_replaced(self, out: list[Candidate], old: str, text: str, topic: Counter[str]) -> list[Candidate]:
+        """A turn that takes a value back: its new value replaces it, or it is retracted outright."""
+        for i, c in enumerate(out):
+            if c.kind == MemoryKind.PREFERENCE and c.action == "remember" and not c.temporary and \
+                    (c.value or "").lower() != old.lower() and "replaces" not in c.metadata:
+                out[i] = c.model_copy(update={"metadata": {**c.metadata, "replaces": old}})
+                return out
+        retract = self._facet(f"not {old} (taken back)", None, topic, text, importance=0.5, replaces=old)
+        return [*out, retract.model_copy(update={"polarity": -1, "value": f"not {old}"})]
+
+
+def _topic(session: Sequence[Event]) -> Counter[str]:
+    """The conversation's domains: the user's words count double, the first user turn (the request) triple."""
+    counts: Counter[str] = Counter()
+    first_user = next((e for e in session if e.role == "user"), None)
+    for e in session:
+        weight = 3 if e is first_user else 2 if e.role == "user" else 1
+        for rank, d in enumerate(classify_domains(e.text, top=2)):
+            counts[d] += weight * (2 if rank == 0 else 1)
+    return counts
+
+
+def _route(clause: str, topic: Counter[str], proposed: str | None) -> str | None:
+    """The conversation's domain, unless the clause clearly names another (two keyword hits: "the train journey,
+    where I'll want evening trains"); one stray word ("seat" in a bus booking) does not move it."""
+    own = Counter(d for w in content_words(clause) for d in classify_domains(w, top=1))
+    session = topic.most_common(1)[0][0] if topic else None
+    if own:
+        best, hits = own.most_common(1)[0]
+        if session is None or best == session or hits >= 2:
+            return best
+    return session or proposed
