@@ -168,9 +168,14 @@ class QuestionScore:
         return self.found / self.total if self.total else None
 
 
+@functools.lru_cache(maxsize=200_000)
+def _entry(text: str) -> _Entry:
+    return _Entry(text)
+
+
 def score_entries(gold: Gold, texts: Sequence[str]) -> QuestionScore:
     """Score one recalled context (a list of entry texts) against the gold of its question."""
-    entries = [_Entry(t) for t in texts]
+    entries = [_entry(t) for t in texts]
     mine_set = _ValueSet([f.value for f in gold.current])
     other_set = _ValueSet([f.value for f in gold.other_domains])
     future_set = _ValueSet(gold.future)

@@ -2,7 +2,9 @@
 returns the context it would give an answering model within a token budget.
 
 * ``memagent``: the public API: ``Memory.add_messages`` per session (with the session's timestamp), then
-  ``Memory.recall(question, budget_tokens=...)``; the context is ``Recall.to_prompt()``.
+  ``Memory.recall(question, budget_tokens=...)``; the context is ``Recall.to_prompt()``. Writes go through
+  :class:`~memagent.graph.dialogue.DialogueExtractor` (conversational preferences, session-domain routing).
+* ``memagent_heuristic``: the same with the plain first-person :class:`~memagent.graph.heuristic.HeuristicExtractor`.
 * ``bm25_turns``: BM25 over exchanges (a user message and the reply: PERMA's RAG baseline chunks 2 messages).
 * ``dense_turns``: the same exchanges ranked by cosine similarity with the memory's embedder.
 * ``recency``: the latest exchanges.
@@ -23,12 +25,14 @@ from benchmarks.perma.loader import Question, Session
 from memagent import Memory
 from memagent.embeddings import Embedder
 from memagent.errors import ConfigError
+from memagent.graph.dialogue import DialogueExtractor
+from memagent.graph.heuristic import HeuristicExtractor
 from memagent.llm.tokens import count_tokens
 from memagent.retrieval.bm25 import BM25Cache
 
 __all__ = ["SYSTEMS", "Context", "System", "make_system"]
 
-SYSTEMS = ("memagent", "bm25_turns", "dense_turns", "recency", "full_history", "none")
+SYSTEMS = ("memagent", "memagent_heuristic", "bm25_turns", "dense_turns", "recency", "full_history", "none")
 
 
 @dataclass
@@ -183,8 +187,11 @@ def make_system(name: str, user_id: str, embedder: Embedder, *, as_of: bool = Fa
     Raises:
         ConfigError: unknown system name.
     """
-    if name == "memagent":
-        return MemagentSystem(Memory.open(":memory:", embedder=embedder), user_id, as_of=as_of)
+    if name in ("memagent", "memagent_heuristic"):
+        extractor = DialogueExtractor() if name == "memagent" else HeuristicExtractor()
+        system = MemagentSystem(Memory.open(":memory:", embedder=embedder, extractor=extractor), user_id, as_of=as_of)
+        system.name = name
+        return system
     simple = {"bm25_turns": _BM25Turns, "recency": _Recency, "full_history": _FullHistory, "none": _NoMemory}
     if name in simple:
         return simple[name](name)
