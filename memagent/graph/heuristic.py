@@ -24,9 +24,22 @@ from memagent.types import Event, MemoryKind
 __all__ = ["HeuristicExtractor", "third_person"]
 
 _ADV = r"(?:(?:really|absolutely|truly|just|do|also|only|definitely|totally|strictly|generally|usually|always|" \
-       r"typically|mostly|much|strongly|actually|now|still|very|quite|personally|tend\s+to)\s+)*"
-_I = r"(?:^|(?<=[\s,;:(]))i(?:\s+|(?='))"
-_IM = r"(?:^|(?<=[\s,;:(]))(?:i'm|i\s+am|im)\s+"
+       r"typically|mostly|much|strongly|actually|now|still|very|quite|personally|tend\s+to|try\s+to|[a-z]+ly)\s+)*"
+_I = r"(?:^|(?<=[\s,;:(\"“]))i(?:\s+|(?='))"
+_IM = r"(?:^|(?<=[\s,;:(\"“]))(?:i'm|i\s+am|im)\s+"
+# "I have a strong aversion to ...", "I have a deep appreciation for ...": a stance named by a noun.
+_INTENSE = (r"(?:(?:strong|deep|firm|extreme|intense|real|genuine|huge|big|great|particular|serious|severe|lifelong|"
+            r"ethical|moral|personal|general|definite|absolute|clear|natural|strict|slight|growing|long-standing)\s+)*")
+_NEG_NOUN = r"(?:aversion|dislike|distaste|hatred|phobia|fear|objection|opposition|disdain|contempt|antipathy|bias|intolerance)"
+_POS_NOUN = (r"(?:preference|love|passion|interest|appreciation|affinity|fondness|soft\s+spot|weakness|penchant|liking|"
+             r"enthusiasm|commitment|devotion|admiration)")
+_BAD = (r"(?:boring|tedious|dull|distracting|ineffective|unsettling|disorienting|overwhelming|confusing|annoying|"
+        r"uncomfortable|stressful|demotivating|childish|unbearable|off-putting|unappealing|disturbing|frustrating|"
+        r"exhausting|draining|pointless|useless|unpleasant|irritating|predictable|difficult|hard|challenging|"
+        r"intimidating|creepy|gross|cheesy|repetitive|shallow|vapid|overrated|distressing|restrictive|unsafe|"
+        r"exploitative|unethical|stifling|isolating)")
+_GOOD = (r"(?:relaxing|helpful|useful|engaging|enjoyable|inspiring|fascinating|motivating|effective|calming|rewarding|"
+         r"energizing|energising|soothing|fun|comforting|satisfying|refreshing|therapeutic|easier|better|more\s+\w+)")
 
 _CUT = re.compile(
     r"\s+(?:because|since|as\s+it|as\s+they|so\s+that|so\s+i|which|but|though|although|whereas|unless|"
@@ -130,7 +143,8 @@ class HeuristicExtractor:
             _Rule(_rx(r"^(?:please\s+)?(?:always|never|remember\s+to|make\s+sure\s+(?:to|you)|don'?t\s+ever|do\s+not\s+ever)\s+(.+)"),
                   "instruction"),
             _Rule(_rx(_IM + r"(?:no\s+longer|not)\s+(?:a\s+|an\s+)?(" + _DIETS + r"|" + _CONSTRAINTS + r")\b"), "retract_diet"),
-            _Rule(_rx(_IM + r"(?:now\s+|a\s+|an\s+|strictly\s+|mostly\s+|fully\s+|officially\s+|trying\s+to\s+be\s+)*("
+            _Rule(_rx(_IM + r"(?:now\s+|a\s+|an\s+|strictly\s+|mostly\s+|fully\s+|officially\s+|trying\s+to\s+be\s+|avid\s+|"
+                      r"committed\s+|devoted\s+|lifelong\s+|practi[cs]ing\s+|proud\s+|ethical\s+|strict\s+)*("
                       + _DIETS + r")\b"), "diet"),
             _Rule(_rx(_I + r"(?:have\s+|'ve\s+)?(?:just\s+|recently\s+|now\s+)?(?:went|gone|became|become|turned|switched\s+to(?:\s+being)?|"
                       r"started\s+being|decided\s+to\s+(?:go|be))\s+(?:a\s+|an\s+)?(" + _DIETS + r")\b"), "diet"),
@@ -147,6 +161,50 @@ class HeuristicExtractor:
             _Rule(_rx(r"^(?:i\s+)?(?:have\s+|'ve\s+)?changed\s+my\s+mind[,:]?\s*(?:about\s+.+?[,:]\s*)?(.*)"), "change_mind"),
             _Rule(_rx(r"\bmy\s+(?:all[- ]time\s+|absolute\s+|new\s+)?favou?rite\s+([\w -]{1,30}?)\s+(?:is|are|was|has\s+become|"
                       r"is\s+now)\s+(.+)"), "favorite"),
+            _Rule(_rx(_I + _ADV + r"(?:follow|adhere\s+to|stick\s+to|keep|maintain|observe|have|eat)\s+(?:a\s+|an\s+)?((?:[\w,-]+\s+){1,4}?)"
+                      r"(?:diet|regimen|eating\s+plan)\b"), "follow_diet"),
+            _Rule(_rx(_IM + _ADV + r"on\s+(?:a\s+|an\s+)?((?:[\w-]+\s+){1,4}?)(?:diet|regimen|eating\s+plan)\b"), "follow_diet"),
+            _Rule(_rx(_I + _ADV + r"(?:have|'ve\s+got|feel)\s+(?:a\s+|an\s+)?" + _INTENSE + _NEG_NOUN
+                      + r"\s+(?:to|for|of|towards?|against|with)\s+(.+)"), "stance_neg"),
+            _Rule(_rx(_I + _ADV + r"(?:have|'ve\s+got|feel)\s+(?:a\s+|an\s+)?" + _INTENSE + _POS_NOUN
+                      + r"\s+(?:to|for|of|in|towards?|with)\s+(.+)"), "stance_pos"),
+            _Rule(_rx(_I + r"have\s+(?:absolutely\s+|zero\s+)?no\s+(?:interest|desire|patience|time|tolerance|appetite|wish|love)\s+"
+                      r"(?:in|for|to)\s+(.+)"), "stance_neg"),
+            _Rule(_rx(_I + _ADV + r"(?:refuse\s+to|would\s+never|will\s+never|despise|abhor|can'?t\s+bear|object\s+to|shun|"
+                      r"(?:don'?t|do\s+not|never)\s+(?:eat|drink|use|buy|wear|watch|read|listen\s+to|play|attend|visit|fly|"
+                      r"drive|go\s+to|own|stay\s+(?:at|in)|support|participate\s+in|engage\s+(?:in|with)))\s+(.+)"), "stance_neg"),
+            _Rule(_rx(_IM + _ADV + r"(?:against|opposed\s+to|averse\s+to|wary\s+of|uncomfortable\s+with|not\s+comfortable\s+with|"
+                      r"not\s+(?:too\s+|very\s+|really\s+|that\s+|particularly\s+)(?:keen\s+on|fond\s+of|into|a\s+fan\s+of|"
+                      r"big\s+on|interested\s+in)|(?:very\s+|extremely\s+|highly\s+|quite\s+)?sensitive\s+to|afraid\s+of|"
+                      r"scared\s+of|terrified\s+of|tired\s+of|sick\s+of)\s+(.+)"), "stance_neg"),
+            _Rule(_rx(_I + r"(?:have|suffer\s+from|live\s+with|'ve\s+got)\s+(?:a\s+|an\s+)?((?:[\w-]+\s+){0,3}?(?:disease|condition|"
+                      r"disorder|syndrome|anxiety|issues|problems|asthma|diabetes|arthritis|migraines?|sensitive\s+\w+|"
+                      r"tolerance\s+for|limitations?|injury|injuries)\b.*)"), "stance_neg"),
+            _Rule(_rx(_I + _ADV + r"(?:get|feel|become)\s+(?:very\s+|extremely\s+|really\s+|quite\s+|easily\s+|a\s+bit\s+)?"
+                      r"(?:uncomfortable|anxious|nervous|claustrophobic|seasick|carsick|motion\s+sick|overwhelmed|queasy|"
+                      r"dizzy|stressed)\s+(.+)"), "stance_neg"),
+            _Rule(_rx(_I + _ADV + r"(?:don'?t|do\s+not)\s+(?:want\s+to|trust|care\s+for|believe\s+in|approve\s+of)\s+(.+)"),
+                  "stance_neg"),
+            _Rule(_rx(_IM + _ADV + r"(?:uninterested\s+in|disinterested\s+in|not\s+interested\s+in)\s+(.+)"), "stance_neg"),
+            _Rule(_rx(_IM + _ADV + r"(?:fascinated\s+by|drawn\s+to|(?:a\s+)?(?:strong\s+|big\s+)?(?:advocate|supporter|believer)\s+"
+                      r"(?:for|of|in))\s+(.+)"), "stance_pos"),
+            _Rule(_rx(r"^(.+?)\s+(?:don'?t|doesn'?t|do\s+not|does\s+not|never)\s+(?:really\s+)?(?:interest|appeal\s+to|suit)\s+me\b"),
+                  "stance_neg"),
+            # In passing: "As someone who avoids caffeine, ..."; a request that carries a constraint ("ideas
+            # that don't involve heights").
+            _Rule(_rx(r"\bas\s+(?:someone|somebody|a\s+person|one)\s+who\s+(.+?)(?:,|$)"), "someone_who"),
+            _Rule(_rx(r"\b(?:that|which|who|where)\s+(?:don'?t|doesn'?t|do\s+not|does\s+not|won'?t|wouldn'?t)\s+(?:involve|require|"
+                      r"include|use|contain|rely\s+on|need)\s+(.+)"), "stance_neg"),
+            _Rule(_rx(_I + r"(?:[a-z]+ly\s+)?(?:only|exclusively|solely)\s+(?!have\b|had\b|need\b|got\b|know\b|just\b)(.+)"),
+                  "stance_pos"),
+            _Rule(_rx(_I + _ADV + r"(?:learn|work|study|sleep|focus|concentrate|think|function|perform|train|relax|unwind)\s+"
+                      r"best\s+(.+)"), "stance_pos"),
+            _Rule(_rx(_I + _ADV + r"(?:believe\s+in|swear\s+by|care\s+(?:deeply\s+|a\s+lot\s+)?about|prioriti[sz]e|insist\s+on|"
+                      r"require)\s+(.+)"), "stance_pos"),
+            _Rule(_rx(_I + _ADV + r"find\s+(.+?)\s+(?:to\s+be\s+)?(?:too\s+|very\s+|really\s+|quite\s+|extremely\s+|so\s+|rather\s+|"
+                      r"a\s+bit\s+|incredibly\s+|pretty\s+)?" + _BAD + r"\b"), "stance_neg"),
+            _Rule(_rx(_I + _ADV + r"find\s+(.+?)\s+(?:to\s+be\s+)?(?:very\s+|really\s+|quite\s+|extremely\s+|so\s+|incredibly\s+|"
+                      r"pretty\s+)?" + _GOOD + r"\b"), "stance_pos"),
             _Rule(_rx(_I + _ADV + r"(can'?t\s+stand|cannot\s+stand|hate|dislike|detest|loathe|don'?t\s+like|do\s+not\s+like|"
                       r"don'?t\s+enjoy|do\s+not\s+enjoy|don'?t\s+care\s+for|avoid|steer\s+clear\s+of|prefer\s+not\s+to|"
                       r"would\s+rather\s+not|'d\s+rather\s+not|can'?t\s+(?:eat|have|drink|tolerate|handle)|cannot\s+"
@@ -181,6 +239,15 @@ class HeuristicExtractor:
             _Rule(_rx(r"(?:sounds?\s+(?:good|great|perfect|best)|i'?ll\s+(?:go\s+with|take|choose|pick|try)|"
                       r"i'?d\s+(?:choose|pick|go\s+with|take)|let'?s\s+go\s+with|works?\s+(?:best\s+)?for\s+me|"
                       r"(?:is|are)\s+(?:more\s+)?my\s+(?:style|thing|kind\s+of)|is\s+the\s+one\s+for\s+me)"), "choice"),
+            # Evaluating one of the offered options ("the hatchback would be the best fit for me", "option 3
+            # sounds more appealing"): a choice only when the previous assistant turn listed options.
+            _Rule(_rx(r"(?:would\s+be|\bis|\bare|seems?|sounds?|looks?)\s+(?:like\s+)?(?:the\s+|a\s+|an\s+|my\s+)?"
+                      r"(?:(?:nice|safe|really|very|much|lot\s+of)[,\s]+){0,2}(?:(?:most|more)\s+\w+|best|ideal|perfect|right|better|safer|"
+                      r"great|good|top|safest|smartest|enjoyable|suitable|appealing|interesting|intriguing|fun|exciting|"
+                      r"amazing|lovely|promising|inviting|relaxing|wonderful)\b|\bis\s+the\s+way\s+to\s+go\b|"
+                      r"\b(?:appeals?|suits?)\s+(?:to\s+)?me\b|\bi'?(?:m|\s+am)\s+leaning\s+towards?|"
+                      r"\bi'?(?:ll|d|\s+will|\s+would)\s+(?:go\s+for|opt\s+for|prefer)\b|\b(?:option|number)\s+(?:\d|one|two|"
+                      r"three|four|five)\b"), "choice_eval"),
             _Rule(_rx(r"^(.+?)\s+(?:is|are)\s+(?:a\s+must|essential|non-negotiable|very\s+important|really\s+important|"
                       r"important|a\s+priority|a\s+deal[- ]?breaker)\s+(?:for|to)\s+me\b"), "must"),
         ]
@@ -190,7 +257,7 @@ class HeuristicExtractor:
         """Candidates from one event. Only user turns yield memories; ``context`` is the recent conversation."""
         if event.role != "user":
             return []
-        text = event.text.strip()
+        text = event.text.strip().replace("\u2019", "'")  # typographic apostrophes ("don’t") read as plain ones
         out: list[Candidate] = []
         temporary = bool(_TEMPORARY.search(text))
         for sentence in _sentences(text):
@@ -390,11 +457,61 @@ class HeuristicExtractor:
         offered = next((e.text for e in reversed(context) if e.role == "assistant"), "")
         if not offered:
             return None
-        chosen = _clean(s[: m.start()] or s, cut=False, max_words=30) or _clean(s, cut=False)
-        option = _best_option(chosen, offered) or chosen
+        # The option is named before the trigger ("the salad bar sounds good") or after it ("I'll go with
+        # the Tesla"): match on the whole sentence minus the trigger words.
+        option = _picked_option(s, m, offered) or _clean(s, cut=False, max_words=30)
+        return self._chose(option, s, offered)
+
+    def _b_choice_eval(self, m: re.Match[str], s: str, context: Sequence[Event]) -> Candidate | None:
+        before = " ".join(s[: m.start()].split()[-2:])
+        if _NEGATED.search(f"{before} {m.group(0)}") or _OTHERS.match(s):
+            return None  # "the other options don't appeal to me" rejects; it does not choose
+        offered = next((e.text for e in reversed(context) if e.role == "assistant"), "")
+        option = _picked_option(s, m, offered) if offered else None
+        return self._chose(option, s, offered) if option else None
+
+    def _chose(self, option: str, s: str, offered: str) -> Candidate:
         return self._mk(MemoryKind.PREFERENCE, f"Offered options, user chose: {third_person(option)}", s,
                         subject=f"choice:{_key(option, 3)}", value=option, polarity=1, importance=0.7,
                         domain=primary_domain(option) or primary_domain(offered))
+
+    def _b_follow_diet(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
+        words = [w for w in m.group(1).split() if not re.fullmatch(r"strict|strictly|very|medically[- ]\w+|mostly|new", w, re.I)]
+        what = " ".join(words).lower()
+        if not content_words(what):
+            return None
+        known = re.search(_DIETS, what, re.I)
+        if known:
+            return self._mk(MemoryKind.PREFERENCE, f"User is {known.group(0).lower()}.", s, subject="diet",
+                            value=known.group(0).lower(), polarity=1, importance=0.9, domain="food")
+        return self._mk(MemoryKind.PREFERENCE, f"User follows a {third_person(m.group(1).strip())} diet.", s,
+                        subject=f"constraint:{_key(what, 2)}", value=what, polarity=-1, importance=0.9, domain="food")
+
+    def _b_stance_neg(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
+        return self._stance(m, s, -1)
+
+    def _b_stance_pos(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
+        return self._stance(m, s, 1)
+
+    def _b_someone_who(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
+        what = _clean(m.group(1), cut=False)
+        if not content_words(what):
+            return None
+        negative = re.search(r"\b(?:avoid|avoids|dislike|dislikes|hate|hates|never|can'?t|cannot|don'?t|doesn'?t|refuse|"
+                             r"refuses|allergic|intolerant|stay\s+away|steer|no\s+longer)\b", what, re.I)
+        return self._mk(MemoryKind.PREFERENCE, f"User is someone who {third_person(what)}.", s, subject=f"likes:{_key(what)}",
+                        value=what, polarity=-1 if negative else 1, importance=0.75)
+
+    def _stance(self, m: re.Match[str], s: str, polarity: int) -> Candidate | None:
+        """A preference stated in words no narrower rule models: keep the user's own clause, in third person."""
+        obj = _clean(m.group(1))
+        if not content_words(obj):  # "I find it tedious to ...": the object follows the stance
+            obj = _clean(s[m.end():])
+        if not content_words(obj):
+            return None
+        clause = _clean(s[m.start():], cut=False, max_words=40)
+        return self._mk(MemoryKind.PREFERENCE, f"User preference: {third_person(clause)}.", s, subject=f"likes:{_key(obj)}",
+                        value=obj, polarity=polarity, importance=0.75)
 
     def _b_must(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
         what = _clean(m.group(1), max_words=15)
@@ -417,11 +534,58 @@ def _as_temporary(c: Candidate) -> Candidate:
     )
 
 
-def _best_option(chosen: str, offered: str) -> str | None:
-    """The option in the assistant's list that shares most words with what the user said."""
-    options = [o.strip(" .") for o in re.split(r"(?:^|\s)(?:\d+[.)]|[-*•])\s+", offered) if o.strip()]
-    target = set(content_words(chosen))
-    if not target or len(options) < 2:
+_NEGATED = re.compile(r"\b(?:not|never|no|n't|don'?t|doesn'?t|isn'?t|aren'?t|wouldn'?t|won'?t|can'?t)\b", re.I)
+_OTHERS = re.compile(r"^(?:but\s+|and\s+)?(?:the|those|these|all\s+the)\s+(?:other|others|rest)\b", re.I)
+_ORDINALS = {"1": 1, "one": 1, "first": 1, "2": 2, "two": 2, "second": 2, "3": 3, "three": 3, "third": 3, "4": 4,
+             "four": 4, "fourth": 4, "5": 5, "five": 5, "fifth": 5, "last": -1}
+_ORDINAL = re.compile(r"\b(?:option|number|choice|no\.)\s*#?(\d|one|two|three|four|five)\b|"
+                      r"\bthe\s+(first|second|third|fourth|fifth|last)\s+(?:one|option|choice|suggestion)\b", re.I)
+
+
+_PREAMBLE = re.compile(r"^.*?\b(?:could\s+(?:also\s+)?(?:consider|try|choose)|might\s+(?:consider|try|enjoy)|could|might|"
+                       r"consider|such\s+as|include|includes|including|between|:)\s+", re.I)
+
+
+def _options(offered: str) -> list[str]:
+    """The options an assistant turn offered: the items of an enumerated or bulleted list, else of the prose
+    list in one sentence ("you could try A, B, C, or D")."""
+    marks = list(re.finditer(r"(?:^|\s)\d+[.)]\s+|(?:^|\n)\s*[-*•]\s+", offered))
+    if len(marks) >= 2:
+        ends = [b.start() for b in marks[1:]] + [len(offered)]
+        items = [offered[a.end() : end] for a, end in zip(marks, ends, strict=False)]
+        return [o.strip(" .\n") for o in items if o.strip(" .\n")]
+    trailing = list(re.finditer(r"\s*\(\d\)", offered))  # "... on the water (1), go fishing (2), or ..."
+    if len(trailing) >= 2:
+        starts = [0] + [t.end() for t in trailing[:-1]]
+        items = [re.sub(r"^[\s,.;]*(?:or\s+|and\s+)?(?:alternatively,?\s+)?(?:you\s+(?:could|might|can)\s+(?:also\s+)?)?",
+                        "", offered[a : t.start()], flags=re.I) for a, t in zip(starts, trailing, strict=True)]
+        items[0] = _PREAMBLE.sub("", items[0], count=1)
+        return [o.strip(" .") for o in items if o.strip(" .")]
+    best: list[str] = []
+    for sent in re.split(r"(?<=[.!?])\s+", offered):
+        if not re.search(r"\bor\b", sent):
+            continue
+        parts = re.split(r",\s*(?:or\s+|and\s+)?|\s+or\s+", _PREAMBLE.sub("", sent, count=1))
+        parts = [re.sub(r"\s*\(\d+\)\s*$", "", p).strip(" .") for p in parts]
+        parts = [p for p in parts if len(content_words(p)) >= 1]
+        if len(parts) > len(best):
+            best = parts
+    return best if len(best) >= 2 else []
+
+
+def _picked_option(said: str, trigger: re.Match[str], offered: str) -> str | None:
+    """The option in the assistant's list the user picked: by number ("option 3") or by the words the
+    sentence shares with it (the trigger words, e.g. "sounds good", left out)."""
+    options = _options(offered)
+    if len(options) < 2:
+        return None
+    by_number = _ORDINAL.search(said)
+    if by_number:
+        n = _ORDINALS[(by_number.group(1) or by_number.group(2)).lower()]
+        if n == -1 or n <= len(options):
+            return options[n - 1 if n > 0 else -1]
+    target = set(content_words(f"{said[: trigger.start()]} {said[trigger.end():]}"))
+    if not target:
         return None
     best = max(options, key=lambda o: len(target & set(content_words(o))))
     return best if target & set(content_words(best)) else None
