@@ -146,6 +146,7 @@ def run(data: Path, out: Path, *, per_type: int, calib_per_type: int, seed: int,
         "subkinds": _subkinds(eval_eps), "calibration_episodes": len(calib_eps), "thresholds": thresholds,
         "parsing": parse_scores.as_dict(), "summary": summary, "seconds": round(elapsed[0], 1),
         "llm_usage": llm.usage.as_dict() if llm is not None else None, "paper_best_api_exact_match": PAPER_BEST,
+        "by_subkind": {s: _by_subkind(recs) for s, recs in records.items()},
         "failures": {s: [r for r in recs if not r["exact"]][:20] for s, recs in records.items()},
     }
     md = report(results, command)
@@ -153,6 +154,11 @@ def run(data: Path, out: Path, *, per_type: int, calib_per_type: int, seed: int,
     _plot(out, records)
     print(md)
     return results
+
+
+def _by_subkind(records: Sequence[dict[str, Any]]) -> dict[str, float]:
+    kinds = sorted({f"{r['type']}/{r['subkind']}" for r in records})
+    return {k: statistics.mean(r["exact"] for r in records if f"{r['type']}/{r['subkind']}" == k) for k in kinds}
 
 
 def _subkinds(episodes: Sequence[Episode]) -> dict[str, int]:
@@ -191,6 +197,12 @@ def report(results: dict[str, Any], command: str) -> str:
                                  [[t, *(f"{summary[s][t]['precision']:.3f} / {summary[s][t]['recall']:.3f}" for s in strategies)]
                                   for t in types])
     parse = markdown_table(["metric", "value"], [[k, v] for k, v in results["parsing"].items()])
+    kinds = sorted(results["subkinds"])
+    by_kind = markdown_table(["type / kind", "episodes", *strategies],
+                             [[k, results["subkinds"][k], *(results["by_subkind"][s].get(k, float("nan")) for s in strategies)]
+                              for k in kinds])
+    llm_note = ("" if "llm" in strategies else "The one-call LLM strategy was not run (no endpoint here); add it with "
+                "`--llm-model M [--llm-base-url URL]`.")
     return f"""# NLSI-style standing-instruction selection
 
 Command: `{command}`
@@ -205,6 +217,12 @@ evaluation episodes are built from the val file. Run time {results['seconds']} s
 
 The NLSI paper's best end-to-end score is {PAPER_BEST:.1%} API exact match (GPT-4, on real SGD dialogues).
 These are **selection** scores on **synthetic episodes** (see below): not the same task, not comparable numbers.
+
+{llm_note}
+
+## Exact set match by kind of episode
+
+{by_kind}
 
 ## Precision / recall (mean per episode; an empty selection has precision 1)
 
@@ -223,8 +241,11 @@ templates stating slot values (never instruction text); profiles mix instruction
 profile). MultiHop chains substitute the first instruction's value to meet the second one's condition;
 MultiPreference adds an additive marker ("also", "as well") to a second real instruction on the same slot;
 Conflict mixes request overrides, newer-instruction-wins (written through memagent's supersession) and
-more-specific-wins. Gold sets come from one reference rule set over the gold tags. Episode kinds:
-{', '.join(f'{k} {v}' for k, v in results['subkinds'].items())}.
+more-specific-wins. Gold sets come from one reference rule set over the gold tags (so tag noise in the val file,
+e.g. "Request Thriller Movies." tagged as Media, counts against every strategy).
+
+Data: instruction texts from NLSI (Moghe et al., NAACL Findings 2024; CC-BY-SA-4.0) with TAPS tags (Taktasheva &
+Dalton, EMNLP 2025; Apache-2.0). The failure examples in `nlsi.json` quote them and are CC-BY-SA-4.0.
 """
 
 

@@ -50,9 +50,9 @@ class RetrieverConfig:
     """Thresholds of the similarity strategies (tuned on episodes built from the NLSI train file with the
     default local embedder; see ``benchmarks/nlsi``) and limits of the others."""
 
-    dense_threshold: float = 0.45
-    bm25_threshold: float = 1.5
-    hybrid_threshold: float = 0.45
+    dense_threshold: float = 0.41
+    bm25_threshold: float = 0.5
+    hybrid_threshold: float = 0.33
     w_dense: float = 0.5
     w_bm25: float = 0.2
     w_domain: float = 0.3

@@ -39,6 +39,8 @@ CATEGORICAL_VALUES: dict[str, tuple[str, ...]] = {
     "TYPE": ("dermatologist", "ophthalmologist", "general practitioner", "psychiatrist", "gynecologist",
              "pediatrician", "cardiologist", "ent specialist", "orthopedist", "neurologist"),
     "RECIPIENT_ACCOUNT_TYPE": ("checking", "savings"),
+    "NUMBER_OF_BEDS": ("one", "two", "three", "four", "five", "1", "2", "3", "4", "5"),
+    "NUMBER_OF_BATHS": ("one", "two", "three", "four", "1", "2", "3", "4"),
     "STAR_RATING": tuple(f"{n}{sep}star{s}" for n in ("1", "2", "3", "4", "5", "one", "two", "three", "four", "five")
                          for sep in ("-", " ") for s in ("", "s")),
 }
@@ -136,7 +138,8 @@ _SLOT_CUES: dict[str, str] = {
     "AVERAGE_RATING": r"rating|rated", "RATING": r"rating|rated", "STYLIST_NAME": r"stylist",
     "SALON_NAME": r"salon name|barber ?shop", "DENTIST_NAME": r"dentist(?:'s)? name|dentist is",
     "DOCTOR_NAME": r"doctor(?:'s)? name|doctor is", "TYPE": r"type|specialist|specialty",
-    "CAR_TYPE": r"car type|type of car", "PICKUP_LOCATION": r"pick ?(?:it )?up|pickup", "PICKUP_CITY": r"pick ?up city|pickup city",
+    "CAR_TYPE": r"car type|type of car", "PICKUP_LOCATION": r"pick ?(?:it )?up (?:at|from)|pickup location|pick-?up spot",
+    "PICKUP_CITY": r"pick ?(?:it )?up in|pick ?up city|pickup city",
     "NUMBER_OF_BEDS": r"beds?|bedrooms?", "NUMBER_OF_BATHS": r"baths?|bathrooms?", "ARTIST": r"artist|singer|band",
     "RECIPIENT_ACCOUNT_TYPE": r"account", "DIRECTED_BY": r"directed|director", "TITLE": r"title",
 }
@@ -144,7 +147,8 @@ _SLOT_CUE_RX = {slot: re.compile(rf"\b(?:{rx})\b", re.I) for slot, rx in _SLOT_C
 _NAME_SLOTS = {"Restaurants": "RESTAURANT_NAME", "Dentists": "DENTIST_NAME", "Doctors": "DOCTOR_NAME",
                "Hotels": "HOTEL_NAME", "Movies": "THEATER_NAME", "Salons": "STYLIST_NAME", "Events": "EVENT_NAME",
                "Music": "ARTIST", "Media": "TITLE", "Travel": "ATTRACTION_NAME"}
-NAMED_BOOST = 2.5  # log-odds added to a slot named next to the value
+NAMED_BOOST = 3.5  # log-odds added to a slot named next to the value (both boosts picked by 5-fold CV on train)
+KNOWN_VALUE_BOOST = 3.0  # log-odds added to a slot whose known categorical values include the whole value
 _PLACE_SLOTS = ("CITY", "LOCATION", "AREA", "WHERE_TO", "DESTINATION", "PICKUP_CITY")
 
 
@@ -175,5 +179,5 @@ def slot_prior(text: str, start: int, end: int, domain: str | None) -> dict[str,
                 boosts[slot] = boosts.get(slot, 0.0) + 0.5
     for slot, a, b in gazetteer_matches(value):
         if slot in DOMAIN_SLOTS[domain] and (a, b) == (0, len(value)):
-            boosts[slot] = boosts.get(slot, 0.0) + 1.5
+            boosts[slot] = boosts.get(slot, 0.0) + KNOWN_VALUE_BOOST
     return boosts
