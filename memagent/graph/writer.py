@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -79,7 +80,7 @@ class MemoryWriter:
             extra += [i for i in self.store.items(user_id, kinds=[MemoryKind.PREFERENCE.value]) if i.domain == "food"][:40]
         if cand is not None and (cand.metadata.get("replaces") or cand.metadata.get("replaces_slot")):
             # A change that names the old value (or slot) must reach it even when it is not among the nearest.
-            extra += [i for i in self.store.items(user_id) if replaced_by(cand, i)]
+            extra += [i for i in self.store.items(user_id) if replaced_by(cand, i, same_domain=False)]
         seen = {i.id for i in ranked}
         ranked += [i for i in extra if i.id not in seen and not seen.add(i.id)]  # type: ignore[func-returns-value]
         vecs = self.index.vectors(user_id, [i.id for i in ranked])
@@ -123,7 +124,7 @@ class MemoryWriter:
             decisions = self.plan(event, context)
         new_items = [self._new_item(event, d.candidate) for d in decisions
                      if d.op in (Op.INSERT, Op.SUPERSEDE) and d.candidate is not None]
-        vectors = self.embedder.embed([i.text for i in new_items]) if new_items else []
+        vectors: Any = self.embedder.embed([i.text for i in new_items]) if new_items else []
         pending = _Pending(new_items, list(vectors))
         applied: list[AppliedOp] = []
         forgotten = Forgotten()

@@ -36,6 +36,10 @@ def _dt(value: float | None) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(value, UTC)
 
 
+def _dt_req(value: float) -> datetime:
+    return datetime.fromtimestamp(value, UTC)
+
+
 @contextlib.contextmanager
 def map_sqlite_errors(what: str) -> Iterator[None]:
     try:
@@ -174,7 +178,7 @@ class SQLiteStore:
             kind=r["kind"],
             role=r["role"],
             text=r["text"],
-            timestamp=_dt(r["ts"]),
+            timestamp=_dt_req(r["ts"]),
             session_id=r["session_id"],
             metadata=json.loads(r["metadata"]),
         )
@@ -195,7 +199,8 @@ class SQLiteStore:
         last: int | None = None,
     ) -> list[Event]:
         """Events in time order, optionally one session's, up to ``until``, only the ``last`` n."""
-        sql, params = "SELECT * FROM events WHERE user_id = ?", [user_id]
+        sql = "SELECT * FROM events WHERE user_id = ?"
+        params: list[Any] = [user_id]
         if session_id is not None:
             sql += " AND session_id = ?"
             params.append(session_id)
@@ -273,8 +278,8 @@ class SQLiteStore:
             importance=r["importance"],
             confidence=r["confidence"],
             evidence_count=r["evidence_count"],
-            created_at=_dt(r["created_at"]),
-            valid_from=_dt(r["valid_from"]),
+            created_at=_dt_req(r["created_at"]),
+            valid_from=_dt_req(r["valid_from"]),
             valid_to=_dt(r["valid_to"]),
             superseded_by=r["superseded_by"],
             status=r["status"],
@@ -388,7 +393,7 @@ class SQLiteStore:
                 src=r["src"],
                 dst=r["dst"],
                 type=r["type"],
-                created_at=_dt(r["created_at"]),
+                created_at=_dt_req(r["created_at"]),
                 metadata=json.loads(r["metadata"]),
             )
             for r in self._rows(sql + " ORDER BY id", params)
@@ -423,7 +428,7 @@ class SQLiteStore:
                 op=r["op"],
                 item_id=r["item_id"],
                 event_id=r["event_id"],
-                at=_dt(r["at"]),
+                at=_dt_req(r["at"]),
                 text=r["text"],
                 detail=json.loads(r["detail"]),
             )
