@@ -54,6 +54,8 @@ class RecallConfig:
     profile_kinds: tuple[MemoryKind, ...] = (MemoryKind.INSTRUCTION, MemoryKind.PREFERENCE)
     # Below this score an entry is never packed, however much budget is left.
     min_score: float = 0.1
+    # Share of the budget reserved for the best-scoring profile items (see ``retrieval.packer.pack``).
+    profile_share: float = 0.5
     # Entries at least this relevant are packed in priority order (instructions first, ...); the rest
     # compete on score for what budget is left.
     priority_gate: dict[MemoryKind, float] = field(

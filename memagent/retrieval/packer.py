@@ -3,7 +3,7 @@ episodes; whatever budget remains goes to the best-scoring rest."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from memagent.llm.tokens import count_tokens
 from memagent.retrieval.hybrid import Scored
@@ -23,8 +23,16 @@ def pack(
     budget_tokens: int,
     gates: Mapping[MemoryKind, float],
     min_score: float = 0.0,
+    *,
+    profile_share: float = 0.0,
+    profile_kinds: Collection[MemoryKind] = (MemoryKind.INSTRUCTION, MemoryKind.PREFERENCE),
 ) -> tuple[list[RecallEntry], int, int]:
-    """Choose entries under ``budget_tokens``; returns (chosen in priority order, tokens used, dropped count)."""
+    """Choose entries under ``budget_tokens``; returns (chosen in priority order, tokens used, dropped count).
+
+    ``profile_share`` of the budget first goes to the best-scoring profile entries (instructions and
+    preferences), whatever their gate: a request rarely shares words with the preference it should respect,
+    so the profile must not be crowded out by episodes that merely resemble the request.
+    """
     available = budget_tokens - PROMPT_OVERHEAD_TOKENS
     sizes: dict[str, int] = {}
     chosen: list[RecallEntry] = []
@@ -47,6 +55,13 @@ def pack(
             taken.add(entry.item.id)
             used += size
 
+    if profile_share > 0:
+        reserved = available * min(1.0, profile_share)
+        for entry in sorted(ranked, key=lambda e: -e.score):
+            if used >= reserved:
+                break
+            if entry.item.kind in profile_kinds and entry.score >= min_score:
+                take(entry)
     for entry in sorted(ranked, key=lambda e: (KIND_PRIORITY[e.item.kind], -e.score)):
         if entry.score >= gates.get(entry.item.kind, 1.0):
             take(entry)
