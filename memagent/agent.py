@@ -92,7 +92,7 @@ class MemoryAgent:
         pref_tokens = 0
         if self.preferences is not None and self.memory.has_user(user_id):
             inferred = self.preferences.infer(user_id, message)
-            preference = getattr(inferred, "text", inferred) or None
+            preference = getattr(inferred, "preference", inferred) or None  # Cipher returns Inferred
             if preference:
                 preference = truncate_tokens(str(preference), 150)
                 pref_tokens = count_tokens(preference) + 20

@@ -102,3 +102,17 @@ def test_cli_demo_inspect_export_forget(tmp_path):
     assert missing.exit_code == 2
     wrong = runner.invoke(app, ["inspect", "--db", db, "--user", "demo-user", "--embedder", "local"])
     assert wrong.exit_code == 2 and "embedder" in wrong.output
+
+
+def test_agent_with_the_real_cipher_learns_from_an_edit(memory):
+    from memagent.preferences import Cipher
+
+    llm = ScriptedChat(lambda msgs: "A plain paragraph summary of the article.")
+    agent = MemoryAgent(llm, memory, preferences=Cipher(memory))
+    doc = "Summarize: The city council approved a new bike lane network across the downtown area on Monday."
+    draft = agent.chat("u1", doc).text
+    edited = "- City council approved bike lanes\n- Downtown network\n- Voted Monday"
+    learned = agent.learn_from_edit("u1", context=doc, output=draft, edited=edited)
+    assert learned.edited and learned.cost > 0 and learned.preference
+    reply = agent.chat("u1", "Summarize: The council also approved new bus routes for the downtown area.")
+    assert reply.preference and reply.preference in llm.calls[-1][0]["content"]
