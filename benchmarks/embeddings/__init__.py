@@ -1,0 +1,1 @@
+"""Embedder throughput: sentences per second at a given batch size."""
