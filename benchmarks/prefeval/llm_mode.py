@@ -5,14 +5,15 @@ invented; does the answer violate the real preference; is it helpful), which giv
 types. An answer with none of them is correct. The MCQ task shows the four options in a seeded shuffle and
 asks for ``<choice>X</choice>``; the correct option is the data's first one.
 
-``answer`` is the single place that turns a context into a model call; it will hand over to
-``memagent.agent.MemoryAgent`` once that exists.
+Baselines answer from their context (``build_messages``); memagent answers through ``MemoryAgent``, the loop
+a product runs (see ``MemagentSystem.responder``), so its recall is made for the exact text the model is asked.
 """
 
 from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from benchmarks.prefeval.data import Pair
     from benchmarks.prefeval.systems import Context
 
-__all__ = ["LLMJudge", "Verdict", "answer", "build_messages", "evaluate_llm", "mcq"]
+__all__ = ["LLMJudge", "Responder", "Verdict", "build_messages", "context_responder", "evaluate_llm", "mcq"]
 
 SYSTEM_PROMPT = "You are a helpful assistant."
 LENGTH_HINT = " (Please respond within 300 words.)"
@@ -72,12 +73,7 @@ _CHECKS = {
 def build_messages(ctx: Context, question: str) -> list[dict[str, str]]:
     """The conversation the model under test sees: memory as system context, the chat tail, the question."""
     system = SYSTEM_PROMPT + (f"\n\n{ctx.text}" if ctx.text else "")
-    return [{"role": "system", "content": system}, *ctx.chat, {"role": "user", "content": question + LENGTH_HINT}]
-
-
-def answer(llm: ChatModel, ctx: Context, question: str) -> str:
-    """The model's answer to ``question`` given a system's context. Raises LLMError from the backend."""
-    return llm.complete(build_messages(ctx, question))
+    return [{"role": "system", "content": system}, *ctx.chat, {"role": "user", "content": question}]
 
 
 def _check(judge: LLMJudge, name: str, **fields: str) -> bool:
@@ -106,7 +102,15 @@ def judge_answer(judge: LLMJudge, pair: Pair, reply: str) -> dict[str, bool]:
             **errors, "generation_correct": not any(errors.values())}
 
 
-def mcq(llm: ChatModel, pair: Pair, ctx: Context, *, seed: int, turns: int) -> dict[str, bool]:
+Responder = Callable[[str], str]
+
+
+def context_responder(llm: ChatModel, ctx: Context) -> Responder:
+    """Answers with ``ctx`` as the memory (baselines). Raises LLMError from the backend when called."""
+    return lambda question: llm.complete(build_messages(ctx, question))
+
+
+def mcq(respond: Responder, pair: Pair, *, seed: int, turns: int) -> dict[str, bool]:
     """Ask the model to pick one of the shuffled options; correct when it picks the data's first option.
 
     Raises: LLMError from the backend. An unreadable reply counts as wrong (``mcq_parsed`` is False).
@@ -116,19 +120,19 @@ def mcq(llm: ChatModel, pair: Pair, ctx: Context, *, seed: int, turns: int) -> d
     listed = "\n".join(f"{LETTERS[n]}. {pair.mcq_options[i]}" for n, i in enumerate(order))
     question = (f"{pair.question}\n\nChoose the one option that suits me best:\n{listed}\n\n"
                 "Reply with your choice as <choice>X</choice>, where X is the letter.")
-    reply = llm.complete(build_messages(ctx, question)[:-1] + [{"role": "user", "content": question}])
+    reply = respond(question)
     found = _CHOICE.search(reply)
     picked = order[LETTERS.index(found.group(1).upper())] if found else None
     return {"mcq_parsed": found is not None, "mcq_correct": picked == 0}
 
 
-def evaluate_llm(llm: ChatModel, judge: LLMJudge, pair: Pair, ctx: Context, *, seed: int, turns: int) -> dict[str, Any]:
-    """Generation (judged) and, when the pair has options, MCQ results for one context.
+def evaluate_llm(respond: Responder, judge: LLMJudge, pair: Pair, *, seed: int, turns: int) -> dict[str, Any]:
+    """Generation (judged) and, when the pair has options, MCQ results for one system's responder.
 
     Raises: as :func:`judge_answer` and :func:`mcq`.
     """
-    reply = answer(llm, ctx, pair.question)
+    reply = respond(pair.question + LENGTH_HINT)
     out: dict[str, Any] = judge_answer(judge, pair, reply)
     if len(pair.mcq_options) == len(LETTERS):
-        out.update(mcq(llm, pair, ctx, seed=seed, turns=turns))
+        out.update(mcq(respond, pair, seed=seed, turns=turns))
     return out

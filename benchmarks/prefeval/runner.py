@@ -98,7 +98,7 @@ def _feed(system: System, pair: Pair, sessions: Sequence[Session], checkpoints: 
             ingest_ms_per_message=ingest_s * 1000 / max(1, ingested), detail=ctx.detail,
         )
         if llm is not None and judge is not None:
-            rec.llm = evaluate_llm(llm, judge, pair, ctx, seed=seed, turns=cp)
+            rec.llm = evaluate_llm(system.responder(llm, ctx), judge, pair, seed=seed, turns=cp)
         yield rec
 
 

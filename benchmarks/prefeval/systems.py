@@ -23,9 +23,11 @@ from typing import Any
 import numpy as np
 
 from benchmarks.prefeval.data import Message
+from benchmarks.prefeval.llm_mode import Responder, context_responder
 from memagent import Memory
 from memagent.embeddings import CachedEmbedder
 from memagent.errors import ConfigError
+from memagent.llm.base import ChatModel
 from memagent.llm.tokens import count_tokens
 from memagent.types import Recall
 
@@ -71,6 +73,10 @@ class System(ABC):
 
     @abstractmethod
     def context(self, question: str) -> Context: ...
+
+    def responder(self, llm: ChatModel, ctx: Context) -> Responder:
+        """How this system answers with a model (LLM mode): by default, from ``ctx``."""
+        return context_responder(llm, ctx)
 
     def close(self) -> None:  # noqa: B027 (optional hook: most systems hold nothing)
         """Release what the system holds (databases, models)."""
@@ -177,6 +183,14 @@ class MemagentSystem(System):
             "entry_kinds": [e.item.kind.value for e in recall.entries],
             "items": len(current), "preferences": sum(i.kind.value == "preference" for i in current),
         })
+
+    def responder(self, llm: ChatModel, ctx: Context) -> Responder:
+        """Answers through ``MemoryAgent`` (read-only, no session history), as a product would."""
+        from memagent.agent import MemoryAgent
+
+        assert self.memory is not None, "reset() first"
+        agent = MemoryAgent(llm, self.memory, budget_tokens=self.budget, history_tokens=0, remember=False)
+        return lambda question: agent.chat(self.user_id, question).text
 
     def close(self) -> None:
         if self.memory is not None:

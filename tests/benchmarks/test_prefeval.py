@@ -17,7 +17,7 @@ if str(Path(__file__).resolve().parents[2]) not in sys.path:
 from benchmarks.prefeval.cli import execute, main, parse_args  # noqa: E402
 from benchmarks.prefeval.data import EXPLICIT_ACK, Message, load_pairs  # noqa: E402
 from benchmarks.prefeval.filler import FillerPool, build_filler, load_original  # noqa: E402
-from benchmarks.prefeval.llm_mode import LLMJudge, judge_answer, mcq  # noqa: E402
+from benchmarks.prefeval.llm_mode import LLMJudge, context_responder, judge_answer, mcq  # noqa: E402
 from benchmarks.prefeval.runner import RunSettings, _chunks, run, summarise  # noqa: E402
 from benchmarks.prefeval.synthetic import TOPICS, write_dataset  # noqa: E402
 from benchmarks.prefeval.systems import Context, FullContext, MemagentSystem, NaiveRAG, NoMemory  # noqa: E402
@@ -273,10 +273,11 @@ def test_mcq_shuffles_and_scores_the_first_option(pairs):
     orders = set()
     for turns in range(8):
         llm = ScriptedChat(lambda m: "no idea")
-        assert mcq(llm, pair, Context(), seed=0, turns=turns) == {"mcq_parsed": False, "mcq_correct": False}
+        assert mcq(context_responder(llm, Context()), pair, seed=0, turns=turns) == {"mcq_parsed": False,
+                                                                                   "mcq_correct": False}
         shown = llm.calls[0][-1]["content"]
         orders.add(tuple(line[3:] for line in shown.splitlines() if line[:2] in ("A.", "B.", "C.", "D.")))
     assert len(orders) > 1
     picker = ScriptedChat(lambda m: next(f"<choice>{line[0]}</choice>" for line in m[-1]["content"].splitlines()
                                          if line[3:] == pair.mcq_options[0]))
-    assert mcq(picker, pair, Context(), seed=0, turns=1) == {"mcq_parsed": True, "mcq_correct": True}
+    assert mcq(context_responder(picker, Context()), pair, seed=0, turns=1) == {"mcq_parsed": True, "mcq_correct": True}
