@@ -234,6 +234,10 @@ These are **selection** scores on **synthetic episodes** (see below): not the sa
 
 {parse}
 
+`domain_top1`: the predicted service is one of the tagged intents; `value_*`: predicted value spans against tagged
+ones (overlap); `slot_accuracy`: slot name of the values found; `role_accuracy` compares condition/action roles with
+roles derived by the same clause rule from the gold spans, so it only checks span placement, not the rule itself.
+
 ## What the episodes are
 
 Instruction texts and their domains/slots are real (tagged NLSI instructions); requests are generated from
