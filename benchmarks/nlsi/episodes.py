@@ -355,7 +355,8 @@ class Builder:
         return self._finish("MultiDomain", "link", trigger, core, [], exclude=set(link.domains))
 
     def multi_preference(self) -> Episode | None:
-        pairs = [(d, g) for d, items in self.pool.defaults.items() for g in {a.group for i in items for a in i.actions}
+        pairs = [(d, g) for d, items in self.pool.defaults.items()
+                 for g in sorted({a.group for i in items for a in i.actions})  # sorted: sets iterate by hash seed
                  if sum(1 for i in items if i.action_groups == {g}) >= 2]
         if not pairs:
             return None

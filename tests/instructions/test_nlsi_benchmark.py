@@ -75,3 +75,20 @@ def test_quick_run_writes_the_report(tmp_path: Path) -> None:
     md = (tmp_path / "nlsi.md").read_text()
     assert "python -m benchmarks.nlsi --quick" in md and "| MultiHop |" in md
     assert (tmp_path / "nlsi_exact_by_size.png").stat().st_size > 0
+
+
+@needs_data
+def test_episodes_do_not_depend_on_the_hash_seed() -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = ("import hashlib; from benchmarks.nlsi.episodes import Pool, build_episodes; "
+            "from memagent.instructions.tags import load_tagged; "
+            f"eps = build_episodes(Pool.build(load_tagged({str(DATA / 'taps_gold_val_instructions.csv')!r})), 10, seed=0); "
+            "print(hashlib.md5(repr([(e.request, [p.text for p in e.profile], e.gold) for e in eps]).encode()).hexdigest())")
+    root = Path(__file__).resolve().parents[2]
+    digests = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root,
+                              env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(root)}).stdout
+               for seed in ("1", "2")}
+    assert len(digests) == 1
