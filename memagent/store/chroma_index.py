@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from memagent.errors import InvalidInputError, StoreError
+from memagent.store.index import as_vectors
 
 __all__ = ["ChromaIndex"]
 
@@ -79,10 +80,7 @@ class ChromaIndex:
             self._col.modify(metadata={"embedder": str(identity["name"]), "dim": int(identity["dim"])})  # type: ignore[call-overload]
 
     def add(self, user_id: str, ids: Sequence[str], vectors: np.ndarray) -> None:
-        vectors = np.asarray(vectors, dtype=np.float32)
-        if vectors.shape != (len(ids), self.dim):
-            msg = f"expected vectors of shape {(len(ids), self.dim)}, got {vectors.shape}"
-            raise InvalidInputError(msg)
+        vectors = as_vectors(ids, vectors, self.dim)
         if not ids:
             return
         with self._lock, map_chroma_errors("upsert"):

@@ -18,7 +18,16 @@ import numpy as np
 from memagent.errors import IndexMismatchError, InvalidInputError
 from memagent.store.sqlite import map_sqlite_errors
 
-__all__ = ["ExactIndex", "VectorIndex", "check_embedder_identity"]
+__all__ = ["ExactIndex", "VectorIndex", "as_vectors", "check_embedder_identity"]
+
+
+def as_vectors(ids: Sequence[str], vectors: np.ndarray, dim: int) -> np.ndarray:
+    """``vectors`` as float32 rows, one per id. Raises InvalidInputError on any other shape."""
+    out = np.asarray(vectors, dtype=np.float32)
+    if out.shape != (len(ids), dim):
+        msg = f"expected vectors of shape {(len(ids), dim)}, got {out.shape}"
+        raise InvalidInputError(msg)
+    return out
 
 
 @runtime_checkable
@@ -155,10 +164,7 @@ class ExactIndex:
         return um
 
     def add(self, user_id: str, ids: Sequence[str], vectors: np.ndarray) -> None:
-        vectors = np.asarray(vectors, dtype=np.float32)
-        if vectors.shape != (len(ids), self.dim):
-            msg = f"expected vectors of shape {(len(ids), self.dim)}, got {vectors.shape}"
-            raise InvalidInputError(msg)
+        vectors = as_vectors(ids, vectors, self.dim)
         if not ids:
             return
         with self._lock:
