@@ -120,7 +120,8 @@ class Memory:
         Raises:
             ConfigError: ``path`` is unusable. StoreError / IndexMismatchError: as for ``Memory``.
         """
-        embedder = embedder or default_embedder()
+        # "is None", not "or": an empty CachedEmbedder has len() 0 and would be silently replaced.
+        embedder = embedder if embedder is not None else default_embedder()
         if str(path) == ":memory:":
             db, vectors = ":memory:", ":memory:"
         else:
