@@ -15,9 +15,10 @@ import numpy as np
 from benchmarks.prelude.documents import LATENT_PREFERENCES, Document
 from benchmarks.prelude.user import Feedback
 from memagent.embeddings.base import Embedder
-from memagent.llm.base import ChatModel
+from memagent.llm.base import ChatModel, Message
+from memagent.llm.tokens import count_tokens
 from memagent.preferences import Cipher
-from memagent.prompts.cipher import icl_edit_prompt, task_prompt
+from memagent.prompts.cipher import aggregation_messages, icl_edit_prompt, inference_messages, task_prompt
 
 __all__ = ["Agent", "CipherAgent", "Draft", "ICLEditAgent", "NoLearningAgent", "OracleAgent"]
 
@@ -93,24 +94,47 @@ class ICLEditAgent(Agent):
 
 
 class CipherAgent(Agent):
-    """CIPHER-k through memagent: infer (retrieve + aggregate), write conditioned on it, learn from the edit."""
+    """CIPHER-k through memagent: infer (retrieve + aggregate), write conditioned on it, learn from the edit.
 
-    def __init__(self, task: str, writer: ChatModel, cipher: Cipher, *, k: int, user_id: str = "prelude-user") -> None:
+    ``source_known=True`` is a diagnostic, not a method: each document source gets its own memory user, so
+    retrieval only ever sees contexts of the right source (an oracle retriever). Comparing it with plain
+    CIPHER splits the gap to the oracle into retrieval errors and inference/aggregation errors.
+    """
+
+    def __init__(self, task: str, writer: ChatModel, cipher: Cipher, *, k: int, user_id: str = "prelude-user",
+                 source_known: bool = False) -> None:
         super().__init__(task, writer)
         self.cipher = cipher
         self.k = k
         self.user_id = user_id
-        self.name = f"cipher-{k}"
+        self.source_known = source_known
+        self.name = f"cipher-{k}" + ("-source-known" if source_known else "")
+        self._est_calls = self._est_tokens = 0
+
+    def _user(self, doc: Document) -> str:
+        return f"{self.user_id}::{doc.source}" if self.source_known else self.user_id
 
     def draft(self, doc: Document) -> Draft:
-        pref = self.cipher.infer(self.user_id, doc.text, k=self.k).preference
+        inferred = self.cipher.infer(self._user(doc), doc.text, k=self.k)
+        if inferred.method == "heuristic":  # an LLM would have aggregated these
+            msgs = aggregation_messages(self.task, [e.preference for e in inferred.evidence])
+            self._estimate(msgs, inferred.preference or "")
+        pref = inferred.preference
         return Draft(self.writer.complete(task_prompt(self.task, doc.text, pref)), pref)
 
     def learn(self, doc: Document, draft: Draft, feedback: Feedback) -> None:
-        self.cipher.learn(self.user_id, doc.text, draft.text, feedback.edited, used=draft.preference)
+        learned = self.cipher.learn(self._user(doc), doc.text, draft.text, feedback.edited, used=draft.preference)
+        if learned.edited and self.cipher.llm is None:  # an LLM would have inferred this
+            self._estimate(inference_messages(self.task, [(draft.text, feedback.edited)]), learned.preference or "")
+
+    def _estimate(self, messages: list[Message], reply: str) -> None:
+        """Offline, count the tokens the same calls would cost with an LLM (prompt + the reply we produced)."""
+        self._est_calls += 1
+        self._est_tokens += sum(count_tokens(m["content"]) + 4 for m in messages) + count_tokens(reply)
 
     def learner_usage(self) -> dict[str, int]:
         if self.cipher.llm is None:
-            return {"calls": 0, "total_tokens": 0}
+            return {"calls": 0, "total_tokens": 0, "estimated_calls": self._est_calls,
+                    "estimated_tokens": self._est_tokens}
         u = self.cipher.llm.usage
         return {"calls": u.calls, "total_tokens": u.total_tokens}

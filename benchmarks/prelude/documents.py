@@ -1,7 +1,10 @@
 """PRELUDE's document sources, their latent preferences, and the per-seed sample of 200 rounds.
 
-Offline, documents come from the small set authored for this repository (``data/*.json``, CC0; 12 short
-documents per source, fictional). Where Hugging Face is reachable, ``load_hf_documents`` rebuilds PRELUDE's
+Offline, documents come from the set authored for this repository (``data/*.json``, CC0, fictional): 40
+short documents per summarization source and 50 per email source, so a 200-round run never repeats one (the
+Reddit-style posts serve both tasks, as SLF5K does in PRELUDE). The first 12 of each source were written first
+and used while building the offline inference and interpretation rules (split ``dev``); the others were
+written afterwards and only run (split ``heldout``), so the report can show both. Where Hugging Face is reachable, ``load_hf_documents`` rebuilds PRELUDE's
 own sources with the loader parameters of the original code. The latent preference strings and dataset ids
 below are copied from PRELUDE (https://github.com/gao-g/prelude, commit 85c3061, MIT licence, Copyright (c)
 2024 G; the full notice is in ``LICENSE.prelude-MIT.txt`` beside this file).
@@ -28,6 +31,7 @@ __all__ = [
 ]
 
 DATA_DIR = Path(__file__).parent / "data"
+DEV_PER_SOURCE = 12
 
 TASKS = ("summarization", "email")
 
@@ -65,6 +69,7 @@ class Document:
     source: str  # PRELUDE doc_type, e.g. "wikipedia"
     title: str
     text: str
+    split: str = "dev"  # "dev": used while building the offline rules; "heldout": written afterwards
 
 
 def _check_task(task: str) -> None:
@@ -85,7 +90,8 @@ def load_authored_documents(task: str, data_dir: Path = DATA_DIR) -> dict[str, l
         path = data_dir / f"{name}.json"
         try:
             rows = json.loads(path.read_text(encoding="utf-8"))["documents"]
-            docs = [Document(f"{name}-{n:02d}", source, r["title"], r["text"]) for n, r in enumerate(rows)]
+            docs = [Document(f"{name}-{n:02d}", source, r["title"], r["text"], "dev" if n < DEV_PER_SOURCE else "heldout")
+                    for n, r in enumerate(rows)]
         except (OSError, ValueError, KeyError, TypeError) as exc:
             msg = f"cannot read documents from {path}: {exc}"
             raise InvalidInputError(msg) from exc
@@ -95,8 +101,8 @@ def load_authored_documents(task: str, data_dir: Path = DATA_DIR) -> dict[str, l
 
 def sample_rounds(docs: dict[str, list[Document]], rounds: int, seed: int) -> list[Document]:
     """PRELUDE's sampling: per source, shuffle with ``default_rng(seed)`` and take ``rounds // n_sources``
-    documents, then shuffle them all together. A source with fewer documents is cycled (the authored set has
-    12 per source, so documents recur within a 200-round run; the report counts first sightings separately).
+    documents, then shuffle them all together. A source with fewer documents than that is cycled (the report
+    counts first sightings, so repeats stay visible).
 
     Raises:
         ConfigError: fewer rounds than sources.

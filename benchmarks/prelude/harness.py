@@ -23,9 +23,10 @@ from memagent.llm.base import ChatModel
 from memagent.memory import Memory
 from memagent.preferences import Cipher, edit_distance
 
-__all__ = ["METHODS", "MethodRun", "PreferenceClassifier", "Setup", "make_agent", "run_task"]
+__all__ = ["METHODS", "RETRIEVING", "MethodRun", "PreferenceClassifier", "Setup", "make_agent", "run_task"]
 
 METHODS = ("no-learning", "oracle", "icl-edit-5", "cipher-1", "cipher-5")
+RETRIEVING = ("icl-edit-", "cipher-")  # methods whose results depend on the context encoder
 
 
 class PreferenceClassifier:
@@ -44,13 +45,19 @@ class PreferenceClassifier:
 
 @dataclass
 class Setup:
-    """What a run needs besides the method: how to build writers and learners, the user, the embedder."""
+    """What a run needs besides the method: how to build writers and learners, the user, the encoders."""
 
     task: str
     user: User
-    embedder: Embedder
+    encoder: Embedder  # context encoder for retrieval (ICL-edit, CIPHER)
     new_writer: Callable[[], ChatModel]
     new_learner: Callable[[], ChatModel | None] = lambda: None
+    semantic: Embedder | None = None  # memory items and preference accuracy; default: ``encoder``
+    label: str = ""  # appended to the names of retrieving methods, e.g. the encoder when several are compared
+
+    @property
+    def memory_embedder(self) -> Embedder:
+        return self.semantic or self.encoder
 
 
 @dataclass
@@ -60,6 +67,7 @@ class MethodRun:
     costs: list[int] = field(default_factory=list)
     accepted: list[bool] = field(default_factory=list)
     first_seen: list[bool] = field(default_factory=list)
+    heldout: list[bool] = field(default_factory=list)  # the document was written after the rules were built
     correct: list[bool] = field(default_factory=list)  # preference used classified as the true one
     uses_preference: bool = False
     writer_usage: dict[str, int] = field(default_factory=dict)
@@ -73,10 +81,20 @@ class MethodRun:
             "costs": self.costs, "accept_rate": float(np.mean(self.accepted)) if self.accepted else 0.0,
             "first_seen_cost": int(sum(c for c, f in zip(self.costs, self.first_seen, strict=True) if f)),
             "first_seen_rounds": int(sum(self.first_seen)),
+            "heldout_cost": int(sum(c for c, h in zip(self.costs, self.heldout, strict=True) if h)),
+            "heldout_rounds": int(sum(self.heldout)),
             "preference_accuracy": float(np.mean(self.correct)) if self.uses_preference else None,
             "writer_usage": self.writer_usage, "learner_usage": self.learner_usage, "seconds": round(self.seconds, 2),
             "memory_items": self.memory_items,
         }
+
+
+def _k(method: str) -> int:
+    tail = method.rsplit("-", 1)[1]
+    if not tail.isdigit() or int(tail) < 1:
+        msg = f"method {method!r} needs a positive k at the end, e.g. cipher-5"
+        raise ConfigError(msg)
+    return int(tail)
 
 
 def make_agent(method: str, setup: Setup) -> tuple[Agent, Memory | None]:
@@ -87,20 +105,23 @@ def make_agent(method: str, setup: Setup) -> tuple[Agent, Memory | None]:
     if method == "oracle":
         return OracleAgent(setup.task, writer), None
     if method.startswith("icl-edit-"):
-        return ICLEditAgent(setup.task, writer, setup.embedder, k=int(method.rsplit("-", 1)[1])), None
+        return ICLEditAgent(setup.task, writer, setup.encoder, k=_k(method)), None
     if method.startswith("cipher-"):
-        k = int(method.rsplit("-", 1)[1])
-        memory = Memory.open(":memory:", embedder=setup.embedder)
-        cipher = Cipher(memory, setup.new_learner(), task=setup.task, k=k)
-        return CipherAgent(setup.task, writer, cipher, k=k), memory
-    msg = f"unknown method {method!r}; expected one of {METHODS} (any k for icl-edit-k / cipher-k)"
+        source_known = method.endswith("-source-known")
+        k = _k(method.removesuffix("-source-known"))
+        memory = Memory.open(":memory:", embedder=setup.memory_embedder)
+        cipher = Cipher(memory, setup.new_learner(), task=setup.task, k=k, context_embedder=setup.encoder)
+        return CipherAgent(setup.task, writer, cipher, k=k, source_known=source_known), memory
+    msg = (f"unknown method {method!r}; expected one of {METHODS} (any k for icl-edit-k / cipher-k; "
+           "cipher-k-source-known is the oracle-retrieval diagnostic)")
     raise ConfigError(msg)
 
 
 def run_method(method: str, setup: Setup, docs: Sequence[Document], seed: int, *, show_progress: bool = True) -> MethodRun:
     agent, memory = make_agent(method, setup)
-    classifier = PreferenceClassifier(setup.task, setup.embedder)
-    run = MethodRun(method, seed)
+    classifier = PreferenceClassifier(setup.task, setup.memory_embedder)
+    labelled = setup.label and method.startswith(RETRIEVING)
+    run = MethodRun(f"{method} [{setup.label}]" if labelled else method, seed)
     seen: set[str] = set()
     start = time.perf_counter()
     try:
@@ -110,6 +131,7 @@ def run_method(method: str, setup: Setup, docs: Sequence[Document], seed: int, *
             run.costs.append(0 if feedback.accepted else edit_distance(draft.text, feedback.edited))
             run.accepted.append(feedback.accepted)
             run.first_seen.append(doc.id not in seen)
+            run.heldout.append(doc.split == "heldout")
             seen.add(doc.id)
             run.correct.append(classifier.classify(draft.preference) == doc.source)
             run.uses_preference |= draft.preference is not None
@@ -118,7 +140,7 @@ def run_method(method: str, setup: Setup, docs: Sequence[Document], seed: int, *
         run.writer_usage = agent.writer.usage.as_dict()
         run.learner_usage = agent.learner_usage()
         if memory is not None:
-            run.memory_items = len(memory.items(getattr(agent, "user_id", "prelude-user")))
+            run.memory_items = sum(len(memory.items(u)) for u in memory.users())
     finally:
         if memory is not None:
             memory.close()

@@ -3,6 +3,7 @@
 from memagent.preferences.aggregate import PhraseSupport, aggregate_preferences, split_phrases
 from memagent.preferences.cipher import Cipher, Evidence, Inferred, Learned
 from memagent.preferences.edit import edit_distance, normalized_edit_distance, word_tokens
+from memagent.preferences.encoders import MixedEmbedder, StyleEmbedder
 from memagent.preferences.features import StyleProfile, style_profile
 from memagent.preferences.heuristic import HeuristicInferencer, InferredStyle
 
@@ -13,7 +14,9 @@ __all__ = [
     "Inferred",
     "InferredStyle",
     "Learned",
+    "MixedEmbedder",
     "PhraseSupport",
+    "StyleEmbedder",
     "StyleProfile",
     "aggregate_preferences",
     "edit_distance",

@@ -16,7 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
+
 from memagent._text import check_text, check_user_id
+from memagent.embeddings.base import Embedder
 from memagent.errors import ConfigError
 from memagent.graph.candidates import Candidate
 from memagent.llm.base import ChatModel
@@ -78,9 +81,11 @@ class Cipher:
         inferencer: the offline inferencer (default thresholds otherwise).
         min_support: offline aggregation keeps phrases backed by this share of the retrieved weight.
         domain: the memory domain given to learned preferences.
+        context_embedder: embeds contexts for retrieval (default: the memory's embedder). It must have the
+            memory's dimension; ``MixedEmbedder(memory embedder, StyleEmbedder())`` also sees the kind of text.
 
     Raises:
-        ConfigError: unknown task, or k < 1.
+        ConfigError: unknown task, k < 1, or a context embedder of another dimension.
     """
 
     def __init__(
@@ -93,11 +98,17 @@ class Cipher:
         inferencer: HeuristicInferencer | None = None,
         min_support: float = 0.5,
         domain: str = "writing",
+        context_embedder: Embedder | None = None,
     ) -> None:
         prompts.task_prompts(task)
         if k < 1:
             msg = f"k must be at least 1, got {k}"
             raise ConfigError(msg)
+        if context_embedder is not None and context_embedder.dim != memory.embedder.dim:
+            msg = (f"context_embedder has dimension {context_embedder.dim}; the memory's index holds "
+                   f"{memory.embedder.dim}-dimensional vectors")
+            raise ConfigError(msg)
+        self.context_embedder = context_embedder
         self.memory = memory
         self.llm = llm
         self.task = task
@@ -162,7 +173,7 @@ class Cipher:
             metadata={"source": "edit", "task": self.task, "inferred_by": self._method_name(changed)},
         )
         result = self.memory.write(event, [cand])
-        self.memory.index.add(f"{uid}::{NAMESPACE}", [event.id], self.memory.embed([context]))
+        self.memory.index.add(f"{uid}::{NAMESPACE}", [event.id], self._embed_context(context))
         op = result.ops[0] if result.ops else None
         return Learned(cost=cost, edited=changed, preference=preference, event_id=event.id,
                        item_id=op.item_id if op else None, op=op.op if op else None)
@@ -197,7 +208,7 @@ class Cipher:
             raise ConfigError(msg)
         if not self.memory.store.user_exists(uid):
             return Inferred(None)
-        vec = self.memory.embed([context])[0]
+        vec = self._embed_context(context)[0]
         evidence = []
         for event_id, sim in self.memory.index.search(f"{uid}::{NAMESPACE}", vec, k):
             item = self._preference_of(uid, event_id)
@@ -216,6 +227,11 @@ class Cipher:
             return Inferred(reply.preference.strip(), evidence, "llm")
         text, _ = aggregate_preferences(texts, [e.similarity for e in evidence], min_support=self.min_support)
         return Inferred(text, evidence, "heuristic")
+
+    def _embed_context(self, context: str) -> np.ndarray:
+        if self.context_embedder is None:
+            return self.memory.embed([context])
+        return self.context_embedder.embed([context])
 
     def _preference_of(self, user_id: str, event_id: str) -> MemoryItem | None:
         """The current CIPHER preference an edit event backs (following supersessions)."""

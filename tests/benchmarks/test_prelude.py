@@ -22,7 +22,7 @@ from benchmarks.prelude.documents import (  # noqa: E402
     load_authored_documents,
     sample_rounds,
 )
-from benchmarks.prelude.harness import Setup, run_task  # noqa: E402
+from benchmarks.prelude.harness import Setup, make_agent, run_task  # noqa: E402
 from benchmarks.prelude.interpret import Interpreter  # noqa: E402
 from benchmarks.prelude.style import Attr, render  # noqa: E402
 from benchmarks.prelude.user import LLMUser, OfflineUser, user_attrs  # noqa: E402
@@ -74,6 +74,21 @@ def test_learning_pays_off_and_the_oracle_is_lowest(task):
     assert cipher < icl
     cipher_run = next(r for r in runs if r.method == "cipher-5")
     assert sum(cipher_run.costs[-20:]) < sum(cipher_run.costs[:20])  # it improves over time
+
+
+def test_known_source_retrieval_bounds_cipher_and_offline_calls_are_estimated():
+    runs = run_task(offline_setup("email"), load_authored_documents("email"),
+                    ["cipher-5", "cipher-5-source-known"], 60, [0], show_progress=False)
+    plain, known = runs
+    assert known.method == "cipher-5-source-known" and sum(known.costs) < sum(plain.costs)
+    assert plain.learner_usage["calls"] == 0  # offline: no LLM...
+    assert plain.learner_usage["estimated_calls"] > 0 and plain.learner_usage["estimated_tokens"] > 0  # ...priced
+
+
+@pytest.mark.parametrize("method", ["cipher-x", "icl-edit-0", "poetry"])
+def test_unknown_methods_are_config_errors(method):
+    with pytest.raises(ConfigError):
+        make_agent(method, offline_setup("email"))
 
 
 def test_user_edits_toward_its_preference_and_accepts_its_own_version():
@@ -136,7 +151,7 @@ def test_llm_user_follows_prelude_protocol():
 
 
 def test_quick_cli_writes_results(tmp_path):
-    assert main(["--quick", "--out", str(tmp_path), "--no-progress"]) == 0
+    assert main(["--quick", "--out", str(tmp_path), "--no-progress"]) == 0  # 20 rounds, no model load
     data = json.loads((tmp_path / "prelude.json").read_text())
     assert set(data["tasks"]) == set(TASKS)
     methods = {row["method"] for row in data["tasks"]["email"]["summary"]}

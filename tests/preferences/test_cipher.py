@@ -135,3 +135,17 @@ def test_errors(mem):
         cipher.learn("u1", "", "a", "b")
     with pytest.raises(ConfigError):
         cipher.infer("u1", PARK, k=0)
+
+
+def test_memory_open_keeps_an_empty_cached_embedder():
+    # Regression: Memory.open used `embedder or default`, and an empty CachedEmbedder is falsy (len 0),
+    # so CIPHER benchmark memories silently ran on the default embedder.
+    from memagent.embeddings import CachedEmbedder
+
+    cached = CachedEmbedder(HashingEmbedder(128))
+    assert len(cached) == 0
+    m = Memory.open(":memory:", embedder=cached)
+    try:
+        assert m.embedder.dim == 128 and m.embedder.name == cached.name
+    finally:
+        m.close()
