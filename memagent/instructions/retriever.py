@@ -50,8 +50,8 @@ class RetrieverConfig:
     """Thresholds of the similarity strategies (tuned on episodes built from the NLSI train file with the
     default local embedder; see ``benchmarks/nlsi``) and limits of the others."""
 
-    dense_threshold: float = 0.40
-    bm25_threshold: float = 0.9
+    dense_threshold: float = 0.36
+    bm25_threshold: float = 0.67
     hybrid_threshold: float = 0.33
     w_dense: float = 0.5
     w_bm25: float = 0.2
