@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.nlsi.episodes import REASONING_TYPES, GoldSlot, Pool, PoolInstruction, build_episodes, reference_select
+from benchmarks.nlsi.episodes import (
+    REASONING_TYPES,
+    GoldSlot,
+    Pool,
+    PoolInstruction,
+    build_episodes,
+    reference_select,
+)
 from benchmarks.nlsi.run import default_data_dir, main
 from memagent.instructions.tags import load_tagged
 
