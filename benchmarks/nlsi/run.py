@@ -114,17 +114,18 @@ def summarize(records: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
 
 
 def run(data: Path, out: Path, *, per_type: int, calib_per_type: int, seed: int, embedder_name: str,
-        llm: ChatModel | None = None, command: str = "") -> dict[str, Any]:
+        llm: ChatModel | None = None, command: str = "", train_file: str = TRAIN_FILE,
+        eval_file: str = VAL_FILE) -> dict[str, Any]:
     """The whole benchmark; returns the JSON-ready results (also written to ``out``).
 
     Raises:
         NotFoundError: the data directory lacks the train or val file.
     """
     embedder = LocalEmbedder() if embedder_name == "local" else HashingEmbedder()
-    train_rows, val_rows = load_tagged(data / TRAIN_FILE), load_tagged(data / VAL_FILE)
+    train_rows, val_rows = load_tagged(data / train_file), load_tagged(data / eval_file)
     parser = InstructionParser()
     parse_scores = evaluate(parser, val_rows)
-    print(f"parsing ({VAL_FILE}): " + ", ".join(f"{k} {v:.3f}" for k, v in parse_scores.as_dict().items() if k != "rows"))
+    print(f"parsing ({eval_file}): " + ", ".join(f"{k} {v:.3f}" for k, v in parse_scores.as_dict().items() if k != "rows"))
     calib_eps = build_episodes(Pool.build(train_rows), calib_per_type, seed=seed)
     eval_eps = build_episodes(Pool.build(val_rows), per_type, seed=seed)
     with Memory.open(":memory:", embedder=embedder) as memory, timer() as elapsed:
@@ -141,7 +142,7 @@ def run(data: Path, out: Path, *, per_type: int, calib_per_type: int, seed: int,
             records[strategy] = evaluate_strategy(retriever, eval_eps, eval_maps, "eval-")
     summary = {s: summarize(r) for s, r in records.items()}
     results = {
-        "data": str(data), "seed": seed, "embedder": embedder.name, "per_type": per_type,
+        "data": str(data), "train_file": train_file, "eval_file": eval_file, "seed": seed, "embedder": embedder.name, "per_type": per_type,
         "episodes": {t: sum(1 for e in eval_eps if e.type == t) for t in REASONING_TYPES},
         "subkinds": _subkinds(eval_eps), "calibration_episodes": len(calib_eps), "thresholds": thresholds,
         "parsing": parse_scores.as_dict(), "summary": summary, "seconds": round(elapsed[0], 1),
@@ -208,8 +209,8 @@ def report(results: dict[str, Any], command: str) -> str:
 Command: `{command}`
 
 Embedder: `{results['embedder']}`; seed {results['seed']}; {results['calibration_episodes']} calibration episodes
-(built from the train file) set the thresholds {', '.join(f'{k} {v:.3f}' for k, v in results['thresholds'].items())};
-evaluation episodes are built from the val file. Run time {results['seconds']} s.
+(built from `{results['train_file']}`) set the thresholds {', '.join(f'{k} {v:.3f}' for k, v in results['thresholds'].items())};
+evaluation episodes are built from `{results['eval_file']}`. Run time {results['seconds']} s.
 
 ## Exact set match of the selected instructions, by reasoning type
 
@@ -230,7 +231,7 @@ These are **selection** scores on **synthetic episodes** (see below): not the sa
 
 {per_type_pr}
 
-## Parsing the gold val file (parser trained on the train file only)
+## Parsing `{results['eval_file']}` (the shipped parser was trained on the gold train file only)
 
 {parse}
 
@@ -261,6 +262,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--per-type", type=int, default=100, help="evaluation episodes per reasoning type")
     ap.add_argument("--calib-per-type", type=int, default=60, help="calibration episodes per type (train file)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--train-file", default=TRAIN_FILE, help="tagged CSV in --data for calibration episodes")
+    ap.add_argument("--eval-file", default=VAL_FILE, help="tagged CSV in --data for parsing scores and evaluation episodes")
     ap.add_argument("--embedder", choices=("local", "hashing"), default="local")
     ap.add_argument("--quick", action="store_true", help="8 episodes per type, hashing embedder: a smoke run")
     ap.add_argument("--llm-model", help="add the one-call LLM strategy with this model (OpenAI-compatible endpoint)")
@@ -276,5 +279,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         llm = OpenAIChat(args.llm_model, base_url=args.llm_base_url, api_key=os.environ.get(args.llm_api_key_env))
     command = "python -m benchmarks.nlsi " + " ".join(sys.argv[1:] if argv is None else argv)
     run(args.data, args.out, per_type=args.per_type, calib_per_type=args.calib_per_type, seed=args.seed,
-        embedder_name=args.embedder, llm=llm, command=command)
+        embedder_name=args.embedder, llm=llm, command=command, train_file=args.train_file, eval_file=args.eval_file)
     return 0

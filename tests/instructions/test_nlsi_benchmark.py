@@ -99,3 +99,17 @@ def test_episodes_do_not_depend_on_the_hash_seed() -> None:
                               env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(root)}).stdout
                for seed in ("1", "2")}
     assert len(digests) == 1
+
+
+@needs_data
+def test_llm_strategy_is_benchmarked_with_one_call_per_episode(tmp_path: Path) -> None:
+    from benchmarks.nlsi.run import run
+    from memagent import ScriptedChat
+
+    llm = ScriptedChat(lambda messages: '{"applicable": [], "overridden": []}')
+    results = run(DATA, tmp_path, per_type=2, calib_per_type=2, seed=0, embedder_name="hashing", llm=llm)
+    episodes = sum(results["episodes"].values())
+    assert results["llm_usage"]["calls"] == episodes
+    # an always-empty selection is right exactly on the NoneApplicable episodes
+    assert results["summary"]["llm"]["NoneApplicable"]["exact"] == 1.0
+    assert results["summary"]["llm"]["overall"]["exact"] == results["episodes"]["NoneApplicable"] / episodes
