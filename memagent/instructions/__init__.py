@@ -18,7 +18,12 @@ from memagent.instructions.retriever import (
     Selection,
     Strategy,
 )
-from memagent.instructions.store import StoredInstruction, add_instruction, instruction_candidate, stored_instructions
+from memagent.instructions.store import (
+    StoredInstruction,
+    add_instruction,
+    instruction_candidate,
+    stored_instructions,
+)
 
 __all__ = [
     "STRATEGIES",
