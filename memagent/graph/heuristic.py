@@ -305,9 +305,10 @@ class HeuristicExtractor:
         body = _clean(s, cut=False, max_words=60)
         if len(content_words(body)) < 2:
             return None
-        return self._mk(
-            MemoryKind.INSTRUCTION, f"Standing instruction: {body}", s, importance=0.9, subject=f"instruction:{_key(body, 5)}"
-        )
+        # Parsed like Memory.add_instruction (domain + slot key), so "always Delta" -> "always United" supersedes.
+        from memagent.instructions.store import instruction_candidate
+
+        return instruction_candidate(body, display=f"Standing instruction: {body}", evidence=s)
 
     def _b_retract_diet(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate:
         diet = m.group(1).lower().replace(" ", "-")

@@ -55,7 +55,10 @@ _PERSON = {"dr", "md", "m.d", "dds", "d.d.s", "phd", "ph.d", "do", "np", "mph", 
 _PLACE = {"san", "los", "las", "santa", "new", "city", "fort", "port", "mount", "saint", "st", "el", "la",
           "north", "south", "east", "west", "beach", "valley", "springs", "heights"}
 _STATE = re.compile(r",?\s+(?:[A-Z]{2}|Australia|UK|England|France|Canada|Mexico|India|NSW)$")
-_AIRLINE = {"airlines", "airline", "airways", "air"}
+# Words that make a value an airline: generic ones, and carriers people name bare ("always fly Delta").
+_AIRLINE = {"airlines", "airline", "airways", "air", "delta", "united", "american", "southwest", "jetblue",
+            "alaska", "spirit", "frontier", "hawaiian", "lufthansa", "ryanair", "easyjet", "klm", "emirates",
+            "qantas", "qatar", "iberia", "aeromexico", "westjet", "virgin", "finnair", "swiss", "turkish"}
 
 _GAZ: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"(?<![\w-]){re.escape(v)}(?![\w-])", re.I), slot)

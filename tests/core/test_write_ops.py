@@ -145,3 +145,13 @@ def test_add_messages_stores_both_roles_but_mines_user_turns(memory):
     assert [i.text for i in memory.items("u1")] == ["User loves jazz."]
     with pytest.raises(InvalidInputError):
         memory.add_messages("u1", [{"role": "robot", "content": "x"}])
+
+
+def test_standing_instruction_from_conversation_is_updated_not_duplicated(memory):
+    first = memory.add("u1", "From now on, when I book flights, always choose Delta.", timestamp=day(0))
+    second = memory.add("u1", "From now on, when I book flights, always choose United.", timestamp=day(1))
+    assert first.ops[0].kind == MemoryKind.INSTRUCTION
+    assert [o.op for o in second.ops] == [Op.SUPERSEDE] and second.ops[0].target_id == first.ops[0].item_id
+    current = memory.items("u1", kinds=["instruction"])
+    assert len(current) == 1 and "United" in current[0].text
+    assert current[0].metadata.get("instruction")  # parsed structure travels with the memory
