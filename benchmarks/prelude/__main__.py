@@ -99,7 +99,10 @@ def main(argv: list[str] | None = None) -> int:
         plot = plot_task(args.out / f"prelude_{task}.png", task, runs)
         data["tasks"][task] = {"summary": rows, "runs": [r.as_dict() for r in runs], "seconds": round(t[0], 1),  # type: ignore[index]
                                "paper": PAPER[task]}
-        md.append(f"## {task} ({t[0]:.0f} s)\n\n{table(rows)}\n")
+        paper = PAPER[task]
+        ratios = ", ".join(f"{m} {v / paper['no-learning']:.2f}" for m, v in paper.items() if m != "no-learning")
+        md.append(f"## {task} ({t[0]:.0f} s)\n\n{table(rows)}\n\nPaper (GPT-4 agent and user, its own documents), "
+                  f"× no-learning: {ratios}.\n")
         if plot is not None:
             md.append(f"![cumulative cost]({plot.name})\n")
         print(f"\n{task}: {args.rounds} rounds x {len(args.seeds)} seeds, {t[0]:.1f} s")

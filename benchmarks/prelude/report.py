@@ -91,9 +91,15 @@ def table(rows: Sequence[dict[str, Any]]) -> str:
     return markdown_table(headers, body)
 
 
+def _plotted(methods: list[str]) -> list[str]:
+    """Every method of the first encoder, and only CIPHER-5 of the others (more lines would be unreadable)."""
+    labels = list(dict.fromkeys(m.split(" [", 1)[1].rstrip("]") for m in methods if " [" in m))
+    return [m for m in methods if " [" not in m or m.endswith(f"[{labels[0]}]") or m.startswith("cipher-5 [")]
+
+
 def plot_task(path: Path, task: str, runs: Sequence[MethodRun]) -> Path | None:
     series = {}
-    for m in dict.fromkeys(r.method for r in runs):
+    for m in _plotted(list(dict.fromkeys(r.method for r in runs))):
         curves = np.array([np.cumsum(r.costs) for r in runs if r.method == m], dtype=float)
         mean = curves.mean(axis=0)
         series[m] = (list(range(1, len(mean) + 1)), mean.tolist())
