@@ -3,35 +3,28 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-# The repo root holds ``benchmarks``; ``python -m pytest`` puts it on sys.path, the ``pytest`` script does not
-# (``pythonpath = ["."]`` in pyproject would make this unnecessary).
-if str(Path(__file__).resolve().parents[2]) not in sys.path:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from benchmarks.prelude.__main__ import main  # noqa: E402
-from benchmarks.prelude.documents import (  # noqa: E402
+from benchmarks.prelude.__main__ import main
+from benchmarks.prelude.documents import (
     LATENT_PREFERENCES,
     TASKS,
     Document,
     load_authored_documents,
     sample_rounds,
 )
-from benchmarks.prelude.harness import Setup, make_agent, run_task  # noqa: E402
-from benchmarks.prelude.interpret import Interpreter  # noqa: E402
-from benchmarks.prelude.style import Attr, render  # noqa: E402
-from benchmarks.prelude.user import LLMUser, OfflineUser, user_attrs  # noqa: E402
-from benchmarks.prelude.writer import OfflineWriter  # noqa: E402
-from memagent import HashingEmbedder, ScriptedChat  # noqa: E402
-from memagent.embeddings import CachedEmbedder  # noqa: E402
-from memagent.errors import ConfigError, LLMOutputError  # noqa: E402
-from memagent.preferences import edit_distance  # noqa: E402
-from memagent.prompts.cipher import icl_edit_prompt, task_prompt  # noqa: E402
+from benchmarks.prelude.harness import Setup, make_agent, run_task
+from benchmarks.prelude.interpret import Interpreter
+from benchmarks.prelude.style import Attr, render
+from benchmarks.prelude.user import LLMUser, OfflineUser, user_attrs
+from benchmarks.prelude.writer import OfflineWriter
+from memagent import HashingEmbedder, ScriptedChat
+from memagent.embeddings import CachedEmbedder
+from memagent.errors import ConfigError, LLMOutputError
+from memagent.preferences import edit_distance
+from memagent.prompts.cipher import icl_edit_prompt, task_prompt
 
 
 def offline_setup(task: str, imitation: str = "format") -> Setup:
