@@ -23,14 +23,16 @@ from benchmarks.prelude.writer import OfflineWriter
 from memagent import HashingEmbedder, ScriptedChat
 from memagent.embeddings import CachedEmbedder
 from memagent.errors import ConfigError, LLMOutputError
-from memagent.preferences import edit_distance
+from memagent.preferences import StyleEmbedder, edit_distance
 from memagent.prompts.cipher import icl_edit_prompt, task_prompt
 
 
 def offline_setup(task: str, imitation: str = "format") -> Setup:
-    emb = CachedEmbedder(HashingEmbedder(256))
-    interp = Interpreter(emb)
-    return Setup(task, OfflineUser(), emb, new_writer=lambda: OfflineWriter(task, interp, imitation=imitation))
+    # No model load: the style encoder retrieves contexts, the hashing embedder serves memory items.
+    semantic = CachedEmbedder(HashingEmbedder(256))
+    interp = Interpreter(semantic)
+    return Setup(task, OfflineUser(), CachedEmbedder(StyleEmbedder(256)), semantic=semantic,
+                 new_writer=lambda: OfflineWriter(task, interp, imitation=imitation))
 
 
 def cumulative(runs, method):
@@ -60,10 +62,10 @@ def test_same_seed_same_costs(task):
 @pytest.mark.parametrize("task", TASKS)
 def test_learning_pays_off_and_the_oracle_is_lowest(task):
     runs = run_task(offline_setup(task), load_authored_documents(task),
-                    ["no-learning", "oracle", "icl-edit-5", "cipher-5"], 80, [0], show_progress=False)
+                    ["no-learning", "oracle", "icl-edit-5", "cipher-5"], 120, [0], show_progress=False)
     none, oracle = cumulative(runs, "no-learning"), cumulative(runs, "oracle")
     cipher, icl = cumulative(runs, "cipher-5"), cumulative(runs, "icl-edit-5")
-    assert oracle < cipher < 0.75 * none  # hashing embedder, 80 rounds: retrieval is far weaker than MiniLM
+    assert oracle < cipher < 0.7 * none  # 120 rounds, hashed encoders: measured 0.32-0.53 over seeds 0-2
     assert cipher < icl
     cipher_run = next(r for r in runs if r.method == "cipher-5")
     assert sum(cipher_run.costs[-20:]) < sum(cipher_run.costs[:20])  # it improves over time
