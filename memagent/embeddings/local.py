@@ -32,13 +32,17 @@ class LocalEmbedder(BaseEmbedder):
         model_path: a local sentence-transformers model directory; default: the packaged weights.
         device: torch device, default ``"cpu"``.
         batch_size: sentences per forward pass.
+        threads: torch intra-op threads to use (process-wide, set when the model loads). ``None`` keeps torch's
+            default; ``1`` is often faster when other processes share the cores (measured 5x on a busy 2-core box).
 
     Raises:
         MissingDependencyError: the ``local`` extra is not installed (the message gives the pip command).
         ConfigError: ``model_path`` does not exist.
     """
 
-    def __init__(self, model_path: str | None = None, *, device: str = "cpu", batch_size: int = 64) -> None:
+    def __init__(
+        self, model_path: str | None = None, *, device: str = "cpu", batch_size: int = 64, threads: int | None = None
+    ) -> None:
         if not local_embedder_available() and model_path is None:
             msg = f"LocalEmbedder needs the 'local' extra: {_INSTALL_HINT}"
             raise MissingDependencyError(msg, extra="local")
@@ -51,6 +55,7 @@ class LocalEmbedder(BaseEmbedder):
         self.model_path = model_path
         self.device = device
         self.batch_size = batch_size
+        self.threads = threads
         self.name = "sentence-transformers/all-MiniLM-L6-v2" if model_path is None else f"local:{model_path}"
         self._model: Any = None
         self._lock = threading.Lock()
@@ -65,6 +70,11 @@ class LocalEmbedder(BaseEmbedder):
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
                 from sentence_transformers import SentenceTransformer
+
+                if self.threads is not None:
+                    import torch
+
+                    torch.set_num_threads(self.threads)
 
                 path = self.model_path
                 if path is None:
