@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from memagent._lexical import content_words
 from memagent.graph.candidates import Candidate, Decision
+from memagent.graph.domains import related_domains
 from memagent.types import MemoryItem, MemoryKind, Op
 
-__all__ = ["Bucket", "RuleDecider", "replaced_by"]
+__all__ = ["Bucket", "RuleDecider", "replaced_by", "value_type"]
 
 Bucket = list[tuple[MemoryItem, float]]  # (existing current item, cosine similarity to the candidate)
 
@@ -37,18 +38,36 @@ def containment(query: str, text: str) -> float:
     return len(q & set(content_words(text))) / len(q) if q else 0.0
 
 
-def replaced_by(cand: Candidate, item: MemoryItem) -> bool:
-    """True when ``cand`` is a change that names ``item``'s value as the one it replaces (``metadata["replaces"]``:
-    the item states the old value and not the new one) or names its slot (``metadata["replaces_slot"]``), in the
-    same domain. One-off (temporary) candidates never replace anything."""
+_VALUE_TYPES = {
+    "time": re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b", re.I),
+    "money": re.compile(r"[$€£¥]\s?\d|\b\d+(?:[.,]\d+)?\s?(?:dollars|euros|pounds|usd|eur|gbp)\b", re.I),
+}
+
+
+def value_type(text: str) -> str | None:
+    """'time' or 'money' when ``text`` holds a clock time or an amount: values of one slot share a type."""
+    return next((name for name, rx in _VALUE_TYPES.items() if rx.search(text)), None)
+
+
+def replaced_by(cand: Candidate, item: MemoryItem, *, same_domain: bool = True) -> bool:
+    """True when ``cand`` is a change that replaces ``item``: it names the item's value (``metadata["replaces"]``:
+    the item states the old value and not the new one), or its slot (``metadata["replaces_slot"]``, or a value of
+    the same type, ``replaces_type``, in the same domain). One-off (temporary) candidates never replace anything.
+    ``same_domain=False`` also accepts a named value found under another domain, or a named slot under a related
+    one (routing is only a guess)."""
     meta = cand.metadata
     if cand.temporary or not (meta.get("replaces") or meta.get("replaces_slot")) or not item.is_current:
         return False
-    if item.kind == MemoryKind.INSTRUCTION or (cand.domain and item.domain and cand.domain != item.domain):
+    other_domain = bool(cand.domain and item.domain and cand.domain != item.domain)
+    if item.kind == MemoryKind.INSTRUCTION or (other_domain and same_domain):
         return False
     if meta.get("replaces"):
         return containment(meta["replaces"], item.text) == 1.0 and not (cand.value and containment(cand.value, item.text) == 1.0)
-    return item.kind == MemoryKind.PREFERENCE and item.metadata.get("slot") == meta["replaces_slot"]
+    if item.kind != MemoryKind.PREFERENCE or (cand.value and containment(cand.value, item.text) == 1.0):
+        return False
+    if item.metadata.get("slot") == meta["replaces_slot"]:
+        return not other_domain or (not same_domain and related_domains(cand.domain, item.domain))
+    return bool(meta.get("replaces_type")) and not other_domain and value_type(item.value or item.text) == meta["replaces_type"]
 
 
 @dataclass
@@ -71,7 +90,8 @@ class RuleDecider:
             if not targets:
                 return Decision(Op.NOOP, cand, reason="forget request matched no memory")
             return Decision(Op.FORGET, cand, targets, reason="user asked to forget")
-        replaced = [i.id for i, _ in bucket if replaced_by(cand, i)]
+        replaced = [i.id for i, _ in bucket if replaced_by(cand, i)] or \
+            [i.id for i, _ in bucket if replaced_by(cand, i, same_domain=False)]
         if replaced:
             return Decision(Op.SUPERSEDE, cand, replaced, reason="the user replaced this value")
         if cand.temporary or cand.kind == MemoryKind.EPISODE:

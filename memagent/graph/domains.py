@@ -12,7 +12,7 @@ from collections import Counter
 
 from memagent._lexical import stem, words
 
-__all__ = ["DOMAIN_KEYWORDS", "RELATED_DOMAINS", "classify_domains", "primary_domain"]
+__all__ = ["DOMAIN_KEYWORDS", "RELATED_DOMAINS", "classify_domains", "primary_domain", "related_domains"]
 
 DOMAIN_KEYWORDS: dict[str, list[str]] = {
     "food": (
@@ -92,6 +92,7 @@ RELATED_DOMAINS: dict[str, tuple[str, ...]] = {
     "movies": ("books",),
     "books": ("movies", "education"),
     "media": ("movies", "music"),
+    "calendar": ("events", "work", "alarm", "messaging"),
     "home_services": ("home", "pets"),
 }
 
@@ -115,6 +116,11 @@ def classify_domains(text: str, *, top: int = 3) -> list[str]:
         if domain:
             counts[domain] += 1
     return [d for d, _ in counts.most_common(top)]
+
+
+def related_domains(a: str | None, b: str | None) -> bool:
+    """True when one domain lists the other in ``RELATED_DOMAINS`` (either way round)."""
+    return bool(a and b) and (b in RELATED_DOMAINS.get(a or "", ()) or a in RELATED_DOMAINS.get(b or "", ()))
 
 
 def primary_domain(text: str) -> str | None:
