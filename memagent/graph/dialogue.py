@@ -25,8 +25,17 @@ from collections.abc import Sequence
 
 from memagent._lexical import content_words
 from memagent.graph.candidates import Candidate
+from memagent.graph.decide import value_type
 from memagent.graph.domains import classify_domains
-from memagent.graph.heuristic import _TEMPORARY, HeuristicExtractor, _as_temporary, _dedupe, _key, _sentences
+from memagent.graph.heuristic import (
+    _TEMPORARY,
+    HeuristicExtractor,
+    _as_temporary,
+    _dedupe,
+    _key,
+    _options,
+    _sentences,
+)
 from memagent.types import Event, MemoryKind
 
 __all__ = ["DialogueExtractor"]
@@ -39,8 +48,8 @@ _ONE_OFF = re.compile(
     re.I,
 )
 _FILLER_HEAD = re.compile(
-    r"^(?:(?:hmm+|hm+|well|oh|ok(?:ay)?|so|yes|yeah|yep|sure|definitely|probably|maybe|ideally|preferably|honestly|"
-    r"actually|just|please|and|also|then|anyway|right|great|perfect|cool)[,!.]?\s+)+", re.I)
+    r"^(?:(?:hmm+|hm+|well|oh|ok(?:ay)?|so|yes|yeah|yep|definitely|probably|maybe|ideally|preferably|honestly|"
+    r"actually|just|please|and|also|then|anyway)[,!.]?\s+|(?:right|great|perfect|cool|sure)[,!.]\s+)+", re.I)
 _FILLER_TAIL = re.compile(
     r"(?:[,\s]+(?:please|if\s+possible|if\s+you\s+can|for\s+this(?:\s+one)?|for\s+me|thanks|thank\s+you|i\s+think|"
     r"for\s+sure|again|as\s+usual|as\s+always|of\s+course|ideally|this\s+time|like\s+last\s+time|like\s+before|"
@@ -72,6 +81,8 @@ _REQUESTS = [re.compile(p, re.I) for p in (
     r"^i\s+need\s+to\s+be\s+(?:up|there|out)\s+(?:at|by|before)\s+(.+)",
     r"^i'?m\s+(?:craving|in\s+the\s+mood\s+for|partial\s+to|leaning\s+towards?|hoping\s+for|after)\s+(.+)",
     r"^(?:my\s+)?budget\s+(?:is|of)\s+(.+)",
+    r"^(?:my\s+[\w-]+(?:\s+[\w-]+)?|it|they)\s+should\s+(?:be|go\s+off|start|repeat|run|arrive|leave|ring)\s+"
+    r"(?:at|on|by|around|for|every)?\s*(.+)",
     r"^(?:nothing|no\s+more\s+than|not\s+more\s+than)\s+(?:over|above|pricier\s+than|more\s+than)?\s*(.+)",
 )]
 _TRAILING_OK = re.compile(
@@ -89,6 +100,9 @@ _ACCEPT = re.compile(r"^(?:yes|yeah|yep|yup|sure|exactly|absolutely|correct|righ
 _PROPOSAL = re.compile(r"(?:how\s+about|shall\s+i\s+(?:go\s+with|use|book)|should\s+i\s+(?:use|book|"
                        r"go\s+with)|do\s+you\s+want|i\s+could\s+(?:go\s+with|use|book)|would)\s+(.+?)"
                        r"(?:\s+work(?:\s+for\s+you)?|,?\s+(?:again|as\s+usual|like\s+(?:last\s+time|before)))?\s*\?", re.I)
+# The assistant's recommendation the user can accept: "Here is a quiet Ethiopian place with vegetarian dishes."
+_OFFER = re.compile(r"(?:^|(?<=[.!?]\s))(?:here\s+(?:is|are)|i\s+found|i\s+(?:would\s+|'d\s+)?(?:recommend|suggest))\s+"
+                    r"([^.!?]+)", re.I)
 # The assistant's slot question: "Any preference for the seat or the amenity?", "Which sound should I use?".
 _SLOT_QUESTIONS = [re.compile(p, re.I) for p in (
     r"\bpreferences?\s+(?:for|on|about)\s+(?:the\s+|your\s+)?([a-z][a-z -]{1,30}?)(?:\s+or\s+(?:the\s+)?([a-z][a-z -]{1,30}?))?\?",
@@ -98,15 +112,15 @@ _SLOT_QUESTIONS = [re.compile(p, re.I) for p in (
     r"\b(?:a|any|the)\s+([a-z][a-z -]{1,30}?)\s+in\s+mind\?", r"\bwhat\s+about\s+(?:the\s+)?([a-z][a-z -]{1,30}?)\?",
 )]
 _CHANGES = [(re.compile(p, re.I), roles) for p, roles in (
-    (r"(?:switched|changed|moved(?:\s+on)?|gone|went|converted|upgraded|downgraded)\s+(?:over\s+)?from\s+(.+?)\s+to\s+(.+)",
-     "old,new"),
+    (r"(?:switched|changed|moved(?:\s+on)?|gone|went|converted|upgraded|downgraded)\s+(?:over\s+)?from\s+"
+     r"((?:up|next|close|down|due)\s+to\s+.+?|.+?)\s+to\s+(.+)", "old,new"),
     (r"not\s+(?:into\s+|a\s+fan\s+of\s+|using\s+|doing\s+)?(.+?)\s+any\s*more[,;]?\s+(?:it'?s|i'?m\s+into|i\s+prefer|"
      r"now\s+it'?s|now)\s+(.+)", "old,new"),
     (r"(?:it'?s\s+|make\s+it\s+|go\s+with\s+|use\s+)?(.+?)\s+(?:from\s+now\s+on\s+)?instead\s+of\s+(?:my\s+)?(?:usual\s+|old\s+|"
      r"regular\s+)?(.+)", "new,old"),
     (r"(.+?)\s+(?:now|these\s+days),?\s+not\s+(.+)", "new,old"),
     (r"(.+?)\s+suits?\s+me\s+better\s+than\s+(.+)", "new,old"),
-    (r"changed\s+my\s+([\w -]{2,30}?)\s+to\s+(.+)", "slot,new"),
+    (r"changed\s+my\s+([\w -]{2,30})\s+to\s+(.+)", "slot,new"),
     (r"my\s+([\w -]{2,30}?)\s+is\s+(?:now\s+)?(.+?)\s+now\b", "slot,new"),
     (r"my\s+([\w -]{2,30}?)\s+is\s+now\s+(.+)", "slot,new"),
 )]
@@ -134,21 +148,42 @@ def _value(text: str, *, max_words: int = 12) -> str | None:
         v = _FILLER_HEAD.sub("", v)
         v = _FILLER_TAIL.sub("", v.rstrip(" .!?,;:"))
     v = _IT.sub("", v).strip(" .!?,;:-")
-    v = re.sub(r"^(?:anything|something|somewhere|one|a\s+place)\s+(?:with|that\s+has|that\s+does)\s+", "", v, flags=re.I)
+    v = re.sub(r"^(?:anything|something|somewhere|one|a\s+place)\s+(?:with\s+|that\s+has\s+|that\s+does\s+|"
+               r"(?=(?:in|on|at|around|under|up\s+to|below|near|over|above|less|cheaper|within)\b|[$€£\d]))", "", v, flags=re.I)
     if not v or not content_words(v) or len(v.split()) > max_words or _VAGUE.match(v):
         return None
     return v
 
 
+def _tail_cut(text: str) -> str:
+    """Drop the reason or aside after a value: "9:00 AM after I started a new job" -> "9:00 AM"."""
+    return re.split(r"\s*[,;]\s*|\.(?:\s|$)|\s+(?:because|since|after|as|when|ever\s+since|so\s+that)\s+", text.strip(),
+                    maxsplit=1)[0]
+
+
 def _clauses(sentence: str) -> list[str]:
     parts = re.split(r",?\s+and\s+(?=(?:i|i'm|i'd|my|please|make|keep|set|it's)\b)|,\s+(?=(?:but\s+)?(?:i|i'm|i'd|my)\b)|"
                      r",\s+(?=please\s+\w+\s+\w)", sentence, flags=re.I)
-    return [p.strip() for p in parts if p and p.strip()]
+    out: list[str] = []
+    for p in (p.strip() for p in parts if p and p.strip()):
+        if out and _TOPIC_LEAD.match(out[-1]):  # "When it comes to the artist, I'd go with X" is one clause
+            out[-1] = f"{out[-1]}, {p}"
+        else:
+            out.append(p)
+    return out
 
 
-def _last_sentence(text: str) -> str:
-    parts = re.split(r"(?<=[.!?])\s+", text.strip())
-    return parts[-1] if parts else ""
+# A lead-in that belongs to the next clause: "When it comes to the artist, I'd go with X", "Since I moved, I ...".
+_TOPIC_LEAD = re.compile(r"^(?:when\s+it\s+comes\s+to|as\s+for|regarding|for\s+the|since|because|as|when|after|"
+                         r"ever\s+since|if|while|although|though|now\s+that)\b[^,]*$", re.I)
+
+
+def _question(text: str) -> str:
+    """The assistant turn's last question or request for details ("Tell me the cuisine you prefer."), or ""."""
+    for sentence in reversed(re.split(r"(?<=[.!?])\s+", text.strip())):
+        if _ASKED.search(sentence):
+            return sentence
+    return ""
 
 
 def _slot_nouns(question: str) -> list[str]:
@@ -181,21 +216,25 @@ class DialogueExtractor(HeuristicExtractor):
         reverted = self._reverted(text, session) if _REVERT.search(text) else None
         no_more = [_value(m.group(1), max_words=6) for m in _NO_MORE.finditer(text)] if not temporary else []
         clauses = [_DISCOURSE.sub("", c) or c for s in _sentences(text) for c in _clauses(s)]
-        nouns = _slot_nouns(_last_sentence(bot))
         out: list[Candidate] = []
-        for n, clause in enumerate(clauses):
-            if _META.match(clause):
+        for clause in clauses:
+            if _META.match(clause) or (no_more and _NO_MORE.search(clause)):
                 continue
-            slot = nouns[n] if len(nouns) == len(clauses) else nouns[0] if len(nouns) == 1 and len(clauses) == 1 else None
             cand = None if temporary else self._change(clause, topic)
-            cand = cand or self._match(clause, session) or self._request(clause, slot, topic, bot)
+            cand = cand or self._named(clause, topic)
+            if cand is None:
+                cand = self._match(clause, session)
+                if cand is not None and (cand.subject or "").startswith("choice:") and len(_options(bot)) < 2:
+                    cand = self._request(clause, None, topic, bot) or cand  # "I'd go with X" with no list offered
+            cand = cand or self._request(clause, None, topic, bot)
             if cand is None:
                 continue
-            if cand.kind != MemoryKind.INSTRUCTION:
-                cand = cand.model_copy(update={"domain": _route(clause, topic, cand.domain)})
+            if cand.kind != MemoryKind.INSTRUCTION and not (cand.subject or "").startswith("want:"):
+                cand = cand.model_copy(update={"domain": _route(clause, topic, cand.domain)})  # routed in _facet
             if temporary and cand.action == "remember" and cand.kind != MemoryKind.INSTRUCTION:
                 cand = _as_temporary(cand)
             out.append(cand)
+        out = _name_slots(out, _slot_nouns(_question(bot)))
         old = reverted or next((v for v in no_more if v), None)
         if old:
             out = self._attach_replaced(out, old, text, topic)
@@ -209,7 +248,9 @@ class DialogueExtractor(HeuristicExtractor):
     # -- candidates -------------------------------------------------------------------------------------
     def _facet(self, value: str, slot: str | None, topic: Counter[str], clause: str, *, importance: float = 0.6,
                **meta: str) -> Candidate:
-        domain = _route(clause, topic, None)
+        # The reason given for a change ("after my company now pays for first class") says nothing of the domain.
+        domain = _route(re.split(r"\s+(?:because|since|after|ever\s+since|so\s+that|now\s+that)\s+", clause, maxsplit=1)[0],
+                        topic, None)
         label = (domain or "user").replace("_", " ").capitalize()
         text = f"{label} {slot}: {value}" if slot else f"{label} preference: {value}"
         metadata = {k: v for k, v in {"slot": slot, **meta}.items() if v}
@@ -219,9 +260,28 @@ class DialogueExtractor(HeuristicExtractor):
 
     def _request(self, clause: str, slot: str | None, topic: Counter[str], bot: str) -> Candidate | None:
         if _ACCEPT.match(clause) and len(clause.split()) <= 5:
-            proposal = _PROPOSAL.search(bot)
-            value = _value(proposal.group(1)) if proposal else None
+            proposal = _PROPOSAL.search(bot) or _OFFER.search(bot)
+            value = _value(proposal.group(1), max_words=16) if proposal else None
             return self._facet(value, slot, topic, clause) if value else None
+        for pattern in (*_REQUESTS, _TRAILING_OK):
+            m = pattern.search(clause)
+            if m:
+                v = _value(m.group(1))
+                return self._facet(v, slot, topic, clause) if v else None
+        stated = re.match(r"^i(?:'m|\s+am)\s+(.{2,40}?)[.!]?$", clause, re.I)
+        if stated and _question(bot) and len(stated.group(1).split()) <= 4:  # "Any dietary needs?" "I am no shellfish."
+            v = _value(stated.group(1))
+            return self._facet(v, slot, topic, clause) if v else None
+        if _question(bot) and len(clause.split()) <= 10 and not _META.match(clause) \
+                and not clause.rstrip().endswith("?") and not re.match(r"(?:i|i'm|i've|my|we|it's|this|that)\b", clause, re.I):
+            # a short answer to the assistant's question
+            v = _value(clause)
+            if v:
+                return self._facet(v, slot, topic, clause)
+        return None
+
+    def _named(self, clause: str, topic: Counter[str]) -> Candidate | None:
+        """A value with its slot named by the user: "my preferred seat is X", "X is my go-to airline"."""
         for pattern in _NAMED_SLOT:
             m = pattern.search(clause)
             if m:
@@ -229,17 +289,6 @@ class DialogueExtractor(HeuristicExtractor):
                 v = _value(value)
                 if v and content_words(named):
                     return self._facet(v, named.strip().lower(), topic, clause, importance=0.7)
-        for pattern in (*_REQUESTS, _TRAILING_OK):
-            m = pattern.search(clause)
-            if m:
-                v = _value(m.group(1))
-                return self._facet(v, slot, topic, clause) if v else None
-        if _ASKED.search(_last_sentence(bot)) and len(clause.split()) <= 10 and not _META.match(clause) \
-                and not clause.rstrip().endswith("?") and not re.match(r"(?:i|i'm|i've|my|we|it's|this|that)\b", clause, re.I):
-            # a short answer to the assistant's question
-            v = _value(clause)
-            if v:
-                return self._facet(v, slot, topic, clause)
         return None
 
     def _change(self, clause: str, topic: Counter[str]) -> Candidate | None:
@@ -248,17 +297,18 @@ class DialogueExtractor(HeuristicExtractor):
             if not m:
                 continue
             got = dict(zip(roles.split(","), m.groups(), strict=True))
-            new = _value(_LEAD_IN.sub("", got["new"]), max_words=8)
+            new = _value(_tail_cut(_LEAD_IN.sub("", got["new"]).rsplit(",", 1)[-1]), max_words=8)
             if not new:
                 continue
             if "old" in got:
-                old = _value(_LEAD_IN.sub("", got["old"]), max_words=6)
+                old = _value(_tail_cut(_LEAD_IN.sub("", got["old"])), max_words=6)
                 if old and old.lower() != new.lower():
                     cand = self._facet(f"{new} (changed from {old})", None, topic, clause, importance=0.75, replaces=old)
                     return cand.model_copy(update={"value": new, "subject": f"want:{cand.domain or 'general'}:{_key(new, 4)}"})
             else:
                 slot = got["slot"].strip().lower()
-                cand = self._facet(f"{new} (changed)", slot, topic, clause, importance=0.75, replaces_slot=slot)
+                cand = self._facet(f"{new} (changed)", slot, topic, clause, importance=0.75, replaces_slot=slot,
+                                   replaces_type=value_type(new) or "")
                 return cand.model_copy(update={"value": new, "subject": f"want:{cand.domain or 'general'}:{_key(new, 4)}"})
         return None
 
@@ -287,24 +337,49 @@ class DialogueExtractor(HeuristicExtractor):
         return [*out, retract.model_copy(update={"polarity": -1, "value": f"not {old}"})]
 
 
+_REQUEST_SENTENCE = re.compile(r"\?\s*$|^(?:please\s+)?(?:help|can|could|would|will|find|book|get|make|set|plan|recommend|"
+                               r"pick|put|add|send|draft|organi[sz]e|schedule|order|i\s+need|i\s+want|i'?d\s+like|"
+                               r"i'?m\s+looking|what|where|which|when|any)\b", re.I)
+
+
+def _name_slots(cands: list[Candidate], nouns: list[str]) -> list[Candidate]:
+    """Give the values of a reply the slots the assistant asked about, in order ("the seat or the amenity?" ->
+    "a window seat. USB charging."); one asked slot goes to the first value only."""
+    open_ = [i for i, c in enumerate(cands) if c.kind == MemoryKind.PREFERENCE and c.action == "remember"
+             and not c.temporary and "slot" not in c.metadata and not c.metadata.get("replaces_slot")]
+    if not nouns or not open_ or (len(nouns) > 1 and len(nouns) != len(open_)):
+        return cands
+    out = list(cands)
+    for i, noun in zip(open_, nouns, strict=False):
+        c = out[i]
+        text = re.sub(r"^([A-Z][\w ]*?) preference: ", lambda m: f"{m.group(1)} {noun}: ", c.text) \
+            if (c.subject or "").startswith("want:") else c.text
+        out[i] = c.model_copy(update={"text": text, "metadata": {**c.metadata, "slot": noun}})
+    return out
+
+
 def _topic(session: Sequence[Event]) -> Counter[str]:
-    """The conversation's domains: the user's words count double, the first user turn (the request) triple."""
+    """The conversation's domains. The user's words count double and the first user turn triple; within a turn the
+    request ("help me book a bus") counts double against asides ("I'm writing this from the train")."""
     counts: Counter[str] = Counter()
     first_user = next((e for e in session if e.role == "user"), None)
     for e in session:
         weight = 3 if e is first_user else 2 if e.role == "user" else 1
-        for rank, d in enumerate(classify_domains(e.text, top=2)):
-            counts[d] += weight * (2 if rank == 0 else 1)
+        for sentence in _sentences(e.text):
+            w = weight * (2 if _REQUEST_SENTENCE.search(sentence) else 1)
+            for rank, d in enumerate(classify_domains(sentence, top=2)):
+                counts[d] += w * (2 if rank == 0 else 1)
     return counts
 
 
 def _route(clause: str, topic: Counter[str], proposed: str | None) -> str | None:
-    """The conversation's domain, unless the clause clearly names another (two keyword hits: "the train journey,
-    where I'll want evening trains"); one stray word ("seat" in a bus booking) does not move it."""
+    """The conversation's domain, unless the clause clearly names another (three keyword hits); attribute words
+    ("a window seat" in a bus booking) do not move it. A value mentioned in passing for another domain stays with the
+    conversation: it was usually stored under its own domain when it was first said."""
     own = Counter(d for w in content_words(clause) for d in classify_domains(w, top=1))
     session = topic.most_common(1)[0][0] if topic else None
     if own:
         best, hits = own.most_common(1)[0]
-        if session is None or best == session or hits >= 2:
+        if session is None or best == session or (hits >= 3 and own[session] < hits):
             return best
     return session or proposed
