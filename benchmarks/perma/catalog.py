@@ -69,7 +69,7 @@ DOMAINS: tuple[Domain, ...] = (
         _s("Alarm Sound Preference", "alarm sound", "soft chimes | birdsong | a classic bell | piano music | "
            "ocean waves | the radio news | a gentle gong | acoustic guitar",
            tpl="Use {v} as the sound. | I like waking up to {v}. | The sound should be {v}."),
-        _s("Alarm Recurring Preference", "repeat schedule", "weekdays | every day | weekends only | "
+        _s("Alarm Recurring Preference", "repeat schedule", "weekdays | every day | Saturdays and Sundays only | "
            "Monday to Thursday | Tuesdays and Thursdays | every other day", multi=False, kind="schedule",
            tpl="Have it repeat {v}. | It should go off {v}. | Repeat it {v}, please."),
         _s("Snooze Preference", "snooze setting", "no snooze | one 5-minute snooze | two 10-minute snoozes | "
@@ -119,7 +119,7 @@ DOMAINS: tuple[Domain, ...] = (
        [_s("Meeting Time Preference", "meeting time", "mornings before 11 | right after lunch | late afternoons | "
            "Tuesday mornings | Friday afternoons", multi=False, kind="schedule",
            tpl="Put meetings in {v}. | I'm most focused for meetings {v}. | Aim for {v}."),
-        _s("Reminder Timing", "reminder", "15 minutes before | one hour before | the evening before | "
+        _s("Reminder Timing", "reminder", "15 minutes before | one hour before | 8 PM the night before | "
            "30 minutes before | a day ahead", multi=False, kind="schedule",
            tpl="Remind me {v}. | I want the reminder {v}. | Set the reminder for {v}."),
         _s("Calendar App", "calendar app", "Google Calendar | Outlook | Apple Calendar | Fantastical | Proton Calendar",
@@ -211,7 +211,7 @@ DOMAINS: tuple[Domain, ...] = (
            "around $120 a night", multi=False, kind="limit",
            tpl="Keep it {v}. | My budget is {v}. | Something {v} would be ideal.",
            reasons="we're saving for a house now | I got a raise")]),
-    _d("Media", "something to watch or listen to", "some background entertainment",
+    _d("Media", "something to watch or listen to", "a podcast or a show to stream",
        "What podcasts should I try? | I'm bored, what can I stream tonight? | "
        "Help me find something to listen to on my commute. | Any new shows or podcasts for me?",
        "What should I stream tonight? | Find me something for my commute. | "
@@ -307,7 +307,7 @@ DOMAINS: tuple[Domain, ...] = (
            tpl="Keep it {v} per person. | My budget is {v} per person. | Something {v} a head, please."),
         _s("Ambiance Preference", "atmosphere", "a quiet atmosphere | outdoor seating | a lively bar scene | "
            "candlelit tables | a family-friendly room")]),
-    _d("Services", "a home service", "the home service",
+    _d("Services", "a home service", "a cleaner or handyman visit",
        "I need a cleaner for my apartment. | Can you find someone to fix my sink? | "
        "Help me book a dog walker. | Could you find a handyman for this week?",
        "Book a cleaner for next week. | Find someone to fix the shelves. | "
@@ -375,14 +375,14 @@ DOMAINS: tuple[Domain, ...] = (
     _d("Travel", "a trip", "the trip itself",
        "I want to plan a holiday. | Can you help me plan a trip? | I'm thinking about a getaway next month. | "
        "Help me find a destination for the summer.",
-       "Plan my summer holiday. | Where should I travel next? | Help me plan a long weekend away. | "
+       "Plan my summer holiday. | Where should I travel next? | Help me plan a short break away. | "
        "Can you put together an itinerary for my trip?",
        [("The user wants a holiday planned.", "Plan a holiday.", "The trip fits the user's destinations and style."),
         ("The user wants a short getaway.", "Plan a getaway.", "The getaway follows the user's habits.")],
        "I booked the trip for you ({desc}) and sent the itinerary.", "Here is some general travel advice ({desc}).",
        [_s("Destination Types", "kind of destination", "beach towns | mountain villages | big city breaks | "
            "national parks | wine regions | islands"),
-        _s("Travel Style", "travel style", "slow travel | backpacking | luxury resorts | guided tours | road trips",
+        _s("Travel Style", "travel style", "slow travel | backpacking | luxury resorts | guided tours | self-drive tours",
            multi=False, reasons="the baby arrived | I got a big promotion"),
         _s("Trip Activities", "activity", "hiking | museum visits | cooking classes | snorkeling | "
            "street food tours | cycling tours"),

@@ -5,7 +5,7 @@ For a question asked at time ``t`` about domains ``D``:
 * **gold** = values annotated in sessions before ``t`` in ``D``, minus one-off (temporary) values and values a
   genuine change replaced before ``t`` (unless said again later);
 * **facet recall** = share of gold values found in the recalled entries (also restricted to the task's slots);
-* **future leak** = values that no message before ``t`` contains, found in the context (must be 0);
+* **future leak** = values that no session before ``t`` contains, found in the context (must be 0);
 * **stale** = for each change ``old -> new`` before ``t`` in ``D``: ``old`` shown by an entry that does not also
   name ``new`` (an entry naming both is a change record, not a stale claim);
 * **override kept** = after a one-off override, the standing value is still recalled;
@@ -100,10 +100,12 @@ class GoldIndex:
         values = _ValueSet([f.value for s in user.sessions for f in s.facets]
                            + [v for c in user.changes for v in (c.old, c.new)])
         self.first_seen: dict[str, datetime] = {}
-        for s in user.sessions:  # sessions are in time order: the first hit is the first appearance
-            for m in s.conversation:
-                for v in values.found_in(_Entry(m["content"])):
-                    self.first_seen.setdefault(v, s.date)
+        # Sessions are in time order, so the first hit is the first appearance. A whole session is the unit: what a
+        # system derives from one session (a chunk of turns, a memory labelled with the session's topic) may join
+        # words of several of its messages, never words of a session it has not seen.
+        for s in user.sessions:
+            for v in values.found_in(_Entry(" ".join(m["content"] for m in s.conversation))):
+                self.first_seen.setdefault(v, s.date)
 
     def current(self, t: datetime) -> list[Facet]:
         """Values standing at ``t``: revealed before it and not replaced by a later change."""

@@ -7,7 +7,7 @@ import random
 import re
 
 __all__ = [
-    "ACCEPT", "ANSWER_FRAMES", "ASK", "ASK_TWO", "BYE", "CHANGE", "CHANGE_REASONS", "CONFIDENT", "CONFIRM",
+    "ACCEPT", "ANSWER_FRAMES", "ASK", "ASK_TWO", "BYE", "CHANGE", "CHANGE_REASONS", "CONFIDENT", "CONFIRM", "DETAILS",
     "DEPENDENCY", "DIGRESSIONS", "FILLERS", "HEDGE", "LANGUAGES", "OCCASIONS", "OPTIONS_OFFER", "PICK",
     "PROPOSE", "RETRACT_REVERT", "RETRACT_TRY", "STATEMENT_FRAMES", "TEMPORARY", "THANKS", "cap", "colloquial",
     "fill", "restyle",
@@ -38,11 +38,28 @@ OPTIONS_OFFER = ("Here are a few options: 1) {a}, 2) {b}, 3) {c}. Which one?",
 PICK = ("Let's go with {v}.", "{V} sounds good.", "I'll take {v}.", "{V} is more my style.")
 THANKS = ("Great, thanks!", "Perfect, thank you.", "Thanks, that's all for now.", "Cheers!", "Awesome, appreciate it.")
 BYE = ("You're welcome!", "Anytime. Enjoy!", "Glad I could help.", "Happy to help, have a good one.")
+# Assistant detail sentences: real assistant turns are long (about 185 characters per message in the release).
+DETAILS = (
+    "I checked availability for the dates you mentioned and there are still a few good slots left.",
+    "Prices can change quickly, so it may be worth confirming soon.",
+    "I also compared a couple of alternatives, and this one had the best reviews.",
+    "If anything changes, just tell me and I'll adjust it.",
+    "I saved the details to your account so you can find them later.",
+    "There is a small service fee, which I've included in the total.",
+    "Recent reviews mention friendly staff and a smooth process.",
+    "I'll send you a reminder closer to the time.",
+    "The confirmation usually arrives within a few minutes.",
+    "I kept a backup option in mind in case the first choice falls through.",
+    "Cancellation is free up to a day before, in case your plans shift.",
+    "I looked at what's nearby as well, so you have a few extras to consider.",
+)
 FILLERS = (
     "It's been a hectic week at work.", "My sister is visiting soon, so I want to get this sorted.",
-    "I'm a bit tired today.", "I just got back from the gym.", "The weather has been awful lately.",
+    "I'm a bit tired today.", "I just got back from a long walk.", "The weather has been awful lately.",
     "My neighbor recommended asking you.", "I finally finished that big report.",
     "We're hosting friends at some point this month.", "I've had a long day.", "My phone battery is almost dead.",
+    "I've been meaning to sort this out for a while.", "My roommate asked me to handle it this time around.",
+    "Work has been busy, so I'm doing this in a quick break.", "I'm writing this from the train.",
 )
 
 # Genuine change: {old} -> {new} because of a life event {reason}.

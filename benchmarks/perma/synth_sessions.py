@@ -80,8 +80,11 @@ class _Dialogue:
     def user(self, text: str) -> None:
         self.msgs.append({"role": "user", "content": text})
 
-    def bot(self, text: str) -> None:
-        self.msgs.append({"role": "assistant", "content": text})
+    def bot(self, text: str, *, ask: bool = False) -> None:
+        """An assistant turn, padded with detail sentences; a question usually stays the turn's last sentence."""
+        extra = " ".join(self.rng.sample(P.DETAILS, self.rng.choice((1, 1, 2, 2, 3))))
+        first = (ask or text.rstrip().endswith("?")) and self.rng.random() < 0.8
+        self.msgs.append({"role": "assistant", "content": f"{extra} {text}" if first else f"{text} {extra}"})
 
     def say(self, slot: Slot, value: str, *, answer: bool = False) -> str:
         if self.noise == NOISE_LANGUAGE:
@@ -96,7 +99,7 @@ def render(plan: Plan, rng: random.Random, *, noise: int = 0, lang: str = "es") 
     opener = rng.choice(dom.openers)
     if noise == NOISE_LANGUAGE:
         opener = P.fill(rng.choice(P.LANGUAGES[lang]["open"]), thing=dom.thing)
-    if rng.random() < 0.3:
+    if rng.random() < 0.5:
         opener = f"{opener} {rng.choice(P.FILLERS)}" if rng.random() < 0.5 else f"{rng.choice(P.FILLERS)} {opener}"
     reveals = list(plan.reveals)
     if reveals and plan.kind == "preference_emergence" and rng.random() < 0.5:
@@ -114,7 +117,7 @@ def render(plan: Plan, rng: random.Random, *, noise: int = 0, lang: str = "es") 
             d.bot(P.fill(rng.choice(P.PROPOSE), v=value))
             d.user(rng.choice(P.ACCEPT))
         else:
-            d.bot(P.fill(rng.choice(P.ASK), noun=slot.noun))
+            d.bot(P.fill(rng.choice(P.ASK), noun=slot.noun), ask=True)
             d.user(d.say(slot, value, answer=True))
     if plan.change:
         slot, old, new, reason = plan.change
@@ -159,9 +162,9 @@ def _reveal(d: _Dialogue, reveals: list[tuple[Slot, str]], noise: int) -> None:
     while reveals:
         batch, reveals = reveals[:2], reveals[2:]
         if len(batch) == 2 and batch[0][0] is not batch[1][0]:
-            d.bot(P.fill(rng.choice(P.ASK_TWO), n1=batch[0][0].noun, n2=batch[1][0].noun))
+            d.bot(P.fill(rng.choice(P.ASK_TWO), n1=batch[0][0].noun, n2=batch[1][0].noun), ask=True)
         else:
-            d.bot(P.fill(rng.choice(P.ASK), noun=batch[0][0].noun))
+            d.bot(P.fill(rng.choice(P.ASK), noun=batch[0][0].noun), ask=True)
         slot, value = batch[0]
         if noise == NOISE_OMITTED:
             d.user("Hmm, you know what I like, I think.")
@@ -185,7 +188,7 @@ def _reveal(d: _Dialogue, reveals: list[tuple[Slot, str]], noise: int) -> None:
             d.user(P.fill(rng.choice(P.PICK), v=value) + (" " + d.say(*batch[1]) if len(batch) > 1 else ""))
         else:
             parts = [d.say(s, v, answer=i == 0) for i, (s, v) in enumerate(batch)]
-            if rng.random() < 0.25 and noise != NOISE_LANGUAGE:
+            if rng.random() < 0.35 and noise != NOISE_LANGUAGE:
                 parts.insert(rng.randrange(len(parts) + 1), rng.choice(P.FILLERS))
             d.user(" ".join(parts))
         vals = " and ".join(v for _, v in batch)
