@@ -33,7 +33,7 @@ from memagent.graph.writer import MemoryWriter
 from memagent.llm.base import ChatModel
 from memagent.retrieval.hybrid import HybridRanker, RecallConfig
 from memagent.retrieval.packer import pack
-from memagent.store.index import ExactIndex, VectorIndex, check_embedder_identity
+from memagent.store.index import ExactIndex, VectorIndex, check_embedder_identity, key_owner, namespace_key
 from memagent.store.sqlite import SQLiteStore
 from memagent.types import (
     Event,
@@ -377,7 +377,7 @@ class Memory:
             self.store.delete_user(uid)
             self.index.delete_user(uid)
             for ns in self.namespaces:
-                self.index.delete_user(f"{uid}::{ns}")
+                self.index.delete_user(namespace_key(uid, ns))
             self.embedder.evict(texts)
             self.ranker.invalidate(uid)
             self.store.scrub(vacuum=True)
@@ -415,9 +415,17 @@ class Memory:
         store_users = set(self.store.users())
         embedded = removed = 0
         for key in self.index.users():
-            if key.split("::", 1)[0] not in store_users:
+            owner, ns = key_owner(key)
+            if ns is None and key not in store_users and key.endswith("::cipher") and key[:-8] in store_users:
+                owner, ns = key[:-8], "cipher"  # written before namespace_key existed: move it
+                vecs = self.index.vectors(key, sorted(self.index.ids(key)))
+                self.index.add(namespace_key(owner, ns), list(vecs), np.stack(list(vecs.values())))
+                self.index.delete_user(key)
+            if owner not in store_users:
                 removed += len(self.index.ids(key))
                 self.index.delete_user(key)
+            elif ns is not None:
+                self.namespaces.add(ns)  # so forget and delete_user reach it before the plugin is loaded
         for uid in store_users:
             stored, have = self.store.item_ids(uid), self.index.ids(uid)
             missing = self.store.items(uid, statuses=None, ids=stored - have) if stored - have else []

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from memagent.store.index import VectorIndex
+from memagent.store.index import VectorIndex, namespace_key
 from memagent.store.sqlite import SQLiteStore
 from memagent.types import EdgeType, MemoryItem, Op
 
@@ -41,7 +41,7 @@ class Forgetter:
         self.store = store
         self.index = index
         self.caches = list(caches)
-        # Plugins keep extra vectors under "<user>::<namespace>", keyed by item or event id (CIPHER contexts).
+        # Plugins keep extra vectors under namespace_key(user, namespace), keyed by item or event id (CIPHER contexts).
         self.namespaces = namespaces if namespaces is not None else set()
 
     def chain(self, user_id: str, item_ids: Iterable[str]) -> list[str]:
@@ -78,7 +78,7 @@ class Forgetter:
         self.index.delete(user_id, [i.id for i in gone.items])
         keys = [i.id for i in gone.items] + [ev for i in gone.items for ev in i.source_event_ids]
         for ns in self.namespaces:
-            self.index.delete(f"{user_id}::{ns}", keys)
+            self.index.delete(namespace_key(user_id, ns), keys)
         for cache in self.caches:
             evict = getattr(cache, "evict", None)
             if evict is not None:

@@ -6,8 +6,8 @@
     cipher.learn("u1", document, draft, user_version, used=pref.preference)
 
 Each learned preference is a memory (kind=preference, metadata source="edit") derived from an EDIT event that
-holds the context; the context's embedding sits in the memory's vector index under ``"<user>::cipher"``,
-keyed by that event id, so ``Memory.forget`` of the preference and ``Memory.delete_user`` remove it too.
+holds the context; the context's embedding sits in the memory's vector index under
+``namespace_key(user, "cipher")``, keyed by that event id, so ``Memory.forget`` of the preference and ``Memory.delete_user`` remove it too.
 Equivalent preferences merge into one item (the rule decider), which then lists every edit behind it.
 """
 
@@ -28,6 +28,7 @@ from memagent.preferences.aggregate import aggregate_preferences
 from memagent.preferences.edit import edit_distance
 from memagent.preferences.heuristic import HeuristicInferencer
 from memagent.prompts import cipher as prompts
+from memagent.store.index import namespace_key
 from memagent.types import Event, EventKind, MemoryItem, MemoryKind, Op, as_utc, utcnow
 
 __all__ = ["Cipher", "Evidence", "Inferred", "Learned"]
@@ -173,7 +174,7 @@ class Cipher:
             metadata={"source": "edit", "task": self.task, "inferred_by": self._method_name(changed)},
         )
         result = self.memory.write(event, [cand])
-        self.memory.index.add(f"{uid}::{NAMESPACE}", [event.id], self._embed_context(context))
+        self.memory.index.add(namespace_key(uid, NAMESPACE), [event.id], self._embed_context(context))
         op = result.ops[0] if result.ops else None
         return Learned(cost=cost, edited=changed, preference=preference, event_id=event.id,
                        item_id=op.item_id if op else None, op=op.op if op else None)
@@ -210,7 +211,7 @@ class Cipher:
             return Inferred(None)
         vec = self._embed_context(context)[0]
         evidence = []
-        for event_id, sim in self.memory.index.search(f"{uid}::{NAMESPACE}", vec, k):
+        for event_id, sim in self.memory.index.search(namespace_key(uid, NAMESPACE), vec, k):
             item = self._preference_of(uid, event_id)
             if item is None:
                 continue

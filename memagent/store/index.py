@@ -18,7 +18,23 @@ import numpy as np
 from memagent.errors import IndexMismatchError, InvalidInputError
 from memagent.store.sqlite import map_sqlite_errors
 
-__all__ = ["ExactIndex", "VectorIndex", "as_vectors", "check_embedder_identity"]
+__all__ = ["ExactIndex", "VectorIndex", "as_vectors", "check_embedder_identity", "key_owner", "namespace_key"]
+
+# Plugins keep extra vectors of a user under "<user_id>\x1f<namespace>" (CIPHER contexts, for instance). User ids
+# cannot contain control characters, so such a key never equals a real user's key, whatever the ids look like
+# (a separator such as "::" did: user "u1::cipher" shared its key with u1's CIPHER contexts).
+NAMESPACE_SEP = "\x1f"
+
+
+def namespace_key(user_id: str, namespace: str) -> str:
+    """The index key under which a plugin keeps extra vectors of ``user_id``."""
+    return f"{user_id}{NAMESPACE_SEP}{namespace}"
+
+
+def key_owner(key: str) -> tuple[str, str | None]:
+    """The user id an index key belongs to, and its plugin namespace (None: the user's own memory items)."""
+    user, sep, namespace = key.partition(NAMESPACE_SEP)
+    return user, (namespace if sep else None)
 
 
 def as_vectors(ids: Sequence[str], vectors: np.ndarray, dim: int) -> np.ndarray:

@@ -9,6 +9,7 @@ import pytest
 from memagent import HashingEmbedder, Memory, ScriptedChat
 from memagent.errors import ConfigError, InvalidInputError
 from memagent.preferences import Cipher
+from memagent.store.index import namespace_key
 from memagent.types import EventKind, MemoryKind, Op
 
 PARK = "The city council approved a new park on Monday. The park will have a playground and a pond."
@@ -97,12 +98,12 @@ def test_forget_and_delete_user_remove_context_vectors(mem):
     cipher = Cipher(mem, task="summarization")
     learned = cipher.learn("u1", PARK, PARK_OUT, PARK_EDIT)
     cipher.learn("u2", PARK, PARK_OUT, PARK_EDIT)
-    assert mem.index.ids("u1::cipher") == {learned.event_id}
+    assert mem.index.ids(namespace_key("u1", "cipher")) == {learned.event_id}
     mem.forget("u1", learned.item_id)
-    assert mem.index.ids("u1::cipher") == set()
+    assert mem.index.ids(namespace_key("u1", "cipher")) == set()
     assert cipher.infer("u1", PARK).preference is None
     mem.delete_user("u2")
-    assert mem.index.ids("u2::cipher") == set()
+    assert mem.index.ids(namespace_key("u2", "cipher")) == set()
 
 
 def test_llm_path_makes_one_call_per_learn_and_per_aggregation(mem):

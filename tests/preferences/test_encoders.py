@@ -8,6 +8,7 @@ import pytest
 from memagent import HashingEmbedder, Memory
 from memagent.errors import ConfigError
 from memagent.preferences import Cipher, MixedEmbedder, StyleEmbedder
+from memagent.store.index import namespace_key
 
 REVIEW_WEATHER = ("The paper proposes a model for weather forecasts. The authors should compare with the official "
                   "system. I recommend a major revision.")
@@ -50,7 +51,7 @@ def test_cipher_indexes_contexts_with_the_context_embedder():
         style = StyleEmbedder(256)
         cipher = Cipher(mem, task="summarization", context_embedder=style)
         learned = cipher.learn("u1", REVIEW_WEATHER, "A review.", "- A review\n- Of a paper")
-        stored = mem.index.vectors("u1::cipher", [learned.event_id])[learned.event_id]
+        stored = mem.index.vectors(namespace_key("u1", "cipher"), [learned.event_id])[learned.event_id]
         assert np.allclose(stored, style.embed([REVIEW_WEATHER])[0], atol=1e-6)
         with pytest.raises(ConfigError):
             Cipher(mem, context_embedder=StyleEmbedder(128))
