@@ -193,8 +193,8 @@ class HeuristicExtractor:
             # In passing: "As someone who avoids caffeine, ..."; a request that carries a constraint ("ideas
             # that don't involve heights").
             _Rule(_rx(r"\bas\s+(?:someone|somebody|a\s+person|one)\s+who\s+(.+?)(?:,|$)"), "someone_who"),
-            _Rule(_rx(r"\b(?:that|which|who|where)\s+(?:don'?t|doesn'?t|do\s+not|does\s+not|won'?t|wouldn'?t)\s+(?:involve|require|"
-                      r"include|use|contain|rely\s+on|need)\s+(.+)"), "stance_neg"),
+            _Rule(_rx(r"\b(?:that|which|who|where)\s+(?:don'?t|doesn'?t|do\s+not|does\s+not|won'?t|wouldn'?t)\s+((?:involve|require|"
+                      r"include|use|contain|rely\s+on|need)\s+.+)"), "request_constraint"),
             _Rule(_rx(_I + r"(?:[a-z]+ly\s+)?(?:only|exclusively|solely)\s+(?!have\b|had\b|need\b|got\b|know\b|just\b)(.+)"),
                   "stance_pos"),
             _Rule(_rx(_I + _ADV + r"(?:learn|work|study|sleep|focus|concentrate|think|function|perform|train|relax|unwind)\s+"
@@ -266,6 +266,7 @@ class HeuristicExtractor:
                 if temporary and cand.action == "remember" and cand.kind != MemoryKind.INSTRUCTION:
                     cand = _as_temporary(cand)
                 out.append(cand)
+        out = _weigh(out, _sentences(text))
         needed = 1 if temporary else self.min_episode_words
         if not out and self.episodes and len(content_words(text)) >= needed:
             out.append(
@@ -472,8 +473,9 @@ class HeuristicExtractor:
         return self._chose(option, s, offered) if option else None
 
     def _chose(self, option: str, s: str, offered: str) -> Candidate:
+        # 0.6: liking one suggestion is a mild signal; rejecting the alternatives raises it (see ``_weigh``).
         return self._mk(MemoryKind.PREFERENCE, f"Offered options, user chose: {third_person(option)}", s,
-                        subject=f"choice:{_key(option, 3)}", value=option, polarity=1, importance=0.7,
+                        subject=f"choice:{_key(option, 3)}", value=option, polarity=1, importance=0.6,
                         domain=primary_domain(option) or primary_domain(offered))
 
     def _b_follow_diet(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
@@ -503,6 +505,13 @@ class HeuristicExtractor:
         return self._mk(MemoryKind.PREFERENCE, f"User is someone who {third_person(what)}.", s, subject=f"likes:{_key(what)}",
                         value=what, polarity=-1 if negative else 1, importance=0.75)
 
+    def _b_request_constraint(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
+        what = _clean(m.group(1), max_words=20)
+        if len(content_words(what)) < 2:
+            return None
+        return self._mk(MemoryKind.PREFERENCE, f"User asked for options that do not {third_person(what)}.", s,
+                        subject=f"likes:{_key(what)}", value=what, polarity=-1, importance=0.6)
+
     def _stance(self, m: re.Match[str], s: str, polarity: int) -> Candidate | None:
         """A preference stated in words no narrower rule models: keep the user's own clause, in third person."""
         obj = _clean(m.group(1))
@@ -511,7 +520,7 @@ class HeuristicExtractor:
         if not content_words(obj):
             return None
         clause = _clean(s[m.start():], cut=False, max_words=40)
-        return self._mk(MemoryKind.PREFERENCE, f"User preference: {third_person(clause)}.", s, subject=f"likes:{_key(obj)}",
+        return self._mk(MemoryKind.PREFERENCE, f"{_about_user(clause)}.", s, subject=f"likes:{_key(obj)}",
                         value=obj, polarity=polarity, importance=0.75)
 
     def _b_must(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
@@ -520,6 +529,34 @@ class HeuristicExtractor:
             return None
         return self._mk(MemoryKind.PREFERENCE, f"{third_person(what)[:1].upper()}{third_person(what)[1:]} is essential for the user.",
                         s, subject=f"likes:{_key(what)}", value=what, polarity=1, importance=0.8)
+
+
+_SUBJECT_FORMS = ((re.compile(r"^(?:i'm|i\s+am)\s+", re.I), "User is "), (re.compile(r"^i've\s+", re.I), "User has "),
+                  (re.compile(r"^i'd\s+", re.I), "User would "), (re.compile(r"^i'll\s+", re.I), "User will "))
+_IRREGULAR = {"have": "has", "do": "does", "go": "goes", "be": "is", "don't": "doesn't"}
+
+
+def _about_user(clause: str) -> str:
+    """A first-person clause as a statement about the user: "I only read X" -> "User only reads X"."""
+    for pattern, repl in _SUBJECT_FORMS:
+        if pattern.match(clause):
+            return repl + third_person(pattern.sub("", clause, count=1))
+    m = re.match(r"i\s+((?:(?:[a-z]+ly|also|just|only|still|really|even|do\s+not|never)\s+)*)([a-z']+)\b", clause, re.I)
+    if not m:
+        return f"User preference: {third_person(clause)}"
+    verb = m.group(2).lower()
+    if m.group(1).lower().strip().endswith("do not"):
+        verb3 = verb
+    elif verb in _IRREGULAR:
+        verb3 = _IRREGULAR[verb]
+    elif re.search(r"(?:s|sh|ch|x|z|o)$", verb):
+        verb3 = verb + "es"
+    elif re.search(r"[^aeiou]y$", verb):
+        verb3 = verb[:-1] + "ies"
+    else:
+        verb3 = verb + "s"
+    adverbs = re.sub(r"\bdo\s+not\b", "does not", m.group(1), flags=re.I)
+    return f"User {adverbs}{verb3}{third_person(clause[m.end():])}"
 
 
 def _verb_subject(verb: str, obj: str) -> str:
@@ -589,7 +626,38 @@ def _picked_option(said: str, trigger: re.Match[str], offered: str) -> str | Non
     if not target:
         return None
     best = max(options, key=lambda o: len(target & set(content_words(o))))
-    return best if target & set(content_words(best)) else None
+    # One shared word ("that sounds great for the kids") is chance; a pick names the option.
+    return best if len(target & set(content_words(best))) >= min(2, len(target)) else None
+
+
+# How firmly a preference is held decides how much it should weigh when the profile is crowded: an allergy or
+# a refusal must surface; a passing reaction to the conversation ("I like that idea") may not.
+_STRONG = re.compile(r"\b(?:strict|strictly|severe|severely|never|refuse[sd]?|can'?t|cannot|won'?t|only|exclusively|solely|"
+                     r"absolutely|strong|strongly|firm|firmly|aversion|allerg\w*|intoleran\w*|phobia|fear|must|despise|"
+                     r"hate|loathe|detest|non-negotiable|at\s+all|under\s+no\s+circumstances|always)\b", re.I)
+_REACTION = re.compile(r"^(?:the\s+idea|that|this|those|these|it|your|them|learning\s+more|hearing\s+more|how\s+)\b", re.I)
+_REJECTS = re.compile(r"\b(?:don'?t|doesn'?t|do\s+not|does\s+not|not|isn'?t|aren'?t|won'?t)\b.*\b(?:appeal|work|suit|fit|"
+                      r"interest|align|match|meet|right|practical|comfortable|for\s+me)|\btoo\b", re.I)
+
+
+def _weigh(cands: list[Candidate], sentences: Sequence[str]) -> list[Candidate]:
+    """Adjust preference importance to how firmly it was said; a choice that rejects the alternatives keeps
+    the user's reason ("the others are too noisy for me"), which is often the preference itself."""
+    rejection = next((x for x in sentences if _OTHERS.match(x) and _REJECTS.search(x)), None)
+    out = []
+    for c in cands:
+        if c.kind == MemoryKind.PREFERENCE and c.action == "remember":
+            if (c.subject or "").startswith("choice:"):
+                if rejection is not None:
+                    reason = third_person(_clean(rejection, cut=False, max_words=25))
+                    c = c.model_copy(update={"text": f"{c.text.rstrip('.')}; rejected the others: {reason}",
+                                             "importance": max(c.importance, 0.85)})
+            elif _REACTION.match(c.value or ""):
+                c = c.model_copy(update={"importance": min(c.importance, 0.45)})
+            elif _STRONG.search(c.evidence):
+                c = c.model_copy(update={"importance": max(c.importance, 0.9)})
+        out.append(c)
+    return out
 
 
 def _dedupe(cands: list[Candidate]) -> list[Candidate]:
