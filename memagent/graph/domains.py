@@ -77,6 +77,38 @@ _ASSISTANT_KEYWORDS: dict[str, list[str]] = {
 for _domain, _words in _ASSISTANT_KEYWORDS.items():
     DOMAIN_KEYWORDS[_domain] = [*DOMAIN_KEYWORDS.get(_domain, []), *_words]
 
+# Everyday personal-preference vocabulary (diet, style, learning, climate, hobbies). Same rule: words already
+# claimed above keep their domain.
+_PERSONAL_KEYWORDS: dict[str, list[str]] = {
+    "food": ("dining dine diner diners eatery eateries bistro protein ingredient ingredients honey vegetable vegetables "
+             "fruit fruits nutrition nutritious calorie calories caffeine alcohol spice spices").split(),
+    "travel": "attraction attractions excursion excursions landmark landmarks adventure adventures outdoor outdoors "
+              "hike hikes camping tour tours".split(),
+    "education": "educational curriculum tutor tutoring textbook textbooks workshop workshops degree certification "
+                 "bootcamp flashcards learner learners".split(),
+    "beauty": "cosmetic serum serums moisturizer lotion lotions shampoo conditioner lipstick mascara scent scents "
+              "fragrances anti-aging".split(),
+    "fashion": "wardrobe accessories jewelry sneakers boots jeans coat coats sweater sweaters dresses handbag handbags "
+               "leather silk polyester".split(),
+    "technology": "tablet tablets smartwatch headphones earbuds camera cameras screen screens oled monitor keyboard "
+                  "printer wearable wearables".split(),
+    "home": "sofa couch rug rugs lighting wallpaper renovation renovate appliances mattress neighborhood "
+            "neighbourhood relocate relocating".split(),
+    "fitness": "hiit stretching dance athletic".split(),
+    "health": "supplement supplements vitamins remedies remedy pain wellness meditation pollen anxiety".split(),
+    "weather": "climate climates humid humidity heat cold winter summer snow".split(),
+    "games": "vr tabletop esports larp".split(),
+    "movies": "superhero superheroes anime sitcom sitcoms drama dramas horror thriller thrillers blockbuster "
+              "blockbusters".split(),
+    "pets": "breed breeds flea fleas tick ticks leash litter grooming".split(),
+    "cars": "minivan minivans automaker automakers horsepower ev evs fuel mpg".split(),
+    "transport": "ride-sharing rideshare scooter scooters ferry metro lyft".split(),
+    "hotels": "inn lodge amenities".split(),
+    "events": "gallery galleries exhibit exhibits".split(),
+}
+for _domain, _words in _PERSONAL_KEYWORDS.items():
+    DOMAIN_KEYWORDS[_domain] = [*DOMAIN_KEYWORDS.get(_domain, []), *_words]
+
 # Requests in one domain often need memories of another (a trip needs food, hotel and flight preferences).
 RELATED_DOMAINS: dict[str, tuple[str, ...]] = {
     "travel": ("flights", "hotels", "food", "transport", "events"),
@@ -94,6 +126,13 @@ RELATED_DOMAINS: dict[str, tuple[str, ...]] = {
     "media": ("movies", "music"),
     "calendar": ("events", "work", "alarm", "messaging"),
     "home_services": ("home", "pets"),
+    "beauty": ("health", "shopping"),
+    "pets": ("health",),
+    "cars": ("transport", "shopping"),
+    "transport": ("cars", "travel"),
+    "sports": ("fitness",),
+    "education": ("books",),
+    "weather": ("travel", "home"),
 }
 
 _INDEX: dict[str, str] = {}
