@@ -12,6 +12,7 @@ with weights from :class:`RecallConfig`; every component is kept on the entry so
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -56,6 +57,14 @@ class RecallConfig:
     min_score: float = 0.1
     # Share of the budget reserved for the best-scoring profile items (see ``retrieval.packer.pack``).
     profile_share: float = 0.5
+    # Extra weight of importance when ranking inside that share (firm preferences before passing remarks).
+    profile_strength: float = 0.2
+    # Also route a request to the domains of the user's memories most like it (``memory_domains``): "find me
+    # something for my commute" names no domain, but resembles what the user asked in one before.
+    infer_domains: bool = False
+    infer_k: int = 5
+    infer_min_sim: float = 0.45
+    infer_min_share: float = 0.3
     # Entries at least this relevant are packed in priority order (instructions first, ...); the rest
     # compete on score for what budget is left.
     priority_gate: dict[MemoryKind, float] = field(
@@ -66,6 +75,18 @@ class RecallConfig:
             MemoryKind.EPISODE: 0.45,
         }
     )
+
+
+def memory_domains(pool: list[MemoryItem], dense: dict[str, float], cfg: RecallConfig) -> list[str]:
+    """Domains of the ``infer_k`` memories most similar to the request (at least ``infer_min_sim``), each holding at
+    least ``infer_min_share`` of their similarity mass; at most two, best first."""
+    top = sorted((i for i in pool if i.domain and dense.get(i.id, 0.0) >= cfg.infer_min_sim),
+                 key=lambda i: -dense[i.id])[: cfg.infer_k]
+    votes: Counter[str] = Counter()
+    for item in top:
+        votes[item.domain] += dense[item.id]  # type: ignore[index]
+    total = sum(votes.values())
+    return [d for d, w in votes.most_common(2) if w >= cfg.infer_min_share * total]
 
 
 class HybridRanker:
@@ -141,6 +162,8 @@ class HybridRanker:
         vecs = self.index.vectors(user_id, [i.id for i in pool])
         dense = {iid: max(0.0, float(v @ qvec)) for iid, v in vecs.items()}
         domains = query_domains if query_domains is not None else classify_domains(query)
+        if cfg.infer_domains and query_domains is None:
+            domains = [*domains, *(d for d in memory_domains(pool, dense, cfg) if d not in domains)]
         related = {r for d in domains for r in RELATED_DOMAINS.get(d, ())} - set(domains)
         ref = as_of or max(i.valid_from for i in pool)
         entries: dict[str, Scored] = {}

@@ -26,12 +26,15 @@ def pack(
     *,
     profile_share: float = 0.0,
     profile_kinds: Collection[MemoryKind] = (MemoryKind.INSTRUCTION, MemoryKind.PREFERENCE),
+    profile_strength: float = 0.0,
 ) -> tuple[list[RecallEntry], int, int]:
     """Choose entries under ``budget_tokens``; returns (chosen in priority order, tokens used, dropped count).
 
     ``profile_share`` of the budget first goes to the best-scoring profile entries (instructions and
     preferences), whatever their gate: a request rarely shares words with the preference it should respect,
-    so the profile must not be crowded out by episodes that merely resemble the request.
+    so the profile must not be crowded out by episodes that merely resemble the request. Within that share,
+    ``profile_strength`` x importance is added to the score: a firmly held preference (an allergy, a refusal)
+    outranks a passing reaction of similar relevance.
     """
     available = budget_tokens - PROMPT_OVERHEAD_TOKENS
     sizes: dict[str, int] = {}
@@ -57,7 +60,7 @@ def pack(
 
     if profile_share > 0:
         reserved = available * min(1.0, profile_share)
-        for entry in sorted(ranked, key=lambda e: -e.score):
+        for entry in sorted(ranked, key=lambda e: -(e.score + profile_strength * e.item.importance)):
             if used >= reserved:
                 break
             if entry.item.kind in profile_kinds and entry.score >= min_score:
