@@ -165,6 +165,7 @@ def _agg(scores: Sequence[dict[str, Any]]) -> dict[str, float | int | None]:
         "questions": len(scores),
         "facet_recall": _mean([s["found"] / s["total"] for s in with_gold]),
         "facet_recall_micro": _ratio(sum(s["found"] for s in with_gold), sum(s["total"] for s in with_gold)),
+        "facet_recall_strict": _mean([s["found_strict"] / s["total"] for s in with_gold]),
         "slot_recall": _mean([s["slot_found"] / s["slot_total"] for s in with_slots]),
         "future_leak_rate": _ratio(sum(bool(s["leaked"] or s["future_items"]) for s in scores), len(scores)),
         "leaked_values": sum(len(s["leaked"]) for s in scores),

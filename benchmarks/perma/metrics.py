@@ -12,7 +12,8 @@ For a question asked at time ``t`` about domains ``D``:
 * **off-domain share** = entries naming gold values of other domains only, over entries naming any gold value.
 
 A value is *found* in an entry when its normalised text occurs as a phrase, or all its content words occur in
-that one entry (systems paraphrase: "User is vegetarian." holds the value "vegetarian").
+that one entry (systems paraphrase: "User is vegetarian." holds the value "vegetarian"). The strict variant
+(``found_strict``) and the future-leak check accept the phrase only.
 """
 
 from __future__ import annotations
@@ -72,6 +73,11 @@ class _ValueSet:
     def found_in(self, entry: _Entry) -> set[str]:
         cands = [v for w in entry.words for v in self.by_word.get(w, ())] + self.wordless
         return {v for v in cands if _value_match(v, entry)}
+
+
+def _phrase_match(value: str, entry: _Entry) -> bool:
+    phrase = _prep(value)[0]
+    return phrase.strip() != "" and phrase in entry.padded
 
 
 def matches(value: str, text: str) -> bool:
@@ -154,6 +160,7 @@ def _overrides_from_annotations(user: UserData) -> list[Change]:
 @dataclass
 class QuestionScore:
     found: int = 0
+    found_strict: int = 0  # the value as a phrase, verbatim after normalisation
     total: int = 0
     slot_found: int = 0
     slot_total: int = 0
@@ -182,16 +189,20 @@ def score_entries(gold: Gold, texts: Sequence[str]) -> QuestionScore:
     other_set = _ValueSet([f.value for f in gold.other_domains])
     future_set = _ValueSet(gold.future)
     hits: set[str] = set()
+    strict: set[str] = set()
     leaked: set[str] = set()
     attributed = off_domain = 0
     for e in entries:
         mine, other = mine_set.found_in(e), other_set.found_in(e)
         hits |= mine
-        leaked |= future_set.found_in(e)
+        strict |= {v for v in mine if _phrase_match(v, e)}
+        # Leaks count verbatim phrases only: loose word matches of a future value are chance (a date, a label).
+        leaked |= {v for v in future_set.found_in(e) if _phrase_match(v, e)}
         attributed += bool(mine or other)
         off_domain += bool(other and not mine)
     s = QuestionScore(total=len(gold.current), slot_total=len(gold.slots))
     s.found = sum(f.value in hits for f in gold.current)
+    s.found_strict = sum(f.value in strict for f in gold.current)
     s.slot_found = sum(f.value in hits for f in gold.slots)
     s.leaked = sorted(leaked)
     for c in gold.changes:

@@ -20,13 +20,14 @@ def markdown(result: dict[str, Any], *, command: str, title: str, budget: int) -
     lines = [f"# {title}", "", f"Command: `{command}`", "",
              f"{n_users} users, {n_q} questions; headline budget {budget} tokens. Facet recall = mean over questions "
              "of the share of gold preference values (revealed before the question, in its domains, not replaced, "
-             "not one-off) found in the recalled context.", ""]
-    head = ["system", "facet recall", "SD", "MD", "slot recall", "future leak", "stale rate (pairs)",
+             "not one-off) found in the recalled context (as a phrase, or all its content words in one entry; "
+             "*strict*: as a phrase only).", ""]
+    head = ["system", "facet recall", "strict", "SD", "MD", "slot recall", "future leak", "stale rate (pairs)",
             "override kept", "off-domain", "tokens", "recall ms p50/p95", "ingest ms/session"]
     rows = []
     for name, s in summary.items():
         h, g = s["headline"], s["groups"]
-        rows.append([name, _f(h["facet_recall"]), _f(g.get("SD", {}).get("facet_recall")),
+        rows.append([name, _f(h["facet_recall"]), _f(h["facet_recall_strict"]), _f(g.get("SD", {}).get("facet_recall")),
                      _f(g.get("MD", {}).get("facet_recall")), _f(h["slot_recall"]), _f(h["future_leak_rate"]),
                      f"{_f(h['stale_rate']) if h['stale_rate'] is None else round(h['stale_rate'], 3)} ({h['stale_pairs']})",
                      _f(h["override_kept"]), _f(h["off_domain_share"]), "-" if h["tokens"] is None else round(h["tokens"]),

@@ -3,8 +3,9 @@ returns the context it would give an answering model within a token budget.
 
 * ``memagent``: the public API: ``Memory.add_messages`` per session (with the session's timestamp), then
   ``Memory.recall(question, budget_tokens=...)``; the context is ``Recall.to_prompt()``. Writes go through
-  :class:`~memagent.graph.dialogue.DialogueExtractor` (conversational preferences, session-domain routing).
-* ``memagent_heuristic``: the same with the plain first-person :class:`~memagent.graph.heuristic.HeuristicExtractor`.
+  :class:`~memagent.graph.dialogue.DialogueExtractor` (conversational preferences, session-domain routing) and
+  reads with ``RecallConfig(infer_domains=True)`` (requests also routed by the user's most similar memories).
+* ``memagent_heuristic``: memagent's defaults (the first-person :class:`~memagent.graph.heuristic.HeuristicExtractor`).
 * ``bm25_turns``: BM25 over exchanges (a user message and the reply: PERMA's RAG baseline chunks 2 messages).
 * ``dense_turns``: the same exchanges ranked by cosine similarity with the memory's embedder.
 * ``recency``: the latest exchanges.
@@ -22,7 +23,7 @@ from typing import Protocol
 import numpy as np
 
 from benchmarks.perma.loader import Question, Session
-from memagent import Memory
+from memagent import Memory, RecallConfig
 from memagent.embeddings import Embedder
 from memagent.errors import ConfigError
 from memagent.graph.dialogue import DialogueExtractor
@@ -188,8 +189,12 @@ def make_system(name: str, user_id: str, embedder: Embedder, *, as_of: bool = Fa
         ConfigError: unknown system name.
     """
     if name in ("memagent", "memagent_heuristic"):
-        extractor = DialogueExtractor() if name == "memagent" else HeuristicExtractor()
-        system = MemagentSystem(Memory.open(":memory:", embedder=embedder, extractor=extractor), user_id, as_of=as_of)
+        if name == "memagent":
+            memory = Memory.open(":memory:", embedder=embedder, extractor=DialogueExtractor(),
+                                 recall_config=RecallConfig(infer_domains=True))
+        else:
+            memory = Memory.open(":memory:", embedder=embedder, extractor=HeuristicExtractor())
+        system = MemagentSystem(memory, user_id, as_of=as_of)
         system.name = name
         return system
     simple = {"bm25_turns": _BM25Turns, "recency": _Recency, "full_history": _FullHistory, "none": _NoMemory}
