@@ -376,12 +376,12 @@ class Memory:
         with self._lock(uid):
             texts = [i.text for i in self.store.items(uid, statuses=None)] + [e.text for e in self.store.events(uid)]
             self.store.delete_user(uid)
+            self.store.scrub(vacuum=True)  # before the index: a crash after this leaves no text (see forget)
             self.index.delete_user(uid)
             for ns in self.namespaces:
                 self.index.delete_user(namespace_key(uid, ns))
             self.embedder.evict(texts)
             self.ranker.invalidate(uid)
-            self.store.scrub(vacuum=True)
 
     def consolidate(self, user_id: str, *, now: datetime | None = None) -> ConsolidationReport:
         """Fold duplicates and decay unimportant, unused memories (see :mod:`memagent.graph.decay`)."""
@@ -436,6 +436,11 @@ class Memory:
             if have - stored:
                 self.index.delete(uid, have - stored)
                 removed += len(have - stored)
+        if removed:  # a forget or delete_user was interrupted after its commit: finish its scrub
+            self.store.scrub()
+            scrub = getattr(self.index, "scrub", None)
+            if scrub is not None:
+                scrub()
         return {"embedded": embedded, "removed": removed}
 
     def rebuild_index(self) -> int:

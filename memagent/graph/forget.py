@@ -74,7 +74,12 @@ class Forgetter:
         return gone
 
     def after_commit(self, user_id: str, gone: Forgotten) -> None:
-        """Drop vectors and cached embeddings, then checkpoint so no old page image survives in a journal."""
+        """Checkpoint so no old page image survives in a journal, then drop vectors and cached embeddings.
+
+        The store is scrubbed first: if the process dies after it, reopening only has vectors (no text) to
+        reconcile; if it dies before, the vectors are still there and ``Memory.reconcile`` scrubs on reopen.
+        """
+        self.store.scrub()
         self.index.delete(user_id, [i.id for i in gone.items])
         keys = [i.id for i in gone.items] + [ev for i in gone.items for ev in i.source_event_ids]
         for ns in self.namespaces:
@@ -83,7 +88,6 @@ class Forgetter:
             evict = getattr(cache, "evict", None)
             if evict is not None:
                 evict(gone.texts)
-        self.store.scrub()
         scrub = getattr(self.index, "scrub", None)
         if scrub is not None:
             scrub()

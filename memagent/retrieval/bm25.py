@@ -30,6 +30,7 @@ class BM25Cache:
         self.max_users = max_users
         self._entries: dict[str, _Entry] = {}
         self._versions: dict[str, int] = {}
+        self._epoch = 0  # bumped by clear()
         self._lock = threading.Lock()
 
     def invalidate(self, user_id: str) -> None:
@@ -56,12 +57,14 @@ class BM25Cache:
 
     def _get(self, user_id: str, ids: list[str], texts: Sequence[str]) -> _Entry:
         with self._lock:
-            version = self._versions.get(user_id.split("|", 1)[0], 0)
+            version, epoch = self._version(user_id), self._epoch
             entry = self._entries.get(user_id)
             if entry is not None and entry.version == version and entry.ids == ids:
                 return entry
         entry = _Entry(version, ids, _build(texts))
         with self._lock:
+            if (self._version(user_id), self._epoch) != (version, epoch):  # invalidated while building: the
+                return entry  # texts may include forgotten ones
             if len(self._entries) >= self.max_users:
                 self._entries.pop(next(iter(self._entries)))
             self._entries[user_id] = entry
@@ -70,6 +73,12 @@ class BM25Cache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._epoch += 1
+
+    def _version(self, key: str) -> int:
+        """Writes so far to the user a cache key belongs to ("<user>" or "<user>|<kinds>"; user ids may hold "|")."""
+        parts = key.split("|")
+        return sum(self._versions.get("|".join(parts[:n]), 0) for n in range(1, len(parts) + 1))
 
 
 def _build(texts: Sequence[str]) -> object:

@@ -32,6 +32,7 @@ class SnapshotCache:
         self.max_users = max_users
         self._snaps: OrderedDict[str, Snapshot] = OrderedDict()
         self._versions: dict[str, int] = {}
+        self._epoch = 0  # bumped by clear(): a snapshot loaded across it may hold another process's forgotten text
         self._lock = threading.Lock()
 
     def invalidate(self, user_id: str) -> None:
@@ -45,10 +46,10 @@ class SnapshotCache:
             if snap is not None:
                 self._snaps.move_to_end(user_id)
                 return snap
-            version = self._versions.get(user_id, 0)
+            version, epoch = self._versions.get(user_id, 0), self._epoch
         snap = load()
         with self._lock:
-            if self._versions.get(user_id, 0) == version:  # not invalidated while loading
+            if self._versions.get(user_id, 0) == version and self._epoch == epoch:  # not invalidated while loading
                 self._snaps[user_id] = snap
                 while len(self._snaps) > self.max_users:
                     self._snaps.popitem(last=False)
@@ -57,3 +58,4 @@ class SnapshotCache:
     def clear(self) -> None:
         with self._lock:
             self._snaps.clear()
+            self._epoch += 1

@@ -217,11 +217,12 @@ class SQLiteStore:
         return rows[0]["id"] if rows else None
 
     def events_mentioning(self, user_id: str, phrase: str) -> list[str]:
-        """Ids of the user's events whose text contains ``phrase`` (case-insensitive)."""
-        rows = self._rows(
-            "SELECT id FROM events WHERE user_id = ? AND instr(lower(text), lower(?)) > 0", (user_id, phrase)
-        )
-        return [r["id"] for r in rows]
+        """Ids of the user's events whose text or metadata (a CIPHER edit keeps the output and the user's edit
+        there) contains ``phrase``, ignoring case in any script (SQLite's ``lower`` only folds ASCII)."""
+        needle = phrase.casefold()
+        rows = self._rows("SELECT id, text, metadata FROM events WHERE user_id = ?", (user_id,))
+        return [r["id"] for r in rows
+                if any(needle in s.casefold() for s in (r["text"], *_strings(json.loads(r["metadata"]))))]
 
     def redact_event(self, user_id: str, event_id: str) -> None:
         """Remove an event's text (it held something the user asked to forget); the event record stays."""
@@ -471,6 +472,19 @@ class SQLiteStore:
         for table in ("events", "items", "edges", "history"):
             out[table] = int(self._rows(f"SELECT COUNT(*) AS n FROM {table} WHERE user_id = ?", (user_id,))[0]["n"])
         return out
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string inside a JSON value (keys included)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
 
 
 def _chunks(seq: list[str], size: int) -> Iterator[list[str]]:

@@ -1,0 +1,237 @@
+"""Adversarial: forgetting removes the text for good, from every file and every in-process cache.
+
+Each scenario ends by scanning every byte under the data directory (SQLite main file, WAL, -shm, the vectors
+file) for a word that appears nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from memagent import HashingEmbedder, Memory, ScriptedChat
+from memagent.preferences import Cipher
+from memagent.retrieval.bm25 import BM25Cache
+from memagent.retrieval.cache import Snapshot, SnapshotCache
+
+SECRET = "Quokkaville"
+
+
+def _files_containing(root: Path, needle: str) -> list[str]:
+    return [str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and needle.encode() in p.read_bytes()]
+
+
+def _open(tmp_path, **kw):
+    return Memory.open(tmp_path / "m.db", embedder=HashingEmbedder(dim=256), **kw)
+
+
+def _plan(*ops):
+    return json.dumps({"ops": list(ops)})
+
+
+def test_forgetting_a_fact_redacts_cipher_edit_metadata_quoting_it(tmp_path):
+    mem = _open(tmp_path)
+    home = mem.add("u1", f"I live in {SECRET}").ops[0].item_id
+    Cipher(mem).learn("u1", "Write to my landlord about the broken heater.", "Dear landlord, the heater is broken.",
+                      f"Hi, greetings from {SECRET}: the heater is broken, please fix it.")
+    mem.forget("u1", home)
+    assert not [e for e in mem.events("u1") if SECRET in e.text or SECRET in json.dumps(e.metadata)]
+    mem.close()
+    assert _files_containing(tmp_path, SECRET) == []
+
+
+def test_quotes_in_another_letter_case_are_redacted_in_any_script(tmp_path):
+    mem = _open(tmp_path)
+    item = mem.add("u1", "I live in Zürichberg").ops[0].item_id
+    mem.add("u1", "ZÜRICHBERG is lovely in spring!", role="assistant")
+    mem.forget("u1", item)
+    assert [e.text for e in mem.events("u1")] == ["", ""]
+    mem.close()
+
+
+def test_forget_after_consolidate_removes_every_merged_duplicate_and_its_events(tmp_path):
+    llm = ScriptedChat([_plan({"op": "insert", "kind": "preference", "text": f"User loves {SECRET} jazz.", "polarity": 1}),
+                        _plan({"op": "insert", "kind": "preference", "text": f"User loves {SECRET} jazz!", "polarity": 1})])
+    mem = _open(tmp_path, llm=llm)
+    first = mem.add("u1", f"I love {SECRET} jazz").ops[0].item_id
+    mem.add("u1", f"I really love {SECRET} jazz")
+    assert mem.consolidate("u1").merged
+    assert len(mem.forget("u1", first)) == 2
+    assert mem.items("u1", include_inactive=True) == []
+    assert all(h.text is None for h in mem.history("u1"))
+    mem.close()
+    assert _files_containing(tmp_path, SECRET) == []
+
+
+def test_forgetting_the_newest_version_removes_the_whole_superseded_chain(tmp_path):
+    mem = _open(tmp_path)
+    for n in range(4):
+        mem.add("u1", f"My favorite cheese is {SECRET} number{n}")
+    current = mem.items("u1")
+    assert len(current) == 1 and len(mem.items("u1", include_inactive=True)) == 4
+    assert len(mem.forget("u1", current[0].id)) == 4
+    mem.close()
+    assert _files_containing(tmp_path, SECRET) == []
+
+
+def test_export_then_forget_then_reimport_under_a_new_id_and_forget_again(tmp_path):
+    mem = _open(tmp_path)
+    mem.add("u1", f"I love {SECRET} jazz")
+    data = mem.export("u1")
+    assert SECRET in json.dumps(data)
+    mem.forget("u1", query=f"{SECRET} jazz")
+    assert SECRET not in json.dumps(mem.export("u1"))
+    mem.import_(data, user_id="u2")
+    assert mem.recall("u2", "jazz").texts() == [f"User loves {SECRET} jazz."]
+    assert mem.forget("u2", query=f"{SECRET} jazz")
+    mem.close()
+    assert _files_containing(tmp_path, SECRET) == []
+
+
+def test_forget_while_other_threads_recall_leaves_nothing_behind(tmp_path):
+    mem = _open(tmp_path)
+    for n in range(20):
+        mem.add("u1", f"I love hobby{n} a lot")
+    target = mem.add("u1", f"I love {SECRET} jazz").ops[0].item_id
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def reader() -> None:
+        try:
+            while not stop.is_set():
+                mem.recall("u1", f"{SECRET} jazz hobby")
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=reader) for _ in range(2)]
+    for t in threads:
+        t.start()
+    mem.forget("u1", target)
+    stop.set()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert SECRET not in mem.recall("u1", f"{SECRET} jazz hobby").to_prompt()
+    mem.close()
+    assert _files_containing(tmp_path, SECRET) == []
+
+
+def test_a_bm25_model_built_across_an_invalidation_is_not_kept():
+    cache = BM25Cache()
+
+    class ForgottenMeanwhile(list):  # the user's memories as read just before a forget lands
+        def __iter__(self):
+            cache.invalidate("u1")
+            return super().__iter__()
+
+    cache.scores("u1", ["a", "b"], ForgottenMeanwhile([f"{SECRET} blue cheese", "jazz"]), "cheese")
+    assert "u1" not in cache._entries
+
+
+def test_a_bm25_model_built_across_a_clear_is_not_kept():
+    cache = BM25Cache()
+
+    class ClearedMeanwhile(list):  # another process wrote: the ranker cleared every cached view
+        def __iter__(self):
+            cache.clear()
+            return super().__iter__()
+
+    cache.scores("u1", ["a", "b"], ClearedMeanwhile([f"{SECRET} blue cheese", "jazz"]), "cheese")
+    assert "u1" not in cache._entries
+
+
+def test_a_snapshot_loaded_across_a_clear_is_not_kept():
+    cache = SnapshotCache()
+
+    def load() -> Snapshot:
+        cache.clear()  # another process forgot something while this snapshot was being read
+        return Snapshot([])
+
+    cache.get("u1", load)
+    fresh = Snapshot([])
+    assert cache.get("u1", lambda: fresh) is fresh
+
+
+_KILLED_MID_FORGET = r"""
+import json, os, sys
+from memagent import HashingEmbedder, Memory, ScriptedChat
+from memagent.store.index import ExactIndex
+
+class DiesAfterCommit(ExactIndex):
+    armed = False
+    def add(self, user_id, ids, vectors):
+        if self.armed:
+            os._exit(7)
+        super().add(user_id, ids, vectors)
+    def delete(self, user_id, ids):
+        os._exit(7)
+
+path, mode = sys.argv[1], sys.argv[2]
+index = DiesAfterCommit(path + ".vectors", 256)
+plan = lambda *ops: json.dumps({"ops": list(ops)})
+llm = ScriptedChat(lambda msgs: plan({"op": "insert", "kind": "fact", "text": "User has a cat named Tom."}))
+mem = Memory.open(path, embedder=HashingEmbedder(dim=256), index=index, llm=llm if mode == "plan" else None)
+for i in range(30):
+    mem.add("u1", f"I like hobby number {i} quite a lot")
+mem.writer.planner = None
+secret = mem.add("u1", "I love Quokkaville jazz").ops[0].item_id
+if mode == "query":
+    mem.forget("u1", query="Quokkaville jazz")
+elif mode == "delete_user":
+    index.delete_user = lambda user_id: os._exit(7)
+    mem.delete_user("u1")
+else:  # one write that forgets and inserts: killed after the commit, before the vectors are updated
+    from memagent.graph.llm_planner import LLMPlanner
+    mem.writer.planner = LLMPlanner(ScriptedChat([plan({"op": "forget", "target_ids": [secret]},
+                                                       {"op": "insert", "kind": "fact", "text": "User has a dog."})]))
+    index.armed = True
+    mem.add("u1", "forget the Quokkaville thing; I have a dog now")
+"""
+
+
+def _kill_mid_forget(tmp_path, mode):
+    path = str(tmp_path / "m.db")
+    proc = subprocess.run([sys.executable, "-c", _KILLED_MID_FORGET, path, mode], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 7, proc.stderr[-2000:]
+    return path
+
+
+def test_killed_between_forget_commit_and_index_update_no_byte_survives(tmp_path):
+    _kill_mid_forget(tmp_path, "query")
+    mem = _open(tmp_path)  # reconciles the index
+    assert mem.index.ids("u1") == mem.store.item_ids("u1")
+    assert _files_containing(tmp_path, SECRET) == []  # while open, not only after a clean close
+    mem.close()
+
+
+def test_killed_in_a_write_that_forgets_no_byte_survives_reopen(tmp_path):
+    _kill_mid_forget(tmp_path, "plan")
+    mem = _open(tmp_path)
+    assert mem.index.ids("u1") == mem.store.item_ids("u1")
+    assert _files_containing(tmp_path, SECRET) == []
+    mem.close()
+
+
+def test_killed_during_delete_user_no_byte_survives(tmp_path):
+    _kill_mid_forget(tmp_path, "delete_user")
+    mem = _open(tmp_path)
+    assert mem.users() == [] and mem.index.users() == set()
+    assert _files_containing(tmp_path, SECRET) == []
+    mem.close()
+
+
+def test_a_bm25_model_of_a_user_id_with_a_bar_built_across_its_invalidation_is_not_kept():
+    cache = BM25Cache()
+    user = "u1|preference"  # a legal user id that looks like the cache key of u1's preference-only recalls
+
+    class ForgottenMeanwhile(list):
+        def __iter__(self):
+            cache.invalidate(user)
+            return super().__iter__()
+
+    cache.scores(user, ["a", "b"], ForgottenMeanwhile([f"{SECRET} blue cheese", "jazz"]), "cheese")
+    assert user not in cache._entries
