@@ -25,7 +25,7 @@ __all__ = ["execute", "main", "parse_args"]
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "prefeval"
-QUICK = {"per_topic": 1, "turns": "0,10,30"}
+QUICK = {"per_topic": 1, "turns": "0,10,30", "embedder": "hashing"}
 
 NOTES = (
     "Each pair is a fresh user: the preference conversation, then N distractor turns (one turn = a user message "
@@ -62,7 +62,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--rag-k", type=int, default=5)
     p.add_argument("--limit", type=int, default=None, help="pairs per topic (the same rows in every form)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--embedder", choices=("local", "hashing"), default="local")
+    p.add_argument("--embedder", choices=("local", "hashing"), default=None, help="default: local (hashing with --quick)")
     p.add_argument("--out", type=Path, default=REPO / "results" / "prefeval")
     p.add_argument("--quick", action="store_true", help=f"CI subset: {QUICK}")
     p.add_argument("--no-progress", action="store_true")
@@ -74,6 +74,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if ns.quick:
         ns.limit = ns.limit or QUICK["per_topic"]
         ns.turns = QUICK["turns"]
+        ns.embedder = ns.embedder or QUICK["embedder"]
+    ns.embedder = ns.embedder or "local"
     return ns
 
 
