@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from memagent._lexical import content_words
+from memagent._lexical import content_words, words
 from memagent.store.sqlite import SQLiteStore
 from memagent.types import Edge, EdgeType, MemoryItem, MemoryKind, Op, utcnow
 
@@ -36,6 +36,17 @@ class DecayPolicy:
         return item.kind == MemoryKind.INSTRUCTION or (item.subject is not None and item.kind != MemoryKind.EPISODE)
 
 
+_NEGATIONS = frozenset({"not", "no", "never", "nor", "none", "cannot", "without"})
+
+
+def _duplicate_key(item: MemoryItem) -> tuple[str, int, bool, str]:
+    """Items with the same key say the same thing. Content words drop "not" and "no", so polarity and negation
+    are part of the key: "User does not love jazz." must never fold into "User loves jazz."."""
+    ws = words(item.text.replace("\u2019", "'"))
+    negated = any(w in _NEGATIONS or w.endswith("n't") for w in ws)
+    return item.kind.value, item.polarity, negated, " ".join(content_words(item.text))
+
+
 @dataclass
 class ConsolidationReport:
     merged: dict[str, str] = field(default_factory=dict)  # duplicate id -> the id it was folded into
@@ -50,9 +61,9 @@ def consolidate(store: SQLiteStore, user_id: str, policy: DecayPolicy, *, now: d
     report = ConsolidationReport()
     items = store.items(user_id)
     with store.transaction():
-        seen: dict[tuple[str, str], MemoryItem] = {}
+        seen: dict[tuple[str, int, bool, str], MemoryItem] = {}
         for item in items:
-            key = (item.kind.value, " ".join(content_words(item.text)))
+            key = _duplicate_key(item)
             keep = seen.get(key)
             if keep is None:
                 seen[key] = item

@@ -1,0 +1,73 @@
+"""Adversarial: a superseded preference never comes back in recall, stays explainable, and as_of time-travels."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from memagent import HashingEmbedder, Memory, ScriptedChat
+
+T0 = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def _plan(*ops):
+    return json.dumps({"ops": list(ops)})
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ({"text": "User loves jazz.", "polarity": 1}, {"text": "User does not love jazz.", "polarity": -1}),
+        ({"text": "User loves jazz.", "polarity": 1}, {"text": "User does not love jazz.", "polarity": 0}),
+        ({"text": "User eats meat.", "polarity": 0}, {"text": "User no longer eats meat.", "polarity": 0}),
+    ],
+)
+def test_consolidate_never_folds_a_newer_opposite_statement_into_the_older_one(tmp_path, old, new):
+    # The LLM inserted the change instead of superseding (a plan the validator accepts): both are current.
+    llm = ScriptedChat([_plan({"op": "insert", "kind": "preference", **old}),
+                        _plan({"op": "insert", "kind": "preference", **new})])
+    mem = Memory.open(tmp_path / "m.db", embedder=HashingEmbedder(dim=256), llm=llm)
+    mem.add("u1", "first", timestamp=T0)
+    mem.add("u1", "second", timestamp=T0 + timedelta(days=10))
+    mem.consolidate("u1", now=T0 + timedelta(days=11))
+    assert new["text"] in mem.recall("u1", "jazz meat").texts()
+    mem.close()
+
+
+def test_superseded_value_is_out_of_recall_but_in_explain_history_and_as_of(tmp_path):
+    mem = Memory.open(tmp_path / "m.db", embedder=HashingEmbedder(dim=256))
+    old = mem.add("u1", "My favorite color is blue", timestamp=T0).ops[0].item_id
+    res = mem.add("u1", "My favorite color is green now", timestamp=T0 + timedelta(days=30))
+    new = res.ops[0].item_id
+    assert res.ops[0].target_id == old
+    mem.consolidate("u1", now=T0 + timedelta(days=400))
+    for query in ("favorite color", "blue", "is my favorite color blue?"):
+        assert "blue" not in mem.recall("u1", query).to_prompt()
+    assert [i.text for i in mem.explain("u1", new).supersedes] == ["User's favorite color is blue."]
+    assert mem.explain("u1", old).superseded_by.id == new
+    assert {h.op.value for h in mem.history("u1", old)} == {"insert", "supersede"}
+    assert "blue" in mem.recall("u1", "favorite color", as_of=T0 + timedelta(days=1)).to_prompt()
+    assert "green" not in mem.recall("u1", "favorite color", as_of=T0 + timedelta(days=1)).to_prompt()
+    assert "blue" not in mem.recall("u1", "favorite color", as_of=T0 + timedelta(days=31)).to_prompt()
+    assert mem.recall("u1", "favorite color", as_of=T0 - timedelta(days=1)).entries == []
+    mem.close()
+
+
+def test_temporary_overrides_never_supersede(tmp_path):
+    llm = ScriptedChat([
+        _plan({"op": "insert", "kind": "preference", "text": "User is vegetarian.", "subject": "diet",
+               "value": "vegetarian", "polarity": 1}),
+        _plan({"op": "insert", "kind": "preference", "text": "Tomorrow only, user wants steak.", "subject": "diet",
+               "value": "steak", "polarity": 1, "temporary": True}),
+    ])
+    mem = Memory.open(tmp_path / "m.db", embedder=HashingEmbedder(dim=256), llm=llm)
+    mem.add("u1", "I'm vegetarian")
+    mem.add("u1", "Just for tomorrow I want steak")
+    mem.writer.planner = None
+    for text in ("Just for tomorrow I want a burger", "Only today, I'll have chicken instead"):
+        assert {o.op.value for o in mem.add("u1", text).ops} <= {"insert", "noop"}
+    assert "User is vegetarian." in mem.recall("u1", "dinner food diet").texts()
+    assert all(i.is_current for i in mem.items("u1", include_inactive=True))
+    mem.close()
