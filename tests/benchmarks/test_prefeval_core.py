@@ -101,3 +101,45 @@ def test_profile_share_keeps_preferences_in_a_budget_full_of_similar_episodes():
     assert not any("crowded" in t for t in without.texts())
     assert without.used_tokens <= 160 and with_share.used_tokens <= 160
     mem.close()
+
+
+@pytest.mark.parametrize(("turn", "low", "high"), [
+    ("I am severely allergic to shellfish.", 0.9, 1.0),
+    ("I refuse to fly with budget airlines.", 0.9, 1.0),
+    ("I love the idea of a picnic by the lake.", 0.0, 0.45),
+    ("I like hiking.", 0.5, 0.7),
+])
+def test_importance_follows_how_firmly_it_was_said(turn, low, high):
+    c = HeuristicExtractor().extract(Event(user_id="u", text=turn))[0]
+    assert low <= c.importance <= high, (turn, c.importance)
+
+
+def test_a_choice_that_rejects_the_others_keeps_the_reason():
+    pick = "I think the lakeside cabin would be the best fit for us. The other options seem too loud for my taste."
+    firm = _choose(NUMBERED, pick)[0]
+    bare = _choose(NUMBERED, "The lakeside cabin sounds lovely.")[0]
+    assert "too loud for their taste" in firm.text and firm.importance > bare.importance
+
+
+def test_stances_read_as_statements_about_the_user():
+    texts = [HeuristicExtractor().extract(Event(user_id="u", text=t))[0].text for t in
+             ("I only listen to vinyl records.", "I don't trust smart speakers.", "I'm strongly opposed to fur coats.")]
+    assert texts == ["User only listens to vinyl records.", "User doesn't trust smart speakers.",
+                     "User is strongly opposed to fur coats."]
+
+
+def test_profile_strength_orders_firm_preferences_first_within_the_share():
+    from memagent.retrieval.hybrid import Scored
+    from memagent.retrieval.packer import pack
+    from memagent.types import MemoryItem
+
+    def scored(text, score, importance):
+        item = MemoryItem(user_id="u", kind=MemoryKind.PREFERENCE, text=text, importance=importance)
+        return Scored(item, score, {})
+
+    remark = scored("User loves the idea of a picnic by the lake with friends on some weekend.", 0.40, 0.45)
+    allergy = scored("User is severely allergic to wasps and bees and must avoid them outdoors.", 0.36, 0.9)
+    gates = {k: 1.0 for k in MemoryKind}  # nothing passes a gate: only the profile share packs
+    plain, _, _ = pack([remark, allergy], 100, gates, 0.1, profile_share=0.5)
+    firm, _, _ = pack([remark, allergy], 100, gates, 0.1, profile_share=0.5, profile_strength=0.2)
+    assert plain[0].item.text.startswith("User loves") and firm[0].item.text.startswith("User is severely")
