@@ -17,6 +17,7 @@ from benchmarks.prefeval.llm_mode import LLMJudge
 from benchmarks.prefeval.report import write_report
 from benchmarks.prefeval.runner import RunSettings, plan_fillers, run, summarise, warm_cache
 from benchmarks.prefeval.systems import SYSTEMS, make_system
+from memagent import Memory, RecallConfig
 from memagent.embeddings import CachedEmbedder, Embedder, HashingEmbedder, LocalEmbedder
 from memagent.errors import ConfigError
 from memagent.llm.base import ChatModel
@@ -62,6 +63,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--rag-k", type=int, default=5)
     p.add_argument("--limit", type=int, default=None, help="pairs per topic (the same rows in every form)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--profile-share", type=float, default=None, help="ablation: memagent RecallConfig.profile_share")
+    p.add_argument("--profile-strength", type=float, default=None,
+                   help="ablation: memagent RecallConfig.profile_strength")
     p.add_argument("--embedder", choices=("local", "hashing"), default=None, help="default: local (hashing with --quick)")
     p.add_argument("--out", type=Path, default=REPO / "results" / "prefeval")
     p.add_argument("--quick", action="store_true", help=f"CI subset: {QUICK}")
@@ -118,16 +122,25 @@ def execute(ns: argparse.Namespace, *, argv: Sequence[str] | None = None, embedd
     with timer() as warm_s:
         planned = plan_fillers(pairs, pool, settings)
         warmed = warm_cache(shared, pairs, planned)
-    built = [make_system(s, embedder=shared, budget=ns.budget, window=ns.window, rag_k=ns.rag_k) for s in systems]
+    recall_config = RecallConfig()
+    if ns.profile_share is not None:
+        recall_config.profile_share = ns.profile_share
+    if ns.profile_strength is not None:
+        recall_config.profile_strength = ns.profile_strength
+    built = [make_system(s, embedder=shared, budget=ns.budget, window=ns.window, rag_k=ns.rag_k,
+                         memory_factory=lambda: Memory.open(":memory:", embedder=shared, recall_config=recall_config))
+             for s in systems]
     with timer() as run_s:
         records = run(pairs, built, pool, settings, llm=llm, judge=LLMJudge(judge or llm) if llm else None,
                       fillers=planned)
     rows = summarise(records)
-    meta = {"data": str(ns.data), "pairs_per_form": len(pairs) // max(1, len(forms)), "limit_per_topic": ns.limit,
-            "forms": forms, "fillers": modes, "turns": turns, "budget": ns.budget, "window": ns.window,
-            "rag_k": ns.rag_k, "embedder": shared.name, "seed": ns.seed, "load_s": round(load_s[0], 1),
-            "run_s": round(run_s[0], 1),
-            "warm_texts": warmed, "warm_s": round(warm_s[0], 1)}
+    meta = {
+        "data": str(ns.data), "pairs_per_form": len(pairs) // max(1, len(forms)), "limit_per_topic": ns.limit,
+        "forms": forms, "fillers": modes, "turns": turns, "budget": ns.budget, "window": ns.window, "rag_k": ns.rag_k,
+        "embedder": shared.name, "seed": ns.seed, "profile_share": recall_config.profile_share,
+        "profile_strength": recall_config.profile_strength, "load_s": round(load_s[0], 1), "warm_texts": warmed,
+        "warm_s": round(warm_s[0], 1), "run_s": round(run_s[0], 1),
+    }
     if llm is not None:
         meta["llm"] = llm.name
         meta["llm_usage"] = llm.usage.as_dict()

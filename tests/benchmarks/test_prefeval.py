@@ -196,6 +196,13 @@ def test_quick_cli_writes_json_markdown_and_plot(data, tmp_path, capsys):
         execute(parse_args(["--data", str(data), "--budget", "10", "--out", str(tmp_path)]))
 
 
+def test_ablation_flags_reach_memagent(data, tmp_path):
+    ns = parse_args(["--data", str(data), "--turns", "5", "--systems", "memagent", "--filler-modes", "default",
+                     "--embedder", "hashing", "--profile-share", "0", "--out", str(tmp_path), "--no-progress"])
+    settings = execute(ns)["settings"]
+    assert (settings["profile_share"], settings["profile_strength"]) == (0.0, 0.2)
+
+
 # -- LLM mode ---------------------------------------------------------------------------------------------
 def _grading(messages) -> bool:
     return any(m["content"].startswith("You are grading") for m in messages)
