@@ -164,21 +164,19 @@ class MemagentSystem(System):
         self.event_index = {}
 
     def ingest(self, session: Sequence[Message], *, session_id: str, timestamp: datetime) -> None:
-        assert self.memory is not None, "reset() first"
-        results = self.memory.add_messages(self.user_id, [{"role": m.role, "content": m.content} for m in session],
+        results = self._memory().add_messages(self.user_id, [{"role": m.role, "content": m.content} for m in session],
                                            session_id=session_id, timestamp=timestamp)
         for res in results:
             self.event_index[res.event.id] = len(self.log)
             self.log.append(Message(res.event.role, res.event.text))
 
     def context(self, question: str) -> Context:
-        assert self.memory is not None, "reset() first"
-        recall = self.memory.recall(self.user_id, question, budget_tokens=self.budget, touch=False)
+        recall = self._memory().recall(self.user_id, question, budget_tokens=self.budget, touch=False)
         self.last_recall = recall
         text = recall.to_prompt()
         entries = [{self.event_index[e] for e in entry.source_event_ids if e in self.event_index}
                    for entry in recall.entries]
-        current = self.memory.items(self.user_id)
+        current = self._memory().items(self.user_id)
         return Context(text=text, entries=entries, tokens=_tokens(text), detail={
             "entry_kinds": [e.item.kind.value for e in recall.entries],
             "items": len(current), "preferences": sum(i.kind.value == "preference" for i in current),
@@ -188,9 +186,14 @@ class MemagentSystem(System):
         """Answers through ``MemoryAgent`` (read-only, no session history), as a product would."""
         from memagent.agent import MemoryAgent
 
-        assert self.memory is not None, "reset() first"
-        agent = MemoryAgent(llm, self.memory, budget_tokens=self.budget, history_tokens=0, remember=False)
+        agent = MemoryAgent(llm, self._memory(), budget_tokens=self.budget, history_tokens=0, remember=False)
         return lambda question: agent.chat(self.user_id, question).text
+
+    def _memory(self) -> Memory:
+        if self.memory is None:
+            msg = "MemagentSystem: call reset(user_id) before ingest/context"
+            raise RuntimeError(msg)  # API misuse, outside the memagent error tree (as httpx does)
+        return self.memory
 
     def close(self) -> None:
         if self.memory is not None:
