@@ -11,6 +11,7 @@ defaults. Every method takes the user id first and never reads or returns anothe
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -185,11 +186,14 @@ class Memory:
             check_text(message.text, field="event.text")
             event = message
         else:
-            event = Event(
-                user_id=uid, text=check_text(message, field="message"), role=role, kind=kind,
-                timestamp=as_utc(timestamp) if timestamp else utcnow(), session_id=session_id,
-                metadata=dict(metadata or {}),
-            )
+            text, when = check_text(message, field="message"), _check_time(timestamp, "timestamp")
+            try:
+                event = Event(user_id=uid, text=text, role=role, kind=kind, timestamp=when or utcnow(),
+                              session_id=session_id, metadata=dict(metadata or {}))
+                json.dumps(event.metadata)
+            except (ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
+                msg = f"invalid event for user {uid!r}: {exc}"
+                raise InvalidInputError(msg) from exc
         with self._lock(uid):
             result = self.writer.write(event)
             self.ranker.invalidate(uid)
@@ -208,7 +212,13 @@ class Memory:
         Raises: as :meth:`add`; an invalid message raises before any of them is written.
         """
         parsed = []
+        if isinstance(messages, str | bytes):
+            msg = "messages must be a list of {'role': ..., 'content': ...} mappings, not a string"
+            raise InvalidInputError(msg)
         for n, m in enumerate(messages):
+            if not isinstance(m, Mapping):
+                msg = f"messages[{n}] must be a mapping with 'role' and 'content', got {type(m).__name__}"
+                raise InvalidInputError(msg)
             role, content = m.get("role"), m.get("content")
             if role not in ("user", "assistant", "system"):
                 msg = f"messages[{n}] has role {role!r}; expected user, assistant or system"
@@ -262,11 +272,11 @@ class Memory:
         """
         uid = self._known(user_id)
         check_text(query, field="query")
-        if budget_tokens < 64:
-            msg = f"budget_tokens must be at least 64 (got {budget_tokens})"
+        if not isinstance(budget_tokens, int) or budget_tokens < 64:
+            msg = f"budget_tokens must be an int of at least 64 (got {budget_tokens!r})"
             raise ConfigError(msg)
-        kind_set = {MemoryKind(k) for k in kinds} if kinds is not None else None
-        as_of = as_utc(as_of) if as_of is not None else None
+        kind_set = _check_kinds(kinds)
+        as_of = _check_time(as_of, "as_of")
         qvec = self.embedder.embed([query])[0]
         ranked = self.ranker.rank(uid, query, qvec, kinds=kind_set, as_of=as_of)
         cfg = self.ranker.config
@@ -286,8 +296,9 @@ class Memory:
               include_inactive: bool = False) -> list[MemoryItem]:
         """The user's memories (current only unless ``include_inactive``). Raises NotFoundError."""
         uid = self._known(user_id)
+        kind_set = _check_kinds(kinds)
         return self.store.items(uid, statuses=None if include_inactive else ("current",),
-                                kinds=[MemoryKind(k).value for k in kinds] if kinds is not None else None)
+                                kinds=[k.value for k in kind_set] if kind_set is not None else None)
 
     def profile(self, user_id: str) -> list[MemoryItem]:
         """The compact current profile: standing instructions and preferences. Raises NotFoundError."""
@@ -329,6 +340,9 @@ class Memory:
         uid = self._known(user_id)
         if (item_id is None) == (query is None):
             msg = "forget() needs exactly one of item_id or query"
+            raise ConfigError(msg)
+        if not isinstance(min_match, int | float) or not 0 < min_match <= 1:
+            msg = f"min_match must be a number in (0, 1] (got {min_match!r}); 0 would match every memory"
             raise ConfigError(msg)
         if item_id is not None:
             self.store.get_item(uid, item_id)
@@ -387,7 +401,7 @@ class Memory:
         """Fold duplicates and decay unimportant, unused memories (see :mod:`memagent.graph.decay`)."""
         uid = self._known(user_id)
         with self._lock(uid):
-            report = consolidate(self.store, uid, self.decay, now=as_utc(now) if now else None)
+            report = consolidate(self.store, uid, self.decay, now=_check_time(now, "now"))
             self.ranker.invalidate(uid)
         return report
 
@@ -401,7 +415,8 @@ class Memory:
 
         Raises: InvalidInputError (not an export), StoreError (the user already has data).
         """
-        uid, items = import_user(self.store, dict(data), user_id=check_user_id(user_id) if user_id else None)
+        data = dict(data) if isinstance(data, Mapping) else data
+        uid, items = import_user(self.store, data, user_id=check_user_id(user_id) if user_id else None)
         if items:
             self.index.add(uid, [i.id for i in items], self.embedder.embed([i.text for i in items]))
         self.ranker.invalidate(uid)
@@ -462,3 +477,23 @@ class Memory:
         """Return the validated id of an existing user. Raises NotFoundError / InvalidInputError."""
         return self._known(user_id)
 
+
+def _check_time(value: object, field: str) -> datetime | None:
+    """``value`` in UTC (naive = UTC), or None. Raises InvalidInputError for anything but a datetime."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        msg = f"{field} must be a datetime, got {type(value).__name__}"
+        raise InvalidInputError(msg, field=field)
+    return as_utc(value)
+
+
+def _check_kinds(kinds: Iterable[MemoryKind | str] | MemoryKind | str | None) -> set[MemoryKind] | None:
+    """The memory kinds asked for (one kind may be given alone). Raises InvalidInputError for unknown kinds."""
+    if kinds is None:
+        return None
+    try:
+        return {MemoryKind(kinds)} if isinstance(kinds, str) else {MemoryKind(k) for k in kinds}
+    except (ValueError, TypeError) as exc:
+        msg = f"kinds must be among {', '.join(k.value for k in MemoryKind)}; got {kinds!r}"
+        raise InvalidInputError(msg, field="kinds") from exc

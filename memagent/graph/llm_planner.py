@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from memagent.errors import LLMOutputError
+from memagent._text import check_text
+from memagent.errors import InvalidInputError, LLMOutputError
 from memagent.graph.candidates import Candidate, Decision
 from memagent.llm.base import ChatModel
 from memagent.prompts import write_plan
@@ -28,13 +29,17 @@ class LLMPlanner:
     def plan(self, event: Event, context: Sequence[Event], bucket: Sequence[MemoryItem]) -> list[Decision]:
         plan = self.llm.structured(write_plan.messages(event, context, bucket), write_plan.WritePlan)
         allowed = {i.id for i in bucket}
+        closed: dict[str, int] = {}  # ids a supersede or forget already retired in this plan -> op number
         decisions = []
         for n, p in enumerate(plan.ops):
             op = Op(p.op)
             bad = [t for t in p.target_ids if t not in allowed]
+            again = [t for t in p.target_ids if t in closed]
             problem = None
             if bad:
                 problem = f"unknown target ids {bad}"
+            elif again:
+                problem = f"target ids {again} were already superseded or forgotten by op #{closed[again[0]]}"
             elif op == Op.INSERT and p.target_ids:
                 problem = "insert must not have target_ids"
             elif op == Op.MERGE and len(p.target_ids) != 1:
@@ -45,9 +50,16 @@ class LLMPlanner:
                 problem = f"{op.value} needs kind and text"
             elif op == Op.SUPERSEDE and p.temporary:
                 problem = "a temporary override cannot supersede"
+            elif p.text is not None and op != Op.NOOP:
+                try:
+                    check_text(p.text, field="text", allow_empty=op == Op.FORGET)
+                except InvalidInputError as exc:
+                    problem = str(exc)
             if problem:
                 msg = f"invalid write plan, op #{n}: {problem}"
                 raise LLMOutputError(msg, llm_output=plan.model_dump_json())
+            if op in (Op.SUPERSEDE, Op.FORGET):
+                closed.update(dict.fromkeys(p.target_ids, n))
             if op == Op.NOOP:
                 continue
             cand = None

@@ -89,25 +89,26 @@ def import_user(store: SQLiteStore, data: dict[str, Any], *, user_id: str | None
     """
     from pydantic import ValidationError
 
+    from memagent._text import check_user_id
     from memagent.errors import InvalidInputError, StoreError
     from memagent.types import Op
 
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
         msg = f"not a memagent export (expected format {EXPORT_FORMAT!r})"
         raise InvalidInputError(msg)
-    uid = user_id or data["user_id"]
+    uid = check_user_id(user_id or data.get("user_id"))  # the export's own id is input too
     if store.user_exists(uid) and store.counts(uid)["events"]:
         msg = f"user {uid!r} already has data; import into a new user id or delete_user first"
         raise StoreError(msg, user_id=uid)
-    if uid != data.get("user_id"):
-        data = _with_fresh_ids(data)
     try:
+        if uid != data.get("user_id"):
+            data = _with_fresh_ids(data)
         events = [Event.model_validate({**e, "user_id": uid}) for e in data["events"]]
         items = [MemoryItem.model_validate({**i, "user_id": uid}) for i in data["items"]]
         edges = [Edge.model_validate({**e, "user_id": uid}) for e in data["edges"]]
         history = [HistoryEntry.model_validate({**h, "user_id": uid}) for h in data.get("history", [])]
-    except (ValidationError, KeyError, TypeError) as exc:
-        msg = f"malformed export: {exc}"
+    except (ValidationError, KeyError, TypeError, AttributeError) as exc:
+        msg = f"malformed export: {exc!r}"
         raise InvalidInputError(msg) from exc
     with store.transaction():
         store.ensure_user(uid)

@@ -186,10 +186,14 @@ class ExactIndex:
         with self._lock:
             with map_sqlite_errors("index add"):
                 self._conn.execute("BEGIN")
-                self._conn.executemany(
-                    "INSERT OR REPLACE INTO vectors(id, user_id, vec) VALUES(?, ?, ?)",
-                    [(i, user_id, v.tobytes()) for i, v in zip(ids, vectors, strict=True)],
-                )
+                try:
+                    self._conn.executemany(
+                        "INSERT OR REPLACE INTO vectors(id, user_id, vec) VALUES(?, ?, ?)",
+                        [(i, user_id, v.tobytes()) for i, v in zip(ids, vectors, strict=True)],
+                    )
+                except BaseException:
+                    self._conn.execute("ROLLBACK")  # else the connection stays in the transaction, holding the lock
+                    raise
                 self._conn.execute("COMMIT")
             um = self._load(user_id)
             for i, v in zip(ids, vectors, strict=True):
