@@ -173,8 +173,15 @@ class Cipher:
             evidence=edited[:500],
             metadata={"source": "edit", "task": self.task, "inferred_by": self._method_name(changed)},
         )
-        result = self.memory.write(event, [cand])
-        self.memory.index.add(namespace_key(uid, NAMESPACE), [event.id], self._embed_context(context))
+        # The context vector goes in first: a crash after it leaves a vector no event backs (ignored by infer),
+        # whereas one after the write would leave a stored preference that infer can never retrieve.
+        key = namespace_key(uid, NAMESPACE)
+        self.memory.index.add(key, [event.id], self._embed_context(context))
+        try:
+            result = self.memory.write(event, [cand])
+        except BaseException:
+            self.memory.index.delete(key, [event.id])
+            raise
         op = result.ops[0] if result.ops else None
         return Learned(cost=cost, edited=changed, preference=preference, event_id=event.id,
                        item_id=op.item_id if op else None, op=op.op if op else None)
