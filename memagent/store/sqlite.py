@@ -14,12 +14,13 @@ import contextlib
 import json
 import sqlite3
 import threading
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from memagent.errors import NotFoundError, StoreError
+from memagent.errors import MemagentWarning, NotFoundError, StoreError
 from memagent.store.schema import migrate
 from memagent.types import Edge, EdgeType, Event, HistoryEntry, MemoryItem, Op
 
@@ -456,16 +457,23 @@ class SQLiteStore:
             self._exec("DELETE FROM history WHERE user_id = ?", (user_id,))
             self._exec("DELETE FROM users WHERE user_id = ?", (user_id,))
 
-    def scrub(self, *, vacuum: bool = False) -> None:
+    def scrub(self, *, vacuum: bool = False) -> bool:
         """Make deleted bytes unrecoverable: checkpoint and truncate the WAL; optionally VACUUM the file.
 
         ``secure_delete`` already zeroes deleted content in the main file; the WAL may still hold old page
-        images until it is checkpointed, which is what this does.
+        images until it is checkpointed, which is what this does. Returns False, with a ``MemagentWarning``,
+        when another connection kept reading past the busy timeout: the WAL then keeps its old pages until a
+        later scrub succeeds (or the last connection closes), so call it again.
         """
         with self._lock, map_sqlite_errors("scrub"):
             if vacuum:
                 self._conn.execute("VACUUM")
-            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        if busy:
+            msg = (f"{self.path}: another connection is still reading, so the write-ahead log could not be "
+                   "truncated and may keep deleted text; call scrub() again once it is done")
+            warnings.warn(msg, MemagentWarning, stacklevel=2)
+        return not busy
 
     def counts(self, user_id: str) -> dict[str, int]:
         out = {}

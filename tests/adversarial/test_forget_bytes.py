@@ -7,15 +7,20 @@ file) for a word that appears nowhere else.
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
-from memagent import HashingEmbedder, Memory, ScriptedChat
+import pytest
+
+from memagent import HashingEmbedder, MemagentWarning, Memory, ScriptedChat
 from memagent.preferences import Cipher
 from memagent.retrieval.bm25 import BM25Cache
 from memagent.retrieval.cache import Snapshot, SnapshotCache
+from memagent.store.index import ExactIndex
+from memagent.store.sqlite import SQLiteStore
 
 SECRET = "Quokkaville"
 
@@ -235,3 +240,20 @@ def test_a_bm25_model_of_a_user_id_with_a_bar_built_across_its_invalidation_is_n
 
     cache.scores(user, ["a", "b"], ForgottenMeanwhile([f"{SECRET} blue cheese", "jazz"]), "cheese")
     assert user not in cache._entries
+
+
+def test_forget_while_another_connection_reads_warns_and_a_later_scrub_finishes(tmp_path):
+    path = tmp_path / "m.db"
+    mem = Memory(SQLiteStore(path, timeout=0.2), ExactIndex(f"{path}.vectors", 256), HashingEmbedder(dim=256))
+    item = mem.add("u1", f"I love {SECRET} jazz").ops[0].item_id
+    mem.add("u1", "I live in Lisbon")
+    reader = sqlite3.connect(path)  # e.g. another process, or a DB browser, in the middle of a read
+    reader.execute("BEGIN")
+    reader.execute("SELECT COUNT(*) FROM events").fetchall()
+    with pytest.warns(MemagentWarning, match="still reading"):
+        mem.forget("u1", item)
+    reader.rollback()
+    reader.close()
+    assert mem.store.scrub() is True
+    assert _files_containing(tmp_path, SECRET) == []
+    mem.close()
