@@ -7,6 +7,7 @@ sentences/s per embedder, plus single-sentence latency p50/p90 and model load ti
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shlex
 import sys
@@ -23,11 +24,11 @@ def sentences(n: int, seed: int = 0) -> list[str]:
     return [" ".join(rng.choice(VOCAB) for _ in range(15)) + f" {i}" for i in range(n)]
 
 
-def measure(name: str, n: int, batch: int) -> dict:
+def measure(name: str, n: int, batch: int, threads: int | None = None) -> dict:
     from memagent import HashingEmbedder, LocalEmbedder
 
     t0 = time.perf_counter()
-    emb = LocalEmbedder(batch_size=batch) if name == "local" else HashingEmbedder()
+    emb = LocalEmbedder(batch_size=batch, threads=threads) if name == "local" else HashingEmbedder()
     emb.embed(["warm up"] * 2)
     load_s = time.perf_counter() - t0
     texts = sentences(n)
@@ -39,7 +40,7 @@ def measure(name: str, n: int, batch: int) -> dict:
         s = time.perf_counter()
         emb.embed([t])
         singles.append((time.perf_counter() - s) * 1000)
-    return {"embedder": emb.name, "batch": batch, "sentences": n, "seconds": round(elapsed, 2),
+    return {"embedder": emb.name, "batch": batch, "threads": threads, "sentences": n, "seconds": round(elapsed, 2),
             "sentences_per_s": round(n / elapsed, 1), "single_ms_p50": round(percentile(singles, 50), 2),
             "single_ms_p90": round(percentile(singles, 90), 2), "load_s": round(load_s, 2)}
 
@@ -49,17 +50,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--embedders", default="local,hashing")
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--n", type=int, default=2000)
+    p.add_argument("--threads", type=int, default=None, help="torch threads for the local model (default: torch's)")
     p.add_argument("--out", default="results/embeddings")
     p.add_argument("--quick", action="store_true", help="hashing only, 200 sentences")
     args = p.parse_args(argv)
     if args.quick:
         args.embedders, args.n = "hashing", 200
-    rows = [measure(name, args.n, args.batch) for name in args.embedders.split(",")]
+    rows = [measure(name, args.n, args.batch, args.threads) for name in args.embedders.split(",")]
     command = "python -m benchmarks.embeddings " + shlex.join(argv if argv is not None else sys.argv[1:])
-    table = markdown_table(["embedder", "batch", "sentences/s", "1 sentence p50 ms", "p90 ms", "load s"],
-                           [[r["embedder"], r["batch"], r["sentences_per_s"], r["single_ms_p50"], r["single_ms_p90"],
-                             r["load_s"]] for r in rows])
-    md = f"# Embedder throughput ({args.n} sentences of 15 words)\n\n{table}\n\n`{command}`\n"
+    table = markdown_table(["embedder", "batch", "torch threads", "sentences/s", "1 sentence p50 ms", "p90 ms", "load s"],
+                           [[r["embedder"], r["batch"], r["threads"] or "default", r["sentences_per_s"], r["single_ms_p50"],
+                             r["single_ms_p90"], r["load_s"]] for r in rows])
+    md = (f"# Embedder throughput ({args.n} sentences of 15 words)\n\n{table}\n\n`{command}`\n\n"
+          f"Load average when measured: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.\n")
     write_results(args.out, "embeddings", {"rows": rows}, md)
     print(md)
     return 0
