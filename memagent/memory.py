@@ -236,7 +236,7 @@ class Memory:
         check_text(event.text, field="event.text")
         with self._lock(uid):
             self.store.ensure_user(uid)
-            result = self.writer.write(event, self.writer.decide(uid, candidates))
+            result = self.writer.write(event, candidates=candidates)
             self.ranker.invalidate(uid)
         return result
 

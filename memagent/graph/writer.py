@@ -39,6 +39,11 @@ __all__ = ["MemoryWriter"]
 
 BUCKET_K = 8
 _CONTEXT_EVENTS = 4
+_ATTEMPTS = 3  # a plan another process outdated before it was committed is made again, this many times at most
+
+
+class _Outdated(Exception):
+    """Another connection changed the user's memories between planning and committing."""
 
 
 @dataclass
@@ -113,15 +118,30 @@ class MemoryWriter:
         return decisions
 
     # -- applying ---------------------------------------------------------------------------------------
-    def write(self, event: Event, decisions: Sequence[Decision] | None = None) -> WriteResult:
-        """Record ``event`` and apply its decisions (planned here unless given) in one transaction."""
+    def write(self, event: Event, decisions: Sequence[Decision] | None = None, *,
+              candidates: Sequence[Candidate] | None = None) -> WriteResult:
+        """Record ``event`` and apply its decisions in one transaction: the given ones, the rules' decisions for
+        the given ``candidates``, or a plan made here. In-process writers of one user are serialised by
+        ``Memory``; a plan that another process outdated (it changed this user's memories after the bucket was
+        read) is made again, so two writers never both supersede the same value and leave two current ones.
+        """
+        attempt = 1
+        while True:
+            try:
+                return self._write(event, decisions, candidates, check=decisions is None and attempt < _ATTEMPTS)
+            except _Outdated:
+                attempt += 1
+
+    def _write(self, event: Event, decisions: Sequence[Decision] | None, candidates: Sequence[Candidate] | None,
+               *, check: bool) -> WriteResult:
         user_id = event.user_id
         self.store.ensure_user(user_id)
+        version = self.store.op_version(user_id)
         last = getattr(self.extractor, "context_events", _CONTEXT_EVENTS)  # extractors may read more of the session
         context = self.store.events(user_id, session_id=event.session_id, last=last) if event.session_id \
             else self.store.events(user_id, last=_CONTEXT_EVENTS)
         if decisions is None:
-            decisions = self.plan(event, context)
+            decisions = self.decide(user_id, candidates) if candidates is not None else self.plan(event, context)
         new_items = [self._new_item(event, d.candidate) for d in decisions
                      if d.op in (Op.INSERT, Op.SUPERSEDE) and d.candidate is not None]
         vectors: Any = self.embedder.embed([i.text for i in new_items]) if new_items else []
@@ -130,6 +150,8 @@ class MemoryWriter:
         forgotten = Forgotten()
         redact_request = False
         with self.store.transaction():
+            if check and self.store.op_version(user_id) != version:
+                raise _Outdated
             previous = self.store.last_event_id(user_id)
             self.store.insert_event(event)
             if previous:

@@ -149,6 +149,10 @@ class SQLiteStore:
     def users(self) -> list[str]:
         return [r["user_id"] for r in self._rows("SELECT user_id FROM users ORDER BY user_id")]
 
+    def op_version(self, user_id: str) -> int:
+        """The id of the user's latest history row: it changes whenever any connection changes their memories."""
+        return int(self._rows("SELECT COALESCE(MAX(id), 0) AS n FROM history WHERE user_id = ?", (user_id,))[0]["n"])
+
     # -- events -----------------------------------------------------------------------------------------
     def insert_event(self, event: Event) -> int:
         """Store an event; returns its per-user sequence number."""

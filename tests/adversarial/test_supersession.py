@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from memagent import HashingEmbedder, Memory, ScriptedChat
+from memagent.graph.decide import RuleDecider
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -70,4 +73,40 @@ def test_temporary_overrides_never_supersede(tmp_path):
         assert {o.op.value for o in mem.add("u1", text).ops} <= {"insert", "noop"}
     assert "User is vegetarian." in mem.recall("u1", "dinner food diet").texts()
     assert all(i.is_current for i in mem.items("u1", include_inactive=True))
+    mem.close()
+
+
+@dataclass
+class _OtherProcessWritesMeanwhile(RuleDecider):
+    """Decides like the default rules; after its first decision, another process's write lands (before this
+    process commits what it decided)."""
+
+    meanwhile: Callable[[], object] | None = None
+
+    def decide(self, cand, bucket):
+        decision = super().decide(cand, bucket)
+        if self.meanwhile is not None:
+            meanwhile, self.meanwhile = self.meanwhile, None
+            meanwhile()
+        return decision
+
+
+@pytest.mark.parametrize("via", ["add", "add_instruction"])
+def test_a_concurrent_writer_in_another_process_does_not_leave_two_current_values(tmp_path, via):
+    path = tmp_path / "m.db"
+    other = Memory.open(path, embedder=HashingEmbedder(dim=256))
+    if via == "add":
+        other.add("u1", "I live in Boston")
+        meanwhile = lambda: other.add("u1", "I live in Denver")  # noqa: E731
+    else:
+        other.add_instruction("u1", "When I book flights, always fly first class")
+        meanwhile = lambda: other.add_instruction("u1", "When I book flights, always fly economy")  # noqa: E731
+    mem = Memory.open(path, embedder=HashingEmbedder(dim=256), decider=_OtherProcessWritesMeanwhile(meanwhile=meanwhile))
+    if via == "add":
+        mine = mem.add("u1", "I live in Rome").ops[0].item_id
+    else:
+        mine = mem.add_instruction("u1", "When I book flights, always fly business").ops[0].item_id
+    assert [i.id for i in mem.items("u1", kinds=["fact", "instruction"])] == [mine]
+    assert len(mem.items("u1", include_inactive=True)) == 3
+    other.close()
     mem.close()
