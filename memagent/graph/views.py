@@ -110,6 +110,13 @@ def import_user(store: SQLiteStore, data: dict[str, Any], *, user_id: str | None
     except (ValidationError, KeyError, TypeError, AttributeError) as exc:
         msg = f"malformed export: {exc!r}"
         raise InvalidInputError(msg) from exc
+    known = {e.id for e in events} | {i.id for i in items}
+    foreign = [ev for i in items for ev in i.source_event_ids if ev not in known]
+    foreign += [i.superseded_by for i in items if i.superseded_by and i.superseded_by not in known]
+    foreign += [end for e in edges for end in (e.src, e.dst) if end not in known]
+    if foreign:  # ids of another user: their rows stay private, but this user's memories would stop being forgettable
+        msg = f"malformed export: it refers to ids it does not contain: {sorted(set(foreign))[:3]}"
+        raise InvalidInputError(msg)
     with store.transaction():
         store.ensure_user(uid)
         for ev in events:

@@ -125,3 +125,32 @@ def test_invalid_unicode_nul_and_huge_text_in_every_entry_point(mem):
                 call()
     mem.add("u1", "I love ja\x00zz with a NUL inside")  # NUL is valid text: stored and read back intact
     assert any("\x00" in e.text for e in mem.events("u1"))
+
+
+def test_an_export_referring_to_another_users_ids_is_refused(mem):
+    victim = mem.add("victim", "I love Quokkaville jazz")
+    mem.add("evil", "I love opera")
+    data = mem.export("evil")
+    mem.delete_user("evil")
+    data["items"][0]["source_event_ids"].append(victim.event.id)  # would make evil's item unforgettable
+    with pytest.raises(InvalidInputError, match="does not contain"):
+        mem.import_(data)
+    data = mem.export("victim")
+    data["edges"].append({**data["edges"][0], "dst": mem.items("u1")[0].id})
+    with pytest.raises(InvalidInputError, match="does not contain"):
+        mem.import_(data, user_id="copy")
+    assert not mem.has_user("evil") and not mem.has_user("copy")
+
+
+def test_an_export_taken_after_forgetting_part_of_a_chain_imports_and_forgets_cleanly(mem):
+    mem.add("u2", "My favorite color is blue")
+    mem.add("u2", "My favorite color is green now")
+    mem.add("u2", "I live in Lisbon")
+    mem.add("u2", "Lisbon is lovely this time of year!", role="assistant")
+    mem.forget("u2", mem.items("u2", include_inactive=True)[0].id)  # the superseded blue only
+    uid = mem.import_(mem.export("u2"), user_id="u3")
+    assert sorted(i.text for i in mem.items(uid)) == sorted(i.text for i in mem.items("u2"))
+    for item in mem.items(uid):
+        mem.explain(uid, item.id)
+        mem.forget(uid, item.id)
+    assert mem.items(uid, include_inactive=True) == [] and all(not e.text for e in mem.events(uid))
