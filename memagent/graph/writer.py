@@ -206,12 +206,25 @@ class MemoryWriter:
         self.store.add_history(user_id, d.op, item_id=item.id, event_id=event.id, text=item.text,
                                detail={"reason": d.reason, "targets": d.target_ids}, at=event.timestamp)
         if d.op == Op.SUPERSEDE:
+            newer = []
             for old_id in d.target_ids:
+                old = self.store.get_item(user_id, old_id)
+                if old.valid_from > event.timestamp:  # this event is older (backfilled): the stored value wins
+                    newer.append(old)
+                    continue
                 self.store.update_item(user_id, old_id, status="superseded", valid_to=event.timestamp,
                                        superseded_by=item.id)
                 self.store.insert_edge(Edge(user_id=user_id, src=item.id, dst=old_id, type=EdgeType.SUPERSEDES))
                 self.store.add_history(user_id, Op.SUPERSEDE, item_id=old_id, event_id=event.id,
                                        detail={"superseded_by": item.id}, at=event.timestamp)
+            if newer:  # the new item is a past value: valid until the first newer statement, which supersedes it
+                successor = min(newer, key=lambda i: i.valid_from)
+                self.store.update_item(user_id, item.id, status="superseded", valid_to=successor.valid_from,
+                                       superseded_by=successor.id)
+                self.store.insert_edge(Edge(user_id=user_id, src=successor.id, dst=item.id, type=EdgeType.SUPERSEDES))
+                self.store.add_history(user_id, Op.SUPERSEDE, item_id=item.id, event_id=event.id,
+                                       detail={"superseded_by": successor.id, "reason": "older than the stored value"},
+                                       at=event.timestamp)
         elif item.subject:
             for other in self.store.items(user_id, subject=item.subject):
                 if other.id != item.id:

@@ -11,6 +11,7 @@ import pytest
 
 from memagent import HashingEmbedder, Memory, ScriptedChat
 from memagent.graph.decide import RuleDecider
+from memagent.graph.llm_planner import LLMPlanner
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -103,10 +104,30 @@ def test_a_concurrent_writer_in_another_process_does_not_leave_two_current_value
         meanwhile = lambda: other.add_instruction("u1", "When I book flights, always fly economy")  # noqa: E731
     mem = Memory.open(path, embedder=HashingEmbedder(dim=256), decider=_OtherProcessWritesMeanwhile(meanwhile=meanwhile))
     if via == "add":
-        mine = mem.add("u1", "I live in Rome").ops[0].item_id
+        mem.add("u1", "I live in Rome")
     else:
-        mine = mem.add_instruction("u1", "When I book flights, always fly business").ops[0].item_id
-    assert [i.id for i in mem.items("u1", kinds=["fact", "instruction"])] == [mine]
-    assert len(mem.items("u1", include_inactive=True)) == 3
+        mem.add_instruction("u1", "When I book flights, always fly business")
+    every = mem.items("u1", include_inactive=True)
+    assert len(every) == 3
+    # one current value: the one stated last (the other process's, whose event is a moment newer)
+    assert mem.items("u1") == [max(every, key=lambda i: i.valid_from)]
     other.close()
+    mem.close()
+
+
+@pytest.mark.parametrize("llm", [False, True])
+def test_a_backfilled_older_statement_does_not_supersede_a_newer_one(tmp_path, llm):
+    mem = Memory.open(tmp_path / "m.db", embedder=HashingEmbedder(dim=256))
+    denver = mem.add("u1", "I live in Denver", timestamp=T0 + timedelta(days=10)).ops[0].item_id
+    if llm:
+        mem.writer.planner = LLMPlanner(ScriptedChat([_plan({
+            "op": "supersede", "kind": "fact", "text": "User lives in Boston.", "subject": "home_city",
+            "value": "Boston", "target_ids": [denver]})]))
+    mem.add("u1", "I live in Boston", timestamp=T0 + timedelta(days=5))  # an older message, imported later
+    assert mem.recall("u1", "where do I live").texts() == ["User lives in Denver."]
+    assert mem.recall("u1", "where do I live", as_of=T0 + timedelta(days=12)).texts() == ["User lives in Denver."]
+    assert mem.recall("u1", "where do I live", as_of=T0 + timedelta(days=6)).texts() == ["User lives in Boston."]
+    assert [i.text for i in mem.explain("u1", denver).supersedes] == ["User lives in Boston."]
+    for item in mem.items("u1", include_inactive=True):
+        assert item.valid_to is None or item.valid_to >= item.valid_from
     mem.close()
