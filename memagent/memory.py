@@ -195,8 +195,10 @@ class Memory:
                 msg = f"invalid event for user {uid!r}: {exc}"
                 raise InvalidInputError(msg) from exc
         with self._lock(uid):
-            result = self.writer.write(event)
-            self.ranker.invalidate(uid)
+            try:
+                result = self.writer.write(event)
+            finally:  # a failure after the commit (the index) must not leave a stale snapshot
+                self.ranker.invalidate(uid)
         return result
 
     def add_messages(
@@ -236,8 +238,10 @@ class Memory:
         check_text(event.text, field="event.text")
         with self._lock(uid):
             self.store.ensure_user(uid)
-            result = self.writer.write(event, candidates=candidates)
-            self.ranker.invalidate(uid)
+            try:
+                result = self.writer.write(event, candidates=candidates)
+            finally:
+                self.ranker.invalidate(uid)
         return result
 
     def add_instruction(self, user_id: str, text: str, *, timestamp: datetime | None = None,
@@ -358,9 +362,11 @@ class Memory:
         if not targets:
             return []
         with self._lock(uid):
-            gone = self.forgetter.purge(uid, targets)
-            self.forgetter.after_commit(uid, gone)
-            self.ranker.invalidate(uid)
+            try:
+                gone = self.forgetter.purge(uid, targets)
+                self.forgetter.after_commit(uid, gone)
+            finally:
+                self.ranker.invalidate(uid)
         return [i.id for i in gone.items]
 
     def redact_events(self, user_id: str, event_ids: Iterable[str]) -> int:

@@ -74,20 +74,21 @@ class Forgetter:
         return gone
 
     def after_commit(self, user_id: str, gone: Forgotten) -> None:
-        """Checkpoint so no old page image survives in a journal, then drop vectors and cached embeddings.
+        """Checkpoint so no old page image survives in a journal, drop cached embeddings, then drop vectors.
 
         The store is scrubbed first: if the process dies after it, reopening only has vectors (no text) to
         reconcile; if it dies before, the vectors are still there and ``Memory.reconcile`` scrubs on reopen.
+        Caches come before the index, which is the only step here that can fail.
         """
         self.store.scrub()
-        self.index.delete(user_id, [i.id for i in gone.items])
-        keys = [i.id for i in gone.items] + [ev for i in gone.items for ev in i.source_event_ids]
-        for ns in self.namespaces:
-            self.index.delete(namespace_key(user_id, ns), keys)
         for cache in self.caches:
             evict = getattr(cache, "evict", None)
             if evict is not None:
                 evict(gone.texts)
+        self.index.delete(user_id, [i.id for i in gone.items])
+        keys = [i.id for i in gone.items] + [ev for i in gone.items for ev in i.source_event_ids]
+        for ns in self.namespaces:
+            self.index.delete(namespace_key(user_id, ns), keys)
         scrub = getattr(self.index, "scrub", None)
         if scrub is not None:
             scrub()

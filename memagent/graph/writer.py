@@ -172,10 +172,12 @@ class MemoryWriter:
                 forgotten.texts.append(event.text)
                 # The request itself ("forget that I ...") repeats what is being forgotten.
                 self.store.redact_event(user_id, event.id)
-        if pending.items:
-            self.index.add(user_id, [i.id for i in pending.items], np.stack(pending.vectors))
-        if forgotten:
-            self.forgetter.after_commit(user_id, forgotten)
+        try:
+            if pending.items:
+                self.index.add(user_id, [i.id for i in pending.items], np.stack(pending.vectors))
+        finally:  # committed: forgotten text must leave the caches and the journal even if the index failed
+            if forgotten:
+                self.forgetter.after_commit(user_id, forgotten)
         if redact_request:
             event = event.model_copy(update={"text": "", "metadata": {"redacted": True}})
         return WriteResult(event=event, ops=applied)

@@ -3,13 +3,16 @@ reopening the memory heals the index (reconcile), CIPHER contexts included."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
 import pytest
 
-from memagent import HashingEmbedder, Memory
+from memagent import HashingEmbedder, Memory, ScriptedChat, StoreError
+from memagent.graph.llm_planner import LLMPlanner
 from memagent.preferences import Cipher
+from memagent.store.index import ExactIndex
 
 PARK = "The city council approved a new park on Monday. The park will have a playground and a pond."
 PARK_EDIT = "- City council approved a new park on Monday\n- Park will have a playground and a pond"
@@ -94,4 +97,31 @@ def test_an_exception_inside_the_write_transaction_writes_nothing(tmp_path):
     assert (mem.store.counts("u1"), mem.index.ids("u1")) == before
     mem.add("u1", "I live in Porto")  # the store is usable again (no transaction left open)
     assert [i.text for i in mem.items("u1")] == ["User loves jazz.", "User lives in Porto."]
+    mem.close()
+
+
+def test_an_index_failure_after_a_forgetting_commit_still_forgets_everywhere(tmp_path):
+    class FailsOnce(ExactIndex):
+        armed = False
+
+        def add(self, user_id, ids, vectors):
+            if self.armed:
+                self.armed = False
+                raise StoreError("index add failed: disk full")
+            super().add(user_id, ids, vectors)
+
+    path = tmp_path / "m.db"
+    index = FailsOnce(f"{path}.vectors", 256)
+    mem = Memory.open(path, embedder=HashingEmbedder(dim=256), index=index)
+    secret = mem.add("u1", "I love Quokkaville jazz").ops[0].item_id
+    mem.add("u1", "I live in Lisbon")
+    assert "Quokkaville" in mem.recall("u1", "Quokkaville jazz").to_prompt()  # warm the caches
+    plan = {"ops": [{"op": "forget", "target_ids": [secret]}, {"op": "insert", "kind": "fact", "text": "User has a dog."}]}
+    mem.writer.planner = LLMPlanner(ScriptedChat([json.dumps(plan)]))
+    index.armed = True
+    with pytest.raises(StoreError):
+        mem.add("u1", "forget the Quokkaville thing; I have a dog now")
+    assert "Quokkaville" not in mem.recall("u1", "Quokkaville jazz").to_prompt()
+    assert secret not in index.ids("u1")
+    assert not [p for p in tmp_path.rglob("*") if p.is_file() and b"Quokkaville" in p.read_bytes()]
     mem.close()
