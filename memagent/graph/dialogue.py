@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from memagent._lexical import content_words
+from memagent._lexical import content_words, stem
 from memagent.graph.candidates import Candidate
 from memagent.graph.decide import value_type
 from memagent.graph.domains import classify_domains
@@ -131,14 +131,17 @@ _FORGET_X = re.compile(r"\bforget\s+(?!that\b|it\b|what\b|about\b)(.+)", re.I)
 _LEAD_IN = re.compile(r"^.*?(?:[:;]|\bso\b|\bupdate\b[^:]*:)\s+", re.I)
 _DISCOURSE = re.compile(
     r"^(?:(?:on\s+second\s+thought|actually|hmm+|scratch\s+that|never\s*mind|i\s+made\s+a\s+mistake|by\s+the\s+way|"
-    r"anyway|quick\s+update|heads\s+up|okay|ok|so|also|and|but|(?:no|wait|sorry|oh|well|my\s+bad)(?=[,:!.]))[,:!.]?\s+)+",
+    r"anyway|quick\s+update|heads\s+up|okay|ok|so|also|and|but|hello\s+there|good\s+(?:day|morning|evening)|"
+    r"hi,?\s+hope\s+you'?re\s+well|(?:no|wait|sorry|oh|well|my\s+bad|hi|hey|hello)(?=[,:!.]))[,:!.]?\s+)+",
     re.I)
 
 
 # Clauses that only manage the conversation ("scratch that", "thanks") hold no preference.
 _META = re.compile(r"^(?:(?:scratch\s+that|never\s*mind|my\s+bad|sorry|i\s+made\s+a\s+mistake|forget\s+(?:that|it)|"
                    r"that'?s\s+(?:all|it)(?:\s+for\s+now)?|thanks?|thank\s+you(?:\s+so\s+much)?|cheers|great|perfect|"
-                   r"awesome|appreciate\s+it|nice|cool|ok(?:ay)?|no|yes|sure|good|wonderful)[,.!]*\s*)+$", re.I)
+                   r"awesome|appreciate\s+it|(?:much\s+)?appreciated|nice|cool|ok(?:ay)?|no|yes|sure|good|wonderful|"
+                   r"hi|hello(?:\s+there)?|hey|good\s+(?:day|morning|afternoon|evening)|hope\s+you'?re\s+well|"
+                   r"thank\s+you\s+kindly)[,.!]*\s*)+$", re.I)
 
 
 def _value(text: str, *, max_words: int = 12) -> str | None:
@@ -369,6 +372,10 @@ def _topic(session: Sequence[Event]) -> Counter[str]:
             w = weight * (2 if _REQUEST_SENTENCE.search(sentence) else 1)
             for rank, d in enumerate(classify_domains(sentence, top=2)):
                 counts[d] += w * (2 if rank == 0 else 1)
+            for word in content_words(sentence):  # the domain's own name ("sports") outweighs a shared verb ("watch")
+                named = classify_domains(word, top=1)
+                if named and stem(named[0]) == word:
+                    counts[named[0]] += 2 * w
     return counts
 
 
