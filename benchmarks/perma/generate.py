@@ -166,7 +166,9 @@ def build_user(index: int, seed: int) -> tuple[str, dict[str, Any], dict[str, An
     for k, plan in enumerate(timeline):
         noisy = render(plan, random.Random(f"{seed}:{index}:{k}:n"), noise=plan.noise, lang=lang)
         clean = render(plan, random.Random(f"{seed}:{index}:{k}:c")) if plan.noise else noisy
-        values_said = tuple(v for _, v in plan.reveals + plan.restate)
+        values_said = tuple(v for _, v in plan.reveals + plan.restate) + \
+            (plan.change[1:3] if plan.change else ()) + (plan.temporary[1:3] if plan.temporary else ()) + \
+            ((plan.dependency[2],) if plan.dependency else ())
         styled = [{**m, "content": P.restyle(m["content"], style, rng, values_said)} if m["role"] == "user" else m
                   for m in clean.conversation]
         note = annotation(plan)

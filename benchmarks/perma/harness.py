@@ -206,7 +206,8 @@ def summarize(cfg: RunConfig, records: Sequence[dict[str, Any]], ingest: dict[st
         groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for r, s in zip(rows, at, strict=True):
             kind = "MD" if r["multi_domain"] else "SD"
-            for key in (kind, f"type{r['type']}", f"{kind}-type{r['type']}"):
+            split = "heldout" if is_held_out(r["user"]) else "dev"
+            for key in (kind, f"type{r['type']}", f"{kind}-type{r['type']}", f"split:{split}"):
                 groups[key].append(s)
         timeline: dict[int, list[dict[str, Any]]] = defaultdict(list)
         for r, s in zip(rows, at, strict=True):

@@ -38,6 +38,12 @@ def markdown(result: dict[str, Any], *, command: str, title: str, budget: int) -
             ["system", "accuracy", "unparsed replies"],
             [[n, _f(s["headline"].get("mcq_accuracy")), s["headline"].get("mcq_unparsed", "-")]
              for n, s in summary.items() if "mcq_accuracy" in s["headline"]]), ""]
+    splits = sorted({k for s in summary.values() for k in s["groups"] if k.startswith("split:")})
+    if len(splits) > 1:
+        lines += ["## By split (held-out users: sha256(user_id) % 5 == 0)", "", markdown_table(
+            ["system", *(f"{k[6:]} recall" for k in splits), *(f"{k[6:]} stale" for k in splits)],
+            [[n, *(_f(s["groups"][k]["facet_recall"]) for k in splits), *(_f(s["groups"][k]["stale_rate"]) for k in splits)]
+             for n, s in summary.items()]), ""]
     keys = sorted({k for s in summary.values() for k in s["groups"] if "-" in k})
     lines += ["## Facet recall by kind and checkpoint (1 zero-memory, 2 in-time, 3 post-intervention)", "",
               markdown_table(["system", *keys], [[n, *(_f(s["groups"].get(k, {}).get("facet_recall")) for k in keys)]

@@ -139,7 +139,7 @@ def render(plan: Plan, rng: random.Random, *, noise: int = 0, lang: str = "es") 
         d.user(rng.choice(P.THANKS))
     d.bot(rng.choice(P.BYE))
     if noise == NOISE_COLLOQUIAL:
-        values = tuple(v for _, v in plan.reveals + plan.restate)
+        values = tuple(v for _, v in plan.reveals + plan.restate) + ((plan.dependency[2],) if plan.dependency else ())
         for m in d.msgs:
             if m["role"] == "user":
                 m["content"] = P.colloquial(m["content"], rng, values)
