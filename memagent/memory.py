@@ -348,20 +348,20 @@ class Memory:
         if not isinstance(min_match, int | float) or not 0 < min_match <= 1:
             msg = f"min_match must be a number in (0, 1] (got {min_match!r}); 0 would match every memory"
             raise ConfigError(msg)
-        if item_id is not None:
-            self.store.get_item(uid, item_id)
-            targets = [item_id]
-        else:
-            q = check_text(query, field="query")
-            qvec = self.embedder.embed([q])[0]
-            candidates = self.store.items(uid, statuses=None)  # past versions hold the text too
-            vecs = self.index.vectors(uid, [i.id for i in candidates])
-            targets = [i.id for i in candidates
-                       if max(float(vecs[i.id] @ qvec) if i.id in vecs else 0.0, containment(q, i.text)) >= min_match]
-            self.embedder.evict([q])
-        if not targets:
-            return []
-        with self._lock(uid):
+        q = check_text(query, field="query") if query is not None else ""
+        with self._lock(uid):  # targets are chosen under the lock: a concurrent forget may have taken some
+            if item_id is not None:
+                self.store.get_item(uid, item_id)
+                targets = [item_id]
+            else:
+                qvec = self.embedder.embed([q])[0]
+                candidates = self.store.items(uid, statuses=None)  # past versions hold the text too
+                vecs = self.index.vectors(uid, [i.id for i in candidates])
+                targets = [i.id for i in candidates
+                           if max(float(vecs[i.id] @ qvec) if i.id in vecs else 0.0, containment(q, i.text)) >= min_match]
+                self.embedder.evict([q])
+            if not targets:
+                return []
             try:
                 gone = self.forgetter.purge(uid, targets)
                 self.forgetter.after_commit(uid, gone)

@@ -257,3 +257,30 @@ def test_forget_while_another_connection_reads_warns_and_a_later_scrub_finishes(
     assert mem.store.scrub() is True
     assert _files_containing(tmp_path, SECRET) == []
     mem.close()
+
+
+def test_concurrent_forgets_of_one_query_do_not_fail_each_other(tmp_path):
+    mem = _open(tmp_path)
+    for n in range(5):
+        mem.add("u1", f"I love {SECRET} jazz number{n}")
+    stored = len(mem.items("u1", include_inactive=True))
+    lock = mem._lock("u1")
+    results: list[list[str]] = []
+    errors: list[BaseException] = []
+
+    def forget() -> None:
+        try:
+            results.append(mem.forget("u1", query=f"{SECRET} jazz"))
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    with lock:  # both threads choose their targets before either may purge
+        threads = [threading.Thread(target=forget) for _ in range(2)]
+        for t in threads:
+            t.start()
+        threading.Event().wait(0.3)
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(len(r) for r in results)[0] == 0 and sum(len(r) for r in results) == stored
+    mem.close()
