@@ -20,7 +20,7 @@ import numpy as np
 
 from memagent._text import check_text, check_user_id
 from memagent.embeddings.base import Embedder
-from memagent.errors import ConfigError
+from memagent.errors import ConfigError, NotFoundError
 from memagent.graph.candidates import Candidate
 from memagent.llm.base import ChatModel
 from memagent.memory import Memory
@@ -180,7 +180,10 @@ class Cipher:
         try:
             result = self.memory.write(event, [cand])
         except BaseException:
-            self.memory.index.delete(key, [event.id])
+            try:
+                self.memory.store.get_event(uid, event.id)  # committed (the index failed after): keep the context
+            except NotFoundError:
+                self.memory.index.delete(key, [event.id])
             raise
         op = result.ops[0] if result.ops else None
         return Learned(cost=cost, edited=changed, preference=preference, event_id=event.id,

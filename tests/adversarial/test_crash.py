@@ -125,3 +125,21 @@ def test_an_index_failure_after_a_forgetting_commit_still_forgets_everywhere(tmp
     assert secret not in index.ids("u1")
     assert not [p for p in tmp_path.rglob("*") if p.is_file() and b"Quokkaville" in p.read_bytes()]
     mem.close()
+
+
+def test_an_index_failure_after_cipher_learn_committed_keeps_the_context_retrievable(tmp_path):
+    class FailsOnItems(ExactIndex):
+        def add(self, user_id, ids, vectors):
+            if user_id == "u1":
+                raise StoreError("index add failed: disk full")
+            super().add(user_id, ids, vectors)
+
+    path = tmp_path / "m.db"
+    mem = Memory.open(path, embedder=HashingEmbedder(dim=256), index=FailsOnItems(f"{path}.vectors", 256))
+    with pytest.raises(StoreError):
+        Cipher(mem, task="summarization").learn("u1", PARK, PARK, PARK_EDIT)
+    stored = [i.text for i in mem.items("u1")]
+    mem.close()
+    mem = Memory.open(path, embedder=HashingEmbedder(dim=256))  # reconcile embeds the item the index missed
+    assert [Cipher(mem, task="summarization").infer("u1", LIBRARY, k=1).preference] == stored
+    mem.close()
