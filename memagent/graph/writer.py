@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from memagent._lexical import STOPWORDS
 from memagent.embeddings.base import Embedder
 from memagent.graph.candidates import Candidate, Decision
 from memagent.graph.decide import Bucket, RuleDecider, replaced_by
@@ -168,6 +169,17 @@ class MemoryWriter:
                         forgotten.texts += [d.candidate.text, d.candidate.value or d.candidate.text]
                     applied += [AppliedOp(op=Op.FORGET, target_id=t, reason=d.reason) for t in d.target_ids]
                     redact_request = True
+                elif d.candidate is not None and d.candidate.action == "forget":  # matched no memory: the request
+                    # still says what is to be forgotten, and so do turns quoting a name it gives ("forget everything
+                    # about Zorblat"); a generic phrase ("the thing") is not searched for, it would blank unrelated turns
+                    value = d.candidate.value or d.candidate.text
+                    named = any(w[:1].isupper() and w.lower() not in STOPWORDS
+                                for w in (t.strip(".,;:!?\"'()") for t in value.split()))
+                    for ev in self.store.events_mentioning(user_id, value) if named else []:
+                        forgotten.texts.append(self.store.get_event(user_id, ev).text)
+                        self.store.redact_event(user_id, ev)
+                    forgotten.texts += [d.candidate.text, value]
+                    redact_request = True
             if redact_request:
                 forgotten.texts.append(event.text)
                 # The request itself ("forget that I ...") repeats what is being forgotten.
@@ -176,7 +188,7 @@ class MemoryWriter:
             if pending.items:
                 self.index.add(user_id, [i.id for i in pending.items], np.stack(pending.vectors))
         finally:  # committed: forgotten text must leave the caches and the journal even if the index failed
-            if forgotten:
+            if forgotten.texts:
                 self.forgetter.after_commit(user_id, forgotten)
         if redact_request:
             event = event.model_copy(update={"text": "", "metadata": {"redacted": True}})

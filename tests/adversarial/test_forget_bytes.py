@@ -284,3 +284,23 @@ def test_concurrent_forgets_of_one_query_do_not_fail_each_other(tmp_path):
     assert errors == []
     assert sorted(len(r) for r in results)[0] == 0 and sum(len(r) for r in results) == stored
     mem.close()
+
+
+def test_a_forget_request_that_matches_no_memory_is_not_stored_verbatim(tmp_path):
+    mem = _open(tmp_path)
+    mem.add("u1", "I live in Lisbon")
+    mem.add("u1", f"Have you been to {SECRET}? It is lovely.", role="assistant")  # quoted, never a memory
+    mem.add("u1", f"Please forget that I love {SECRET} jazz")
+    mem.add("u1", f"Forget everything about {SECRET}")
+    assert [e.text for e in mem.events("u1") if e.text] == ["I live in Lisbon"]
+    assert [i.text for i in mem.items("u1")] == ["User lives in Lisbon."]
+    mem.close()
+    assert _files_containing(tmp_path, SECRET) == []
+
+
+def test_a_vague_forget_request_that_matches_nothing_blanks_only_itself(tmp_path):
+    mem = _open(tmp_path)
+    mem.add("u1", "The thing I like most is the sea", role="assistant")
+    mem.add("u1", "forget the thing")
+    assert [e.text for e in mem.events("u1")] == ["The thing I like most is the sea", ""]
+    mem.close()
