@@ -120,7 +120,8 @@ class MemoryAgent:
         writes = []
         if self.remember:
             writes.append(self.memory.add(user_id, message, session_id=session_id, timestamp=timestamp))
-            if text.strip():
+            # After a forget request the reply tends to repeat what was forgotten ("OK, I'll forget X"): not kept.
+            if text.strip() and not writes[0].event.metadata.get("redacted"):
                 writes.append(self.memory.add(user_id, text, role="assistant", session_id=session_id, timestamp=timestamp))
         prompt_tokens = sum(count_tokens(m["content"]) for m in messages)
         return AgentReply(text=text, recall=recall, preference=preference, prompt_tokens=prompt_tokens, writes=writes)

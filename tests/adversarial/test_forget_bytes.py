@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from memagent import HashingEmbedder, MemagentWarning, Memory, ScriptedChat
+from memagent.agent import MemoryAgent
 from memagent.preferences import Cipher
 from memagent.retrieval.bm25 import BM25Cache
 from memagent.retrieval.cache import Snapshot, SnapshotCache
@@ -304,3 +305,16 @@ def test_a_vague_forget_request_that_matches_nothing_blanks_only_itself(tmp_path
     mem.add("u1", "forget the thing")
     assert [e.text for e in mem.events("u1")] == ["The thing I like most is the sea", ""]
     mem.close()
+
+
+def test_the_agents_acknowledgement_of_a_forget_request_does_not_keep_the_text(tmp_path):
+    mem = _open(tmp_path)
+    llm = ScriptedChat(lambda msgs: f"Sure, I will forget that you love {SECRET} jazz."
+                       if "forget" in msgs[-1]["content"] else "Noted!")
+    agent = MemoryAgent(llm, mem)
+    agent.chat("u1", f"I love {SECRET} jazz", session_id="s1")
+    reply = agent.chat("u1", f"Please forget that I love {SECRET} jazz", session_id="s1")
+    assert SECRET in reply.text  # the user sees the reply; memory does not keep it
+    assert not [e.text for e in mem.events("u1") if SECRET in e.text]
+    mem.close()
+    assert _files_containing(tmp_path, SECRET) == []
