@@ -4,6 +4,7 @@ The public API lives here; everything else is an implementation module.
 """
 
 from memagent._version import __version__
+from memagent.agent import MemoryAgent
 from memagent.embeddings import (
     CachedEmbedder,
     Embedder,
@@ -54,6 +55,7 @@ __all__ = [
     "MemagentError",
     "MemagentWarning",
     "Memory",
+    "MemoryAgent",
     "MemoryItem",
     "MemoryKind",
     "MissingDependencyError",

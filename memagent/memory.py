@@ -176,7 +176,8 @@ class Memory:
             InvalidInputError: empty, oversized or invalid-unicode text; a bad user id; an Event of another user.
             LLMOutputError: the LLM's write plan was invalid (nothing is written).
             LLMError: the LLM call failed (nothing is written).
-            StoreError: the database failed (nothing is written).
+            StoreError: the database failed (nothing is written), or the vector index failed after the write
+                committed (``error.committed`` is True; ``Memory.reconcile()`` or reopening re-indexes).
         """
         uid = check_user_id(user_id)
         if isinstance(message, Event):

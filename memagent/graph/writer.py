@@ -17,6 +17,7 @@ import numpy as np
 
 from memagent._lexical import STOPWORDS
 from memagent.embeddings.base import Embedder
+from memagent.errors import StoreError
 from memagent.graph.candidates import Candidate, Decision
 from memagent.graph.decide import Bucket, RuleDecider, replaced_by
 from memagent.graph.forget import Forgetter, Forgotten
@@ -186,7 +187,12 @@ class MemoryWriter:
                 self.store.redact_event(user_id, event.id)
         try:
             if pending.items:
-                self.index.add(user_id, [i.id for i in pending.items], np.stack(pending.vectors))
+                try:
+                    self.index.add(user_id, [i.id for i in pending.items], np.stack(pending.vectors))
+                except StoreError as exc:
+                    msg = (f"{exc} (the write itself was committed as event {event.id}; its memories reach dense "
+                           "search after Memory.reconcile() or the next open)")
+                    raise StoreError(msg, committed=True, event_id=event.id) from exc
         finally:  # committed: forgotten text must leave the caches and the journal even if the index failed
             if forgotten.texts:
                 self.forgetter.after_commit(user_id, forgotten)

@@ -143,3 +143,23 @@ def test_an_index_failure_after_cipher_learn_committed_keeps_the_context_retriev
     mem = Memory.open(path, embedder=HashingEmbedder(dim=256))  # reconcile embeds the item the index missed
     assert [Cipher(mem, task="summarization").infer("u1", LIBRARY, k=1).preference] == stored
     mem.close()
+
+
+def test_index_failure_after_commit_says_the_write_committed(tmp_path):
+    from memagent import HashingEmbedder, Memory, StoreError
+
+    mem = Memory.open(tmp_path / "m.db", embedder=HashingEmbedder(dim=64))
+
+    def broken(*args, **kwargs):
+        raise StoreError("index: disk full")
+
+    mem.index.add = broken  # type: ignore[method-assign]
+    try:
+        mem.add("u1", "I love jazz")
+    except StoreError as exc:
+        assert exc.committed is True and exc.event_id
+        assert mem.store.counts("u1")["items"] == 1  # the write is there
+    else:
+        raise AssertionError("the index failure must be reported")
+    mem.close()
+    assert "jazz" in Memory.open(tmp_path / "m.db", embedder=HashingEmbedder(dim=64)).recall("u1", "jazz").to_prompt()
