@@ -42,6 +42,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--quick", action="store_true", help="CI mode: 2 users, 8 questions each, hashing embedder")
     p.add_argument("--out", default="results/perma", help="output directory")
     p.add_argument("--name", default="perma", help="output file stem")
+    p.add_argument("--records", default="full", choices=["full", "headline", "none"],
+                   help="per-question records in the JSON: every budget, the headline budget only, or none")
     return p.parse_args(argv)
 
 
@@ -76,6 +78,16 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     )
 
 
+def _records(records: list[dict], mode: str, budget: int) -> list[dict]:
+    """Large runs keep the JSON small: the headline budget only, or no per-question records at all."""
+    if mode == "full":
+        return records
+    if mode == "none":
+        return []
+    return [{**r, "systems": {n: {**s, "budgets": {budget: s["budgets"][budget]}} for n, s in r["systems"].items()}}
+            for r in records]
+
+
 def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     cfg = config_from_args(args)
@@ -85,7 +97,8 @@ def main(argv: list[str] | None = None) -> dict:
     md = markdown(result, command=command, title=f"PERMA harness: {Path(args.data).name} ({args.variant})",
                   budget=cfg.budget)
     data = {"config": {k: str(v) for k, v in vars(args).items()}, "summary": result["summary"],
-            "users": result["users"], "ingest": result["ingest"], "records": result["records"]}
+            "users": result["users"], "ingest": result["ingest"],
+            "records": _records(result["records"], args.records, cfg.budget)}
     json_path, md_path = write_results(out, args.name, data, md)
     made = plots(result, out, prefix=args.name)
     print(md)

@@ -48,6 +48,16 @@ def test_quick_cli_run_writes_json_markdown_and_plots(tmp_path):
     assert result["records"] and all(r["gold"] >= 0 for r in result["records"])
 
 
+@needs_example
+def test_records_can_be_trimmed_for_large_runs(tmp_path):
+    main(["--data", str(EXAMPLE), "--quick", "--out", str(tmp_path), "--systems", "bm25_turns", "--records", "headline"])
+    records = json.loads((tmp_path / "perma.json").read_text())["records"]
+    assert records and all(list(r["systems"]["bm25_turns"]["budgets"]) == ["1000"] for r in records)
+    main(["--data", str(EXAMPLE), "--quick", "--out", str(tmp_path), "--systems", "bm25_turns", "--records", "none"])
+    data = json.loads((tmp_path / "perma.json").read_text())
+    assert data["records"] == [] and data["summary"]["bm25_turns"]["headline"]["questions"] > 0
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     out = tmp_path_factory.mktemp("perma_gen_h")
