@@ -12,6 +12,7 @@ from typing import Any
 
 from benchmarks.common import markdown_table, timer
 from benchmarks.prefeval.data import FORMS, load_pairs
+from benchmarks.prefeval.embcache import StoredEmbedder
 from benchmarks.prefeval.filler import FILLERS, FillerPool, load_original
 from benchmarks.prefeval.llm_mode import LLMJudge
 from benchmarks.prefeval.report import write_report
@@ -68,6 +69,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                    help="ablation: memagent RecallConfig.profile_strength")
     p.add_argument("--embedder", choices=("local", "hashing"), default=None, help="default: local (hashing with --quick)")
     p.add_argument("--out", type=Path, default=REPO / "results" / "prefeval")
+    p.add_argument("--embed-cache", type=Path, default=None,
+                   help="an .npz keeping vectors between runs (text hashes only), e.g. /tmp/prefeval-vectors.npz")
     p.add_argument("--quick", action="store_true", help=f"CI subset: {QUICK}")
     p.add_argument("--no-progress", action="store_true")
     p.add_argument("--base-url", default=None, help="OpenAI-compatible endpoint for the LLM mode")
@@ -109,7 +112,9 @@ def execute(ns: argparse.Namespace, *, argv: Sequence[str] | None = None, embedd
     if ns.budget < 64:
         msg = f"--budget must be at least 64 (got {ns.budget})"
         raise ConfigError(msg)
-    shared = CachedEmbedder(embedder or _embedder(ns.embedder))
+    inner = embedder or _embedder(ns.embedder)
+    stored = StoredEmbedder(inner, ns.embed_cache) if ns.embed_cache else None
+    shared = CachedEmbedder(stored or inner)
     if llm is None and ns.model:
         from memagent.llm import OpenAIChat
 
@@ -122,6 +127,8 @@ def execute(ns: argparse.Namespace, *, argv: Sequence[str] | None = None, embedd
     with timer() as warm_s:
         planned = plan_fillers(pairs, pool, settings)
         warmed = warm_cache(shared, pairs, planned)
+        if stored is not None:
+            stored.save()
     recall_config = RecallConfig()
     if ns.profile_share is not None:
         recall_config.profile_share = ns.profile_share
@@ -133,6 +140,8 @@ def execute(ns: argparse.Namespace, *, argv: Sequence[str] | None = None, embedd
     with timer() as run_s:
         records = run(pairs, built, pool, settings, llm=llm, judge=LLMJudge(judge or llm) if llm else None,
                       fillers=planned)
+    if stored is not None:
+        stored.save()
     rows = summarise(records)
     meta = {
         "data": str(ns.data), "pairs_per_form": len(pairs) // max(1, len(forms)), "limit_per_topic": ns.limit,

@@ -196,6 +196,26 @@ def test_quick_cli_writes_json_markdown_and_plot(data, tmp_path, capsys):
         execute(parse_args(["--data", str(data), "--budget", "10", "--out", str(tmp_path)]))
 
 
+def test_stored_vectors_are_reused_and_keyed_by_embedder(tmp_path):
+    from benchmarks.prefeval.embcache import StoredEmbedder
+
+    class Counting(HashingEmbedder):
+        calls = 0
+
+        def _embed(self, texts):
+            Counting.calls += len(texts)
+            return super()._embed(texts)
+
+    path = tmp_path / "v.npz"
+    first = StoredEmbedder(Counting(dim=64), path)
+    want = first.embed(["a cat", "a dog", "a cat"])
+    first.save()
+    again = StoredEmbedder(Counting(dim=64), path)
+    before = Counting.calls
+    assert (again.embed(["a dog", "a cat"]) == want[[1, 0]]).all() and Counting.calls == before
+    assert len(StoredEmbedder(HashingEmbedder(dim=32), path)) == 0  # another embedder's file is ignored
+
+
 def test_ablation_flags_reach_memagent(data, tmp_path):
     ns = parse_args(["--data", str(data), "--turns", "5", "--systems", "memagent", "--filler-modes", "default",
                      "--embedder", "hashing", "--profile-share", "0", "--out", str(tmp_path), "--no-progress"])
