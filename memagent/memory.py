@@ -238,7 +238,6 @@ class Memory:
         uid = check_user_id(event.user_id)
         check_text(event.text, field="event.text")
         with self._lock(uid):
-            self.store.ensure_user(uid)
             try:
                 result = self.writer.write(event, candidates=candidates)
             finally:

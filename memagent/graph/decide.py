@@ -86,7 +86,12 @@ class RuleDecider:
 
     def decide(self, cand: Candidate, bucket: Bucket) -> Decision:
         if cand.action == "forget":
-            targets = [i.id for i, sim in bucket if max(sim, containment(cand.value or cand.text, i.text)) >= self.forget_match]
+            request = cand.value or cand.text
+            # Either most of the request's words are in the memory, or all of the memory's value is named in the
+            # request ("forget that I love jazz" matches "User is into jazz.", whose value is "jazz").
+            targets = [i.id for i, sim in bucket
+                       if max(sim, containment(request, i.text), containment(i.value or "", request) if i.value else 0.0)
+                       >= self.forget_match]
             if not targets:
                 return Decision(Op.NOOP, cand, reason="forget request matched no memory")
             return Decision(Op.FORGET, cand, targets, reason="user asked to forget")

@@ -60,15 +60,25 @@ class Forgetter:
         """Delete items (and their superseded versions) inside the caller's transaction; returns what went."""
         gone = Forgotten()
         with self.store.transaction():
-            for iid in self.chain(user_id, item_ids):
+            at = self.store.get_event(user_id, event_id).timestamp if event_id else None
+            todo = self.chain(user_id, item_ids)
+            done: set[str] = set()
+            while todo:
+                iid = todo.pop(0)
+                if iid in done:
+                    continue
+                done.add(iid)
                 item = self.store.get_item(user_id, iid)
                 quoting = self.store.events_mentioning(user_id, item.value) if item.value and len(item.value) >= 3 else []
                 for ev in dict.fromkeys([*item.source_event_ids, *quoting]):
                     gone.texts.append(self.store.get_event(user_id, ev).text)
                     self.store.redact_event(user_id, ev)
+                    # Other memories read from a quoting turn may repeat the value ("User said: ... Roquefort").
+                    todo += [other for other in self.store.item_ids_for_event(user_id, ev)
+                             if other not in done and _mentions(self.store.get_item(user_id, other).text, item.value)]
                 self.store.purge_item(user_id, iid)
                 self.store.add_history(user_id, Op.FORGET, item_id=iid, event_id=event_id,
-                                       detail={"kind": item.kind.value})
+                                       detail={"kind": item.kind.value}, at=at)
                 gone.items.append(item)
                 gone.texts.append(item.text)
         return gone
@@ -92,3 +102,7 @@ class Forgetter:
         scrub = getattr(self.index, "scrub", None)
         if scrub is not None:
             scrub()
+
+
+def _mentions(text: str, value: str | None) -> bool:
+    return bool(value) and len(value) >= 3 and value.casefold() in text.casefold()  # type: ignore[union-attr]

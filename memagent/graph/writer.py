@@ -137,7 +137,6 @@ class MemoryWriter:
     def _write(self, event: Event, decisions: Sequence[Decision] | None, candidates: Sequence[Candidate] | None,
                *, check: bool) -> WriteResult:
         user_id = event.user_id
-        self.store.ensure_user(user_id)
         version = self.store.op_version(user_id)
         last = getattr(self.extractor, "context_events", _CONTEXT_EVENTS)  # extractors may read more of the session
         context = self.store.events(user_id, session_id=event.session_id, last=last) if event.session_id \
@@ -154,6 +153,7 @@ class MemoryWriter:
         with self.store.transaction():
             if check and self.store.op_version(user_id) != version:
                 raise _Outdated
+            self.store.ensure_user(user_id)  # inside the transaction: a failed write leaves no empty user behind
             previous = self.store.last_event_id(user_id)
             self.store.insert_event(event)
             if previous:

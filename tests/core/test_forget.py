@@ -84,3 +84,23 @@ def test_forget_needs_exactly_one_selector(memory):
         memory.forget("u1", "mem_x", query="jazz")
     with pytest.raises(NotFoundError):
         memory.forget("u1", "mem_does_not_exist")
+
+
+def test_forget_request_names_the_value_in_other_words(memory):
+    memory.add("u1", "I'm a big fan of jazz")
+    memory.add("u1", "I live in Lisbon")
+    res = memory.add("u1", "Please forget that I love jazz")
+    assert [o.op for o in res.ops] == [Op.FORGET]
+    assert [i.text for i in memory.items("u1")] == ["User lives in Lisbon."]
+
+
+def test_forget_by_id_also_forgets_memories_read_from_turns_quoting_the_value(tmp_path, embedder):
+    mem = Memory.open(tmp_path / "m.db", embedder=embedder)
+    cheese = mem.add("u1", f"My favorite cheese is {SECRET}").ops[0].item_id
+    mem.add("u1", f"We had a long {SECRET} tasting evening with friends downtown")  # stored as an episode
+    mem.add("u1", "I live in Lisbon")
+    gone = mem.forget("u1", cheese)
+    assert len(gone) == 2
+    assert [i.text for i in mem.items("u1", include_inactive=True)] == ["User lives in Lisbon."]
+    mem.close()
+    assert _files_containing(tmp_path, SECRET) == []
