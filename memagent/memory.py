@@ -22,7 +22,7 @@ import numpy as np
 
 from memagent._text import check_text, check_user_id
 from memagent.embeddings import CachedEmbedder, Embedder, default_embedder
-from memagent.errors import ConfigError, InvalidInputError
+from memagent.errors import ConfigError, IndexMismatchError, InvalidInputError, NotFoundError
 from memagent.graph.candidates import Candidate
 from memagent.graph.decay import ConsolidationReport, DecayPolicy, consolidate
 from memagent.graph.decide import RuleDecider, containment
@@ -65,9 +65,12 @@ class Memory:
         recall_config: weights and limits of the read path.
         decay: the consolidation policy.
         extractor / decider: the offline write path (used when ``llm`` is None).
+        reconcile: bring the index in line with the store on open (heals crashes between commit and index).
+        reindex: when the index was built by another embedder, re-embed everything with this one instead of
+            raising (memory items, and plugin vectors keyed by event or item ids, such as CIPHER contexts).
 
     Raises:
-        IndexMismatchError: the index was built with another embedder.
+        IndexMismatchError: the index was built with another embedder (and ``reindex`` is False).
         StoreError: the store or index cannot be opened.
     """
 
@@ -83,13 +86,25 @@ class Memory:
         extractor: HeuristicExtractor | None = None,
         decider: RuleDecider | None = None,
         reconcile: bool = True,
+        reindex: bool = False,
     ) -> None:
         self.store = store
         self.index = index
         self.embedder = embedder if isinstance(embedder, CachedEmbedder) else CachedEmbedder(embedder)
         self.llm = llm
         self.decay = decay or DecayPolicy()
-        check_embedder_identity(index, self.embedder.name, self.embedder.dim)
+        bind = getattr(index, "bind", None)
+        if bind is not None:  # a shared index (one chroma server, several stores) keeps each store apart
+            bind(store.store_id())
+        try:
+            check_embedder_identity(index, self.embedder.name, self.embedder.dim)
+        except IndexMismatchError:
+            if not reindex:
+                raise
+            index.set_embedder_identity({"name": self.embedder.name, "dim": self.embedder.dim})
+            reindex_needed = True
+        else:
+            reindex_needed = False
         self.ranker = HybridRanker(store, index, recall_config)
         self.namespaces: set[str] = set()  # index key suffixes used by plugins (e.g. CIPHER contexts)
         self.forgetter = Forgetter(store, index, caches=[self.embedder, self.ranker.bm25, self.ranker.snapshots], namespaces=self.namespaces)
@@ -99,7 +114,9 @@ class Memory:
         )
         self._user_locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
-        if reconcile:
+        if reindex_needed:
+            self.rebuild_index()
+        elif reconcile:
             self.reconcile()
 
     # -- construction -----------------------------------------------------------------------------------
@@ -465,15 +482,43 @@ class Memory:
         return {"embedded": embedded, "removed": removed}
 
     def rebuild_index(self) -> int:
-        """Re-embed every item of every user into the index (after changing embedder). Returns the count."""
+        """Re-embed every item of every user, and plugin vectors keyed by event or item ids (CIPHER contexts
+        are the edit events' texts), with this memory's embedder. Returns the number of vectors written."""
         count = 0
-        for uid in self.store.users():
+        users = set(self.store.users())
+        for key in self.index.users():
+            owner, ns = key_owner(key)
+            if ns is None or owner not in users:
+                continue
+            ids = sorted(self.index.ids(key))
+            texts = self._texts_for(owner, ids)
+            self.index.delete_user(key)
+            if texts:
+                self.index.add(key, list(texts), self.embedder.embed(list(texts.values())))
+                count += len(texts)
+        for uid in users:
             items = self.store.items(uid, statuses=None)
             self.index.delete_user(uid)
             if items:
                 self.index.add(uid, [i.id for i in items], self.embedder.embed([i.text for i in items]))
             count += len(items)
         return count
+
+    def _texts_for(self, user_id: str, ids: Sequence[str]) -> dict[str, str]:
+        """Texts behind plugin vector ids: an event's text or an item's text (ids that are neither are dropped)."""
+        out: dict[str, str] = {}
+        items = {i.id: i.text for i in self.store.items(user_id, statuses=None, ids=ids)}
+        for key in ids:
+            if key in items:
+                out[key] = items[key]
+            else:
+                try:
+                    text = self.store.get_event(user_id, key).text
+                except NotFoundError:
+                    continue
+                if text:
+                    out[key] = text
+        return out
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed with this memory's embedder (cached); plugins use it to stay in the same vector space."""

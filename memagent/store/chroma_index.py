@@ -34,39 +34,54 @@ def map_chroma_errors(what: str) -> Iterator[None]:
 class ChromaIndex:
     """``VectorIndex`` over one chroma collection (cosine space), users separated by a ``user_id`` filter.
 
-    Build with :meth:`persistent` or :meth:`http`, or pass any chroma ``ClientAPI``.
+    Build with :meth:`persistent` or :meth:`http`, or pass any chroma ``ClientAPI``. The collection is
+    ``memagent-items-<store id>`` unless ``collection`` names one (then only one store may use it).
 
     Raises (every method):
         StoreError: chroma failed (server unreachable, bad data, ...).
     """
 
-    def __init__(self, client: Any, dim: int, *, collection: str = COLLECTION) -> None:
+    def __init__(self, client: Any, dim: int, *, collection: str | None = None) -> None:
         self.client = client
         self.dim = dim
+        self.collection = collection
         self._lock = threading.RLock()
-        with map_chroma_errors("opening the collection"):
-            self._col = client.get_or_create_collection(
-                collection, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
-            )
+        self._handle: Any = None
+
+    def bind(self, store_id: str) -> None:
+        """Called by ``Memory``: without an explicit collection name, each store gets its own collection,
+        so several databases can share one chroma server without reconciling away each other's vectors."""
+        if self.collection is None and self._handle is None:
+            self.collection = f"{COLLECTION}-{store_id}"
+
+    @property
+    def _col(self) -> Any:
+        if self._handle is None:
+            with map_chroma_errors("opening the collection"):
+                self._handle = self.client.get_or_create_collection(
+                    self.collection or COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+                )
+        return self._handle
 
     @classmethod
-    def persistent(cls, path: str, dim: int) -> ChromaIndex:
+    def persistent(cls, path: str, dim: int, *, collection: str | None = None) -> ChromaIndex:
         """An embedded chroma database in directory ``path``."""
         import chromadb
 
         with map_chroma_errors(f"opening {path}"):
             client = chromadb.PersistentClient(path=str(path))
-        return cls(client, dim)
+        return cls(client, dim, collection=collection)
 
     @classmethod
-    def http(cls, host: str, port: int, dim: int, *, ssl: bool = False, headers: dict[str, str] | None = None) -> ChromaIndex:
+    def http(cls, host: str, port: int, dim: int, *, ssl: bool = False, headers: dict[str, str] | None = None,
+             collection: str | None = None) -> ChromaIndex:
         """A chroma server (``chroma run --path DIR --port N``), for deployments with several app machines."""
         import chromadb
 
         with map_chroma_errors(f"connecting to {host}:{port}"):
             client = chromadb.HttpClient(host=host, port=port, ssl=ssl, headers=headers)
             client.heartbeat()
-        return cls(client, dim)
+        return cls(client, dim, collection=collection)
 
     def embedder_identity(self) -> dict[str, object] | None:
         with self._lock, map_chroma_errors("reading metadata"):

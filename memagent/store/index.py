@@ -84,7 +84,7 @@ def check_embedder_identity(index: VectorIndex, name: str, dim: int) -> None:
     if stored.get("name") != name or int(stored.get("dim", -1)) != dim:  # type: ignore[call-overload]
         msg = (
             f"this memory was indexed with embedder {stored.get('name')!r} (dim {stored.get('dim')}), "
-            f"not {name!r} (dim {dim}); open it with the same embedder, or call rebuild_index() to re-embed"
+            f"not {name!r} (dim {dim}); open it with the same embedder, or with reindex=True to re-embed everything"
         )
         raise IndexMismatchError(msg, stored=stored)
 

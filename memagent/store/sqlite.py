@@ -117,6 +117,16 @@ class SQLiteStore:
         with self._lock, map_sqlite_errors("query"):
             return self._conn.execute(sql, params).fetchall()
 
+    def store_id(self) -> str:
+        """A random id given to this database on first use: names its collection on a shared vector server."""
+        found = self.meta_get("store_id")
+        if found is None:
+            import uuid
+
+            self._exec("INSERT OR IGNORE INTO meta(key, value) VALUES('store_id', ?)", (uuid.uuid4().hex[:16],))
+            found = self.meta_get("store_id")
+        return str(found)
+
     def data_version(self) -> int:
         """Changes whenever another connection (another process) commits to the file: caches check it."""
         return int(self._rows("PRAGMA data_version")[0][0])

@@ -97,7 +97,7 @@ def test_crash_inside_the_transaction_writes_nothing(tmp_path):
 
 def test_opening_with_another_embedder_fails_loudly(tmp_path):
     Memory.open(tmp_path / "m.db", embedder=HashingEmbedder(dim=128)).close()
-    with pytest.raises(IndexMismatchError, match="rebuild_index"):
+    with pytest.raises(IndexMismatchError, match="reindex=True"):
         Memory.open(tmp_path / "m.db", embedder=HashingEmbedder(dim=64))
 
 
@@ -142,10 +142,38 @@ def test_memory_against_a_real_chroma_server(tmp_path):
         mem = Memory.open(tmp_path / "app1.db", embedder=emb, index=index)
         mem.add("u1", "I love jazz")
         mem.add("u1", "I live in Porto")
-        assert len(ChromaIndex.http("127.0.0.1", port, emb.dim).ids("u1")) == 2  # a second client sees them
+        second_client = ChromaIndex.http("127.0.0.1", port, emb.dim, collection=index.collection)
+        assert len(second_client.ids("u1")) == 2  # another process of the same store sees them
         assert "jazz" in mem.recall("u1", "music").to_prompt()
         mem.forget("u1", query="jazz")
         assert len(index.ids("u1")) == 1
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_two_stores_share_one_chroma_database_without_clobbering(tmp_path):
+    emb = HashingEmbedder(dim=128)
+    path = str(tmp_path / "shared-chroma")
+    a = Memory.open(tmp_path / "a.db", embedder=emb, index=ChromaIndex.persistent(path, emb.dim))
+    a.add("u1", "I love jazz")
+    b = Memory.open(tmp_path / "b.db", embedder=emb, index=ChromaIndex.persistent(path, emb.dim))
+    b.add("u1", "I love opera")
+    a2 = Memory.open(tmp_path / "a.db", embedder=emb, index=ChromaIndex.persistent(path, emb.dim))
+    assert len(a2.index.ids("u1")) == 1 and len(b.index.ids("u1")) == 1
+    assert "jazz" in a2.recall("u1", "music").to_prompt() and "opera" not in a2.recall("u1", "music").to_prompt()
+
+
+def test_reopen_with_another_embedder_and_reindex(tmp_path):
+    from memagent.preferences import Cipher
+
+    mem = Memory.open(tmp_path / "m.db", embedder=HashingEmbedder(dim=128))
+    mem.add("u1", "I love jazz")
+    Cipher(mem).learn("u1", "Summarize: the river flows north.", "A river flows.", "- River\n- Flows north")
+    mem.close()
+    with pytest.raises(IndexMismatchError, match="reindex=True"):
+        Memory.open(tmp_path / "m.db", embedder=HashingEmbedder(dim=64))
+    mem = Memory.open(tmp_path / "m.db", embedder=HashingEmbedder(dim=64), reindex=True)
+    assert mem.index.embedder_identity() == {"name": "memagent-hashing-v1-64", "dim": 64}
+    assert "jazz" in mem.recall("u1", "jazz").to_prompt()
+    assert Cipher(mem).infer("u1", "Summarize: the river is long.").preference  # CIPHER contexts re-embedded
