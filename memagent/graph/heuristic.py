@@ -77,6 +77,8 @@ def _clean(obj: str, *, cut: bool = True, max_words: int = 30) -> str:
     obj = obj.strip().strip("\"'")
     if cut:
         obj = _CUT.sub("", obj)
+    # Punctuation first, so "aisle seats now." loses its "now" too.
+    obj = obj.strip(" ,.;:!?-")
     obj = re.sub(r"\s+(?:anymore|any\s+more|these\s+days|nowadays|now|as\s+well|too|either|please)\s*$", "", obj, flags=re.I)
     obj = obj.strip(" ,.;:!?-")
     parts = obj.split()

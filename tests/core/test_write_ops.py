@@ -155,3 +155,10 @@ def test_standing_instruction_from_conversation_is_updated_not_duplicated(memory
     current = memory.items("u1", kinds=["instruction"])
     assert len(current) == 1 and "United" in current[0].text
     assert current[0].metadata.get("instruction")  # parsed structure travels with the memory
+
+
+def test_change_of_mind_with_trailing_now_supersedes(memory):
+    memory.add("u1", "I prefer window seats.", timestamp=day(0))
+    res = memory.add("u1", "I actually prefer aisle seats now.", timestamp=day(1))
+    assert [o.op for o in res.ops] == [Op.SUPERSEDE]
+    assert [i.value for i in memory.items("u1")] == ["aisle seats"]
