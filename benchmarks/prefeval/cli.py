@@ -114,7 +114,7 @@ def execute(ns: argparse.Namespace, *, argv: Sequence[str] | None = None, embedd
         raise ConfigError(msg)
     inner = embedder or _embedder(ns.embedder)
     stored = StoredEmbedder(inner, ns.embed_cache) if ns.embed_cache else None
-    shared = CachedEmbedder(stored or inner)
+    shared = CachedEmbedder(stored if stored is not None else inner)
     if llm is None and ns.model:
         from memagent.llm import OpenAIChat
 

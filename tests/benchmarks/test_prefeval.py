@@ -218,9 +218,11 @@ def test_stored_vectors_are_reused_and_keyed_by_embedder(tmp_path):
 
 def test_ablation_flags_reach_memagent(data, tmp_path):
     ns = parse_args(["--data", str(data), "--turns", "5", "--systems", "memagent", "--filler-modes", "default",
-                     "--embedder", "hashing", "--profile-share", "0", "--out", str(tmp_path), "--no-progress"])
+                     "--embedder", "hashing", "--profile-share", "0", "--out", str(tmp_path), "--no-progress",
+                     "--embed-cache", str(tmp_path / "vectors.npz")])
     settings = execute(ns)["settings"]
     assert (settings["profile_share"], settings["profile_strength"]) == (0.0, 0.2)
+    assert (tmp_path / "vectors.npz").stat().st_size > 0
 
 
 # -- LLM mode ---------------------------------------------------------------------------------------------
