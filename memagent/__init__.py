@@ -29,19 +29,30 @@ from memagent.errors import (
     NotFoundError,
     StoreError,
 )
+from memagent.graph.decay import DecayPolicy
+from memagent.graph.decide import RuleDecider
+from memagent.graph.dialogue import DialogueExtractor
+from memagent.graph.heuristic import HeuristicExtractor
 from memagent.llm import ChatModel, LangChainChat, OpenAIChat, ScriptedChat, count_tokens
 from memagent.memory import Memory
 from memagent.retrieval.hybrid import RecallConfig
+from memagent.store.chroma_index import ChromaIndex
+from memagent.store.index import ExactIndex, VectorIndex
 from memagent.types import Event, EventKind, MemoryItem, MemoryKind, Op, Recall, RecallEntry, WriteResult
 
 __all__ = [
     "CachedEmbedder",
     "ChatModel",
+    "ChromaIndex",
     "ConfigError",
+    "DecayPolicy",
+    "DialogueExtractor",
     "Embedder",
     "Event",
     "EventKind",
+    "ExactIndex",
     "HashingEmbedder",
+    "HeuristicExtractor",
     "IndexMismatchError",
     "InvalidInputError",
     "LLMConnectionError",
@@ -66,8 +77,10 @@ __all__ = [
     "Recall",
     "RecallConfig",
     "RecallEntry",
+    "RuleDecider",
     "ScriptedChat",
     "StoreError",
+    "VectorIndex",
     "WriteResult",
     "__version__",
     "count_tokens",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,7 +22,8 @@ app = typer.Typer(help="memagent: personalized long-term memory for chatbots, fu
 
 DbOpt = Annotated[Path, typer.Option("--db", help="database file (created if missing)")]
 UserOpt = Annotated[str, typer.Option("--user", "-u", help="user id")]
-EmbedderOpt = Annotated[str, typer.Option("--embedder", help="local (all-MiniLM-L6-v2, default when installed) or hashing")]
+EmbedderOpt = Annotated[str, typer.Option("--embedder", help="auto (the one the database was indexed with, else local "
+                                                          "when installed), local (all-MiniLM-L6-v2) or hashing")]
 
 
 def _version(value: bool) -> None:
@@ -35,16 +39,52 @@ def main_options(
     """memagent: personalized long-term memory for chatbots, fully offline."""
 
 
-def _embedder(name: str) -> Any:
+def _recorded_embedder(db: Path) -> Any | None:
+    """The embedder an existing database was indexed with, when memagent can rebuild it without options."""
+    import sqlite3
+
+    from memagent.embeddings import HashingEmbedder, LocalEmbedder, local_embedder_available
+
+    vectors = Path(str(db) + ".vectors") if db.suffix else db / "memagent.db.vectors"
+    if not vectors.is_file():
+        return None
+    with contextlib.closing(sqlite3.connect(f"file:{vectors}?mode=ro", uri=True)) as conn:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'embedder'").fetchone()
+    name = row[0] if row else ""
+    if name.startswith("memagent-hashing-v1-"):
+        return HashingEmbedder(dim=int(name.rsplit("-", 1)[1]))
+    if name == "sentence-transformers/all-MiniLM-L6-v2" and local_embedder_available():
+        return LocalEmbedder()
+    return None
+
+
+def _embedder(name: str, db: Path | None = None) -> Any:
     from memagent.embeddings import HashingEmbedder, LocalEmbedder, default_embedder, local_embedder_available
 
     if name == "auto":
-        return default_embedder()
+        recorded = _recorded_embedder(db) if db is not None else None
+        return recorded if recorded is not None else default_embedder()
     if name == "local":
         return LocalEmbedder() if local_embedder_available() else default_embedder()
     if name == "hashing":
         return HashingEmbedder()
-    raise typer.BadParameter(f"unknown embedder {name!r}: use local or hashing")
+    raise typer.BadParameter(f"unknown embedder {name!r}: use auto, local or hashing")
+
+
+def _friendly(command: Callable[..., None]) -> Callable[..., None]:
+    """memagent errors end the command with their message and exit code 2, not a traceback."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        from memagent.errors import MemagentError
+
+        try:
+            command(*args, **kwargs)
+        except MemagentError as exc:
+            typer.secho(f"error: {exc}", fg="red", err=True)
+            raise typer.Exit(2) from exc
+
+    return run
 
 
 def _open(db: Path, embedder: str) -> Any:
@@ -52,13 +92,14 @@ def _open(db: Path, embedder: str) -> Any:
     from memagent.errors import MemagentError
 
     try:
-        return Memory.open(db, embedder=_embedder(embedder))
+        return Memory.open(db, embedder=_embedder(embedder, db))
     except MemagentError as exc:
         typer.secho(f"error: {exc}", fg="red", err=True)
         raise typer.Exit(2) from exc
 
 
 @app.command()
+@_friendly
 def demo(
     db_dir: Annotated[Path | None, typer.Option("--dir", help="where to keep the demo database (default: a temp dir)")] = None,
     embedder: EmbedderOpt = "auto",
@@ -74,6 +115,7 @@ def demo(
 
 
 @app.command()
+@_friendly
 def chat(
     db: DbOpt,
     user: UserOpt,
@@ -104,6 +146,7 @@ def chat(
 
 
 @app.command()
+@_friendly
 def inspect(db: DbOpt, user: UserOpt, embedder: EmbedderOpt = "auto",
             history: Annotated[bool, typer.Option(help="also print the op history")] = True) -> None:
     """Show a user's current memories, history and graph stats."""
@@ -126,24 +169,20 @@ def inspect(db: DbOpt, user: UserOpt, embedder: EmbedderOpt = "auto",
 
 
 @app.command()
+@_friendly
 def forget(db: DbOpt, user: UserOpt,
            item: Annotated[str | None, typer.Option("--id", help="memory id to forget")] = None,
            query: Annotated[str | None, typer.Option(help="forget every memory matching this text")] = None,
            embedder: EmbedderOpt = "auto") -> None:
     """Remove memories for good (text, history, index, caches)."""
-    from memagent.errors import MemagentError
-
     mem = _open(db, embedder)
-    try:
-        gone = mem.forget(user, item, query=query)
-    except MemagentError as exc:
-        typer.secho(f"error: {exc}", fg="red", err=True)
-        raise typer.Exit(2) from exc
+    gone = mem.forget(user, item, query=query)
     typer.echo(f"forgot {len(gone)} memories: {', '.join(gone) or '-'}")
     mem.close()
 
 
 @app.command("delete-user")
+@_friendly
 def delete_user(db: DbOpt, user: UserOpt, embedder: EmbedderOpt = "auto",
                 yes: Annotated[bool, typer.Option("--yes", help="do not ask for confirmation")] = False) -> None:
     """Delete everything stored about a user."""
@@ -156,6 +195,7 @@ def delete_user(db: DbOpt, user: UserOpt, embedder: EmbedderOpt = "auto",
 
 
 @app.command()
+@_friendly
 def export(db: DbOpt, user: UserOpt, out: Annotated[Path | None, typer.Option(help="file (default: stdout)")] = None,
            embedder: EmbedderOpt = "auto") -> None:
     """Export a user as JSON."""
@@ -169,6 +209,7 @@ def export(db: DbOpt, user: UserOpt, out: Annotated[Path | None, typer.Option(he
 
 
 @app.command("import")
+@_friendly
 def import_(file: Path, db: DbOpt, user: Annotated[str | None, typer.Option(help="import as this user id")] = None,
             embedder: EmbedderOpt = "auto") -> None:
     """Import a user exported with `memagent export`."""

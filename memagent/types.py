@@ -81,9 +81,7 @@ class Op(StrEnum):
     SUPERSEDE = "supersede"
     FORGET = "forget"
     NOOP = "noop"
-    DELETE_USER = "delete_user"
     DECAY = "decay"
-    RESTORE = "restore"
 
 
 class _Model(BaseModel):

@@ -462,7 +462,8 @@ class SQLiteStore:
             self._exec("DELETE FROM items WHERE id = ? AND user_id = ?", (item_id, user_id))
 
     def delete_user(self, user_id: str) -> None:
-        """Remove every row of the user (events, items, edges, links) and all history text; one op row remains."""
+        """Remove every row of the user: events, items, edges, links, history and the user row itself. Nothing
+        about the user remains (not even an audit row naming them); keep your own audit log if you need one."""
         with self.transaction():
             self._exec("DELETE FROM item_events WHERE user_id = ?", (user_id,))
             self._exec("DELETE FROM edges WHERE user_id = ?", (user_id,))

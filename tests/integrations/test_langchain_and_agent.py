@@ -102,6 +102,11 @@ def test_cli_demo_inspect_export_forget(tmp_path):
     assert missing.exit_code == 2
     wrong = runner.invoke(app, ["inspect", "--db", db, "--user", "demo-user", "--embedder", "local"])
     assert wrong.exit_code == 2 and "embedder" in wrong.output
+    auto = runner.invoke(app, ["inspect", "--db", db, "--user", "demo-user"])  # the recorded embedder is reused
+    assert auto.exit_code == 0 and "Seattle" not in auto.output.split("history:")[0]
+    for cmd in (["delete-user", "--yes"], ["export"]):
+        unknown = runner.invoke(app, [cmd[0], "--db", db, "--user", "ghost", *cmd[1:]])
+        assert unknown.exit_code == 2 and "unknown user" in unknown.output
 
 
 def test_agent_with_the_real_cipher_learns_from_an_edit(memory):
