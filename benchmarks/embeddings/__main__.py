@@ -11,6 +11,7 @@ import os
 import random
 import shlex
 import sys
+import tempfile
 import time
 
 from benchmarks.common import markdown_table, percentile, write_results
@@ -51,9 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--n", type=int, default=2000)
     p.add_argument("--threads", type=int, default=None, help="torch threads for the local model (default: torch's)")
-    p.add_argument("--out", default="results/embeddings")
+    p.add_argument("--out", default=None, help="output folder (default results/embeddings; --quick: a temp folder)")
     p.add_argument("--quick", action="store_true", help="hashing only, 200 sentences")
     args = p.parse_args(argv)
+    if args.out is None:  # a smoke run must not overwrite the committed results
+        args.out = tempfile.mkdtemp(prefix="memagent-bench-") if args.quick else "results/embeddings"
     if args.quick:
         args.embedders, args.n = "hashing", 200
     rows = [measure(name, args.n, args.batch, args.threads) for name in args.embedders.split(",")]

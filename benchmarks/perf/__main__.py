@@ -80,9 +80,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--queries", type=int, default=200)
     p.add_argument("--embedder", choices=["hashing", "local"], default="local")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", default="results/perf")
+    p.add_argument("--out", default=None, help="output folder (default results/perf; --quick: a temp folder)")
     p.add_argument("--quick", action="store_true", help="sizes 200, 30 queries, hashing embedder")
     args = p.parse_args(argv)
+    if args.out is None:  # a smoke run must not overwrite the committed results
+        args.out = tempfile.mkdtemp(prefix="memagent-bench-") if args.quick else "results/perf"
     if args.quick:
         args.sizes, args.queries, args.embedder = "200", 30, "hashing"
     from memagent import HashingEmbedder, LocalEmbedder
