@@ -50,24 +50,35 @@ def value_type(text: str) -> str | None:
 
 
 def replaced_by(cand: Candidate, item: MemoryItem, *, same_domain: bool = True) -> bool:
-    """True when ``cand`` is a change that replaces ``item``: it names the item's value (``metadata["replaces"]``:
-    the item states the old value and not the new one), or its slot (``metadata["replaces_slot"]``, or a value of
-    the same type, ``replaces_type``, in the same domain). One-off (temporary) candidates never replace anything.
-    ``same_domain=False`` also accepts a named value found under another domain, or a named slot under a related
-    one (routing is only a guess)."""
+    """True when ``cand`` is a change that replaces ``item``. One-off (temporary) candidates never replace anything.
+
+    * ``metadata["replaces"]`` names the old value: the item states it (all its words; as an exact phrase when the
+      item sits under another domain, since routing is only a guess) and does not state the new value.
+    * ``metadata["replaces_slot"]`` names the slot: a preference of that slot in the same or a related domain, or,
+      with ``replaces_type``, a preference of the same domain holding a value of that type (times, amounts).
+
+    ``same_domain=False`` widens the slot rule to any domain's item of that slot (the caller's fallback).
+    """
     meta = cand.metadata
     if cand.temporary or not (meta.get("replaces") or meta.get("replaces_slot")) or not item.is_current:
         return False
-    other_domain = bool(cand.domain and item.domain and cand.domain != item.domain)
-    if item.kind == MemoryKind.INSTRUCTION or (other_domain and same_domain):
+    if item.kind == MemoryKind.INSTRUCTION or (cand.value and containment(cand.value, item.text) == 1.0):
         return False
+    other_domain = bool(cand.domain and item.domain and cand.domain != item.domain)
     if meta.get("replaces"):
-        return containment(meta["replaces"], item.text) == 1.0 and not (cand.value and containment(cand.value, item.text) == 1.0)
-    if item.kind != MemoryKind.PREFERENCE or (cand.value and containment(cand.value, item.text) == 1.0):
+        old = meta["replaces"]
+        if other_domain:
+            return f" {_phrase(old)} " in f" {_phrase(item.text)} "
+        return containment(old, item.text) == 1.0
+    if item.kind != MemoryKind.PREFERENCE:
         return False
     if item.metadata.get("slot") == meta["replaces_slot"]:
-        return not other_domain or (not same_domain and related_domains(cand.domain, item.domain))
+        return not other_domain or related_domains(cand.domain, item.domain) or not same_domain
     return bool(meta.get("replaces_type")) and not other_domain and value_type(item.value or item.text) == meta["replaces_type"]
+
+
+def _phrase(text: str) -> str:
+    return " ".join(re.findall(r"[0-9a-z$€£%]+", text.lower()))
 
 
 @dataclass
