@@ -107,8 +107,8 @@ _OFFER = re.compile(r"(?:^|(?<=[.!?]\s))(?:here\s+(?:is|are)|i\s+found|i\s+(?:wo
 _SLOT_QUESTIONS = [re.compile(p, re.I) for p in (
     r"\bpreferences?\s+(?:for|on|about)\s+(?:the\s+|your\s+)?([a-z][a-z -]{1,30}?)(?:\s+or\s+(?:the\s+)?([a-z][a-z -]{1,30}?))?\?",
     r"\btell\s+me\s+(?:the\s+|your\s+)([a-z][a-z -]{1,30}?)(?:\s+and\s+(?:the\s+)?([a-z][a-z -]{1,30}?))?\s+you\b",
-    r"\b(?:what|which)\s+(?:kind\s+of\s+|type\s+of\s+|sort\s+of\s+)?([a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)\s+(?:and\s+what\s+"
-    r"([a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)\s+)?(?:do|would|should|did|shall|will|are|is)\b",
+    r"\b(?:what|which)\s+(?:kind\s+of\s+|type\s+of\s+|sort\s+of\s+)?([a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}?)\s+"
+    r"(?:and\s+(?:what|which)\s+([a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}?)\s+)?(?:do|would|should|did|shall|will|are|is)\b",
     r"\b(?:a|any|the)\s+([a-z][a-z -]{1,30}?)\s+in\s+mind\?", r"\bwhat\s+about\s+(?:the\s+)?([a-z][a-z -]{1,30}?)\?",
 )]
 _CHANGES = [(re.compile(p, re.I), roles) for p, roles in (
@@ -189,6 +189,17 @@ def _question(text: str) -> str:
     return ""
 
 
+def _asked_slots(text: str) -> list[str]:
+    """The slots of the assistant turn's last question that names any ("Any preference for the car size? ...
+    Here are three options. Which one?" -> ["car size"])."""
+    for sentence in reversed(re.split(r"(?<=[.!?])\s+", text.strip())):
+        if _ASKED.search(sentence):
+            nouns = _slot_nouns(sentence)
+            if nouns:
+                return nouns
+    return []
+
+
 def _slot_nouns(question: str) -> list[str]:
     """Slots the assistant asked about in its last question, in order ("time", "sound")."""
     for pattern in _SLOT_QUESTIONS:
@@ -237,7 +248,7 @@ class DialogueExtractor(HeuristicExtractor):
             if temporary and cand.action == "remember" and cand.kind != MemoryKind.INSTRUCTION:
                 cand = _as_temporary(cand)
             out.append(cand)
-        out = _name_slots(out, _slot_nouns(_question(bot)))
+        out = _name_slots(out, _asked_slots(bot))
         old = reverted or next((v for v in no_more if v), None)
         if old:
             out = self._attach_replaced(out, old, text, topic)
