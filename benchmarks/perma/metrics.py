@@ -7,7 +7,8 @@ For a question asked at time ``t`` about domains ``D``:
 * **facet recall** = share of gold values found in the recalled entries (also restricted to the task's slots);
 * **future leak** = values that no session before ``t`` contains, found in the context (must be 0);
 * **stale** = for each change ``old -> new`` before ``t`` in ``D``: ``old`` shown by an entry that does not also
-  name ``new`` (an entry naming both is a change record, not a stale claim);
+  name ``new`` (an entry naming both is a change record, not a stale claim) and is not explained by a current value
+  whose words include the old one's (the current "aisle seats near the exit" is not the replaced "an aisle seat");
 * **override kept** = after a one-off override, the standing value is still recalled;
 * **off-domain share** = entries naming gold values of other domains only, over entries naming any gold value.
 
@@ -205,9 +206,14 @@ def score_entries(gold: Gold, texts: Sequence[str]) -> QuestionScore:
     s.found_strict = sum(f.value in strict for f in gold.current)
     s.slot_found = sum(f.value in hits for f in gold.slots)
     s.leaked = sorted(leaked)
+    current_all = [f.value for f in gold.current + gold.other_domains]
     for c in gold.changes:
         s.stale_pairs += 1
-        s.stale += any(_value_match(c.old, e) and not _value_match(c.new, e) for e in entries)
+        # Not stale: an entry naming the new value too (a change record), or one explained by a current value
+        # whose words include the old one's ("aisle seats near the exit" is not the replaced "an aisle seat").
+        covers = [v for v in current_all if _prep(c.old)[1] <= _prep(v)[1] and normalize(v) != normalize(c.old)]
+        s.stale += any(_value_match(c.old, e) and not _value_match(c.new, e)
+                       and not any(_value_match(v, e) for v in covers) for e in entries)
     for c in gold.overrides:
         s.override_pairs += 1
         s.override_kept += any(_value_match(c.old, e) for e in entries)

@@ -118,6 +118,10 @@ def test_gold_drops_replaced_and_one_off_values_and_scores_stale_and_leaks():
     assert (good.found, good.total, good.stale, good.stale_pairs, good.leaked) == (2, 2, 0, 1, [])
     bad = score_entries(gold, ["User listens on Spotify.", "Loves jazz", "Books: paperbacks", "bossa nova!"])
     assert (bad.found, bad.stale, bad.leaked, bad.off_domain, bad.attributed) == (1, 1, ["bossa nova"], 1, 2)
+    # a current value that contains the old one's words explains the entry: not a stale claim
+    gold.other_domains.append(Facet("Books", "format", "Spotify audiobooks"))
+    assert score_entries(gold, ["Books: Spotify audiobooks"]).stale == 0
+    assert score_entries(gold, ["Music: Spotify"]).stale == 1
 
 
 def test_value_matching_is_phrase_or_all_content_words_in_one_entry():
