@@ -366,8 +366,8 @@ def _name_slots(cands: list[Candidate], nouns: list[str]) -> list[Candidate]:
     out = list(cands)
     for i, noun in zip(open_, nouns, strict=False):
         c = out[i]
-        text = re.sub(r"^([A-Z][\w ]*?) preference: ", lambda m: f"{m.group(1)} {noun}: ", c.text) \
-            if (c.subject or "").startswith("want:") else c.text
+        label = re.match(r"^([A-Z][\w ]*?) preference: ", c.text) if (c.subject or "").startswith("want:") else None
+        text = f"{label.group(1)} {noun}: {c.text[label.end():]}" if label else c.text
         out[i] = c.model_copy(update={"text": text, "metadata": {**c.metadata, "slot": noun}})
     return out
 
