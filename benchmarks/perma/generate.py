@@ -51,7 +51,7 @@ def _domain_plans(dom: Domain, values: dict[str, list[str]], n: int, rng: random
             facets.remove(f)
     plans = [Plan(dom, "preference_emergence", reveals=emergence)]
     revealed = list(emergence)
-    for i in range(1, n):
+    for _ in range(1, n):
         take = [] if not facets else [facets.pop(0) for _ in range(min(len(facets), rng.randint(1, 2)))]
         plan = Plan(dom, "preference_supplement", reveals=take)
         if revealed and rng.random() < 0.4:

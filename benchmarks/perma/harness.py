@@ -19,7 +19,7 @@ from typing import Any
 from benchmarks.common import percentile, progress, timer
 from benchmarks.perma import mcq
 from benchmarks.perma.loader import Question, UserData, is_held_out, list_users, load_user
-from benchmarks.perma.metrics import GoldIndex, QuestionScore, score_entries
+from benchmarks.perma.metrics import GoldIndex, score_entries
 from benchmarks.perma.systems import System, make_system
 from memagent.embeddings import Embedder
 from memagent.errors import ConfigError
