@@ -56,7 +56,7 @@ class RecallConfig:
     # Below this score an entry is never packed, however much budget is left.
     min_score: float = 0.1
     # Share of the budget reserved for the best-scoring profile items (see ``retrieval.packer.pack``).
-    profile_share: float = 0.5
+    profile_share: float = 0.75
     # Extra weight of importance when ranking inside that share (firm preferences before passing remarks).
     profile_strength: float = 0.2
     # Also route a request to the domains of the user's memories most like it (``memory_domains``): "find me
