@@ -303,7 +303,8 @@ class Memory:
         cfg = self.ranker.config
         chosen, used, dropped = pack(ranked, budget_tokens, cfg.priority_gate, cfg.min_score,
                                      profile_share=cfg.profile_share, profile_kinds=cfg.profile_kinds,
-                                     profile_strength=cfg.profile_strength)
+                                     profile_strength=cfg.profile_strength,
+                                     line_tokens=None if as_of else self.ranker.snapshot(uid).line_tokens)
         if touch and chosen and as_of is None:
             self.store.touch_items(uid, [e.item.id for e in chosen], utcnow())
         return Recall(user_id=uid, query=query, budget_tokens=budget_tokens, used_tokens=used,

@@ -160,7 +160,8 @@ class HybridRanker:
         if not pool:
             return []
         vecs = self.index.vectors(user_id, [i.id for i in pool])
-        dense = {iid: max(0.0, float(v @ qvec)) for iid, v in vecs.items()}
+        sims = np.stack(list(vecs.values())) @ qvec if vecs else []
+        dense = {iid: max(0.0, float(sim)) for iid, sim in zip(vecs, sims, strict=True)}
         domains = query_domains if query_domains is not None else classify_domains(query)
         if cfg.infer_domains and query_domains is None:
             domains = [*domains, *(d for d in memory_domains(pool, dense, cfg) if d not in domains)]

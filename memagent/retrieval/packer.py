@@ -13,9 +13,15 @@ __all__ = ["PROMPT_OVERHEAD_TOKENS", "pack"]
 
 # Header, footer and section titles of Recall.to_prompt(); measured, with a little slack.
 PROMPT_OVERHEAD_TOKENS = 48
-# English prose rarely packs more than 6 characters into a token: a cheap estimate to skip lines that
-# cannot fit without tokenising them (at worst a line that would just fit is skipped).
-_MAX_CHARS_PER_TOKEN = 6
+# No rendered line is shorter than this ("- x (since 2026-01-01)" is 9 tokens): below it, stop looking.
+MIN_LINE_TOKENS = 8
+
+
+def _tokens_at_least(line: str) -> int:
+    """A cheap lower bound on ``count_tokens(line)``, to skip lines that cannot fit without tokenising them:
+    cl100k never merges across a space, so each whitespace-separated word is at least one token. (Characters
+    per token is no bound: a run of 64 '=' is one token.)"""
+    return len(line.split())
 
 
 def pack(
@@ -27,6 +33,7 @@ def pack(
     profile_share: float = 0.0,
     profile_kinds: Collection[MemoryKind] = (MemoryKind.INSTRUCTION, MemoryKind.PREFERENCE),
     profile_strength: float = 0.0,
+    line_tokens: dict[str, int] | None = None,
 ) -> tuple[list[RecallEntry], int, int]:
     """Choose entries under ``budget_tokens``; returns (chosen in priority order, tokens used, dropped count).
 
@@ -35,23 +42,29 @@ def pack(
     so the profile must not be crowded out by episodes that merely resemble the request. Within that share,
     ``profile_strength`` x importance is added to the score: a firmly held preference (an allergy, a refusal)
     outranks a passing reaction of similar relevance.
+
+    ``line_tokens`` (line -> tokens) is filled as lines are counted; pass the same dict again while the
+    memories are unchanged (the recall snapshot keeps one) and they are not tokenised twice.
     """
     available = budget_tokens - PROMPT_OVERHEAD_TOKENS
-    sizes: dict[str, int] = {}
+    sizes = line_tokens if line_tokens is not None else {}
     chosen: list[RecallEntry] = []
     taken: set[str] = set()
     used = 0
+
+    def full() -> bool:
+        return available - used < MIN_LINE_TOKENS
 
     def take(entry: Scored) -> None:
         nonlocal used
         if entry.item.id in taken:
             return
         line = prompt_line(entry.item)
-        if used + len(line) // _MAX_CHARS_PER_TOKEN > available:
+        if used + _tokens_at_least(line) > available:
             return  # cannot fit even at the best compression: skip without tokenising
-        size = sizes.get(entry.item.id)
+        size = sizes.get(line)
         if size is None:  # counted lazily: most candidates are never reached
-            size = sizes[entry.item.id] = count_tokens(line) + 1
+            size = sizes[line] = count_tokens(line) + 1
         if used + size <= available:
             chosen.append(RecallEntry(item=entry.item, score=entry.score, tokens=size, components=entry.components,
                                       via=entry.via))  # type: ignore[arg-type]
@@ -61,14 +74,18 @@ def pack(
     if profile_share > 0:
         reserved = available * min(1.0, profile_share)
         for entry in sorted(ranked, key=lambda e: -(e.score + profile_strength * e.item.importance)):
-            if used >= reserved:
+            if used >= reserved or full():
                 break
             if entry.item.kind in profile_kinds and entry.score >= min_score:
                 take(entry)
     for entry in sorted(ranked, key=lambda e: (KIND_PRIORITY[e.item.kind], -e.score)):
+        if full():
+            break
         if entry.score >= gates.get(entry.item.kind, 1.0):
             take(entry)
     for entry in sorted(ranked, key=lambda e: -e.score):
+        if full():
+            break
         if entry.score >= min_score:
             take(entry)
     chosen.sort(key=lambda e: (KIND_PRIORITY[e.item.kind], -e.score))

@@ -80,8 +80,13 @@ CREATE INDEX IF NOT EXISTS history_user ON history(user_id, id);
 CREATE INDEX IF NOT EXISTS history_item ON history(item_id);
 """
 
+# v2: the newest event of a user (the `follows` link of every write) without scanning all of them.
+_V2 = """
+CREATE INDEX IF NOT EXISTS events_user_seq ON events(user_id, seq);
+"""
+
 # Each entry upgrades from version i to i + 1.
-_MIGRATIONS: list[str] = [_V1]
+_MIGRATIONS: list[str] = [_V1, _V2]
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 

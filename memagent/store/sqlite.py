@@ -336,8 +336,11 @@ class SQLiteStore:
         subject: str | None = None,
         ids: Iterable[str] | None = None,
     ) -> list[MemoryItem]:
-        sql, params = f"SELECT {_ITEM_COLUMNS} FROM items WHERE user_id = ?", [user_id]
-        for column, values in (("status", statuses), ("kind", kinds), ("id", ids)):
+        # Given ids, look them up by primary key: the unary "+" keeps SQLite off the per-user indexes, which
+        # would scan every item of the user.
+        plus = "" if ids is None else "+"
+        sql, params = f"SELECT {_ITEM_COLUMNS} FROM items WHERE {plus}user_id = ?", [user_id]
+        for column, values in ((plus + "status", statuses), ("kind", kinds), ("id", ids)):
             if values is not None:
                 values = list(values)
                 if not values:

@@ -177,3 +177,26 @@ def test_reopen_with_another_embedder_and_reindex(tmp_path):
     assert mem.index.embedder_identity() == {"name": "memagent-hashing-v1-64", "dim": 64}
     assert "jazz" in mem.recall("u1", "jazz").to_prompt()
     assert Cipher(mem).infer("u1", "Summarize: the river is long.").preference  # CIPHER contexts re-embedded
+
+
+def test_a_version_1_database_is_migrated_on_open(tmp_path):
+    import sqlite3
+
+    from memagent import HashingEmbedder, Memory
+    from memagent.store import schema
+
+    db = tmp_path / "old.db"
+    conn = sqlite3.connect(db)
+    conn.executescript(schema._MIGRATIONS[0])
+    conn.execute("INSERT INTO meta(key, value) VALUES('schema_version', '1')")
+    conn.commit()
+    conn.close()
+    mem = Memory.open(db, embedder=HashingEmbedder())
+    mem.add("u", "I love jazz")
+    assert [i.text for i in mem.items("u")]
+    mem.close()
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(schema.SCHEMA_VERSION)
+    plan = conn.execute("EXPLAIN QUERY PLAN SELECT id FROM events WHERE user_id = 'u' ORDER BY seq DESC LIMIT 1").fetchall()
+    assert "events_user_seq" in str(plan)
+    conn.close()

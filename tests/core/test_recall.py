@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis import given
 
 from memagent import ConfigError, Memory, MemoryKind
 from memagent.llm.tokens import count_tokens
@@ -120,3 +123,15 @@ def test_semantic_recall_with_local_embedder(tmp_path, local_embedder):
     best = max(rc.entries, key=lambda e: e.components.get("dense", 0))
     assert "shellfish" in best.item.text
     mem.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=1, max_size=200) | st.text("=-_ a.", min_size=1, max_size=80))
+def test_packer_shortcuts_never_reject_a_line_that_fits(text):
+    from memagent.retrieval.packer import MIN_LINE_TOKENS, _tokens_at_least
+    from memagent.types import MemoryItem, prompt_line
+
+    item = MemoryItem(user_id="u", kind=MemoryKind.FACT, text=text, valid_from=T0)
+    line = prompt_line(item)
+    assert _tokens_at_least(line) <= count_tokens(line)
+    assert count_tokens(line) + 1 >= MIN_LINE_TOKENS
