@@ -251,8 +251,15 @@ class Recall(_Model):
 _TAG = "user_memory"
 
 
+# Facts and episodes are bound to a time ("lives in Lisbon" since when; "went to the cinema" when); standing
+# instructions and preferences are current by construction (superseded ones are never recalled), and the date
+# would cost a third of their line, crowding other preferences out of a small budget.
+_DATED_KINDS = frozenset({MemoryKind.FACT, MemoryKind.EPISODE})
+
+
 def prompt_line(item: MemoryItem) -> str:
     """How one memory is rendered in a prompt (the packer counts exactly this)."""
     text = item.text.replace(f"</{_TAG}>", "").replace("\n", " ")
-    when = item.valid_from.date().isoformat()
-    return f"- {text} (since {when})"
+    if item.kind in _DATED_KINDS or item.valid_to is not None:  # as_of recalls show when a past value held
+        return f"- {text} (since {item.valid_from.date().isoformat()})"
+    return f"- {text}"

@@ -90,10 +90,14 @@ def _key(obj: str, n: int = 3) -> str:
     return " ".join(toks[:n]) if toks else obj.lower().strip()
 
 
+_CLAUSE = re.compile(r"[,;:]|\b(?:so|because|and|but|when|if|since|while|though|although|tend|hope|which|that)\b",
+                     re.I)
+
+
 def _head(obj: str) -> str:
     """Head noun of a noun phrase, stopping at the first preposition: 'window seats on flights' -> 'seat'."""
-    chunk = re.split(r"\b(?:on|in|at|for|when|over|than|rather|instead|with|from|during|of|to|that|which|where|who)\b",
-                     obj, maxsplit=1, flags=re.I)[0]
+    chunk = re.split(r"(?<![\w-])(?:on|in|at|for|when|over|than|rather|instead|with|from|during|of|to|that|which|"
+                     r"where|who|after|before|and|or|so|because|but|while|if)(?![\w-])", obj, maxsplit=1, flags=re.I)[0]
     toks = content_words(chunk) or content_words(obj)
     return toks[-1] if toks else obj.lower().strip()
 
@@ -388,7 +392,12 @@ class HeuristicExtractor:
         if not content_words(obj):
             return None
         chosen = re.split(r"\s+(?:over|rather\s+than|instead\s+of|to\s+(?=\w+\s*$))\s+", obj, maxsplit=1, flags=re.I)[0]
-        return self._mk(MemoryKind.PREFERENCE, f"User prefers {third_person(full)}.", s, subject=f"prefer:{_head(chosen)}",
+        # "I prefer aisle seats" names a value of one slot (seat), which a later "I prefer window seats" replaces.
+        # A clause ("activities with clear goals, so I hope ...") has no such slot: a later preference that shares
+        # its head word is another preference, not a change, so it is keyed by its own words and coexists.
+        slot = len(content_words(chosen)) <= 3 and not _CLAUSE.search(chosen)
+        subject = f"prefer:{_head(chosen)}" if slot else f"prefer:{_key(chosen, 4)}"
+        return self._mk(MemoryKind.PREFERENCE, f"User prefers {third_person(full)}.", s, subject=subject,
                         value=chosen, polarity=1, importance=0.75)
 
     def _b_like(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:

@@ -13,8 +13,8 @@ __all__ = ["PROMPT_OVERHEAD_TOKENS", "pack"]
 
 # Header, footer and section titles of Recall.to_prompt(); measured, with a little slack.
 PROMPT_OVERHEAD_TOKENS = 48
-# No rendered line is shorter than this ("- x (since 2026-01-01)" is 9 tokens): below it, stop looking.
-MIN_LINE_TOKENS = 8
+# No entry costs less than this ("- x" is 2 tokens, plus its newline): below it, stop looking.
+MIN_LINE_TOKENS = 3
 
 
 def _tokens_at_least(line: str) -> int:

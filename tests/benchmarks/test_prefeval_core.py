@@ -140,6 +140,6 @@ def test_profile_strength_orders_firm_preferences_first_within_the_share():
     remark = scored("User loves the idea of a picnic by the lake with friends on some weekend.", 0.40, 0.45)
     allergy = scored("User is severely allergic to wasps and bees and must avoid them outdoors.", 0.36, 0.9)
     gates = {k: 1.0 for k in MemoryKind}  # nothing passes a gate: only the profile share packs
-    plain, _, _ = pack([remark, allergy], 100, gates, 0.1, profile_share=0.5)
-    firm, _, _ = pack([remark, allergy], 100, gates, 0.1, profile_share=0.5, profile_strength=0.2)
+    plain, _, _ = pack([remark, allergy], 80, gates, 0.1, profile_share=0.5)
+    firm, _, _ = pack([remark, allergy], 80, gates, 0.1, profile_share=0.5, profile_strength=0.2)
     assert plain[0].item.text.startswith("User loves") and firm[0].item.text.startswith("User is severely")

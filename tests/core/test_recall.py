@@ -131,7 +131,7 @@ def test_packer_shortcuts_never_reject_a_line_that_fits(text):
     from memagent.retrieval.packer import MIN_LINE_TOKENS, _tokens_at_least
     from memagent.types import MemoryItem, prompt_line
 
-    item = MemoryItem(user_id="u", kind=MemoryKind.FACT, text=text, valid_from=T0)
-    line = prompt_line(item)
-    assert _tokens_at_least(line) <= count_tokens(line)
-    assert count_tokens(line) + 1 >= MIN_LINE_TOKENS
+    for kind in MemoryKind:
+        line = prompt_line(MemoryItem(user_id="u", kind=kind, text=text, valid_from=T0))
+        assert _tokens_at_least(line) <= count_tokens(line)
+        assert count_tokens(line) + 1 >= MIN_LINE_TOKENS

@@ -162,3 +162,26 @@ def test_change_of_mind_with_trailing_now_supersedes(memory):
     res = memory.add("u1", "I actually prefer aisle seats now.", timestamp=day(1))
     assert [o.op for o in res.ops] == [Op.SUPERSEDE]
     assert [i.value for i in memory.items("u1")] == ["aisle seats"]
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("I prefer activities with clear goals and structure, so I hope they have specific roles for volunteers.",
+     "I prefer quieter activities."),
+    ("I prefer hands-on experience over sitting through lectures.",
+     "I prefer hands-on activities over visiting historical monuments or museums."),
+    ("I prefer working with players one-on-one or in small groups rather than large team sessions.",
+     "I prefer quiet activities after work."),
+    ("I prefer strategy games and tend to avoid any games that involve crafting mechanics.",
+     "I prefer intimate travel experiences, so we tend to avoid crowded tourist spots when possible."),
+])
+def test_unrelated_preferences_sharing_a_word_both_stay_current(memory, first, second):
+    memory.add("u1", first, timestamp=day(0))
+    res = memory.add("u1", second, timestamp=day(1))
+    assert not res.by_op(Op.SUPERSEDE)
+    assert len([i for i in memory.items("u1") if i.kind == MemoryKind.PREFERENCE]) == 2
+
+
+def test_a_new_value_for_the_same_slot_still_supersedes(memory):
+    memory.add("u1", "I prefer quiet activities.", timestamp=day(0))
+    memory.add("u1", "I prefer lively activities.", timestamp=day(1))
+    assert [i.text for i in memory.items("u1")] == ["User prefers lively activities."]
