@@ -6,6 +6,7 @@ import json
 import platform
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -15,7 +16,18 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["environment", "markdown_table", "percentile", "plot_lines", "progress", "timer", "write_results"]
+__all__ = ["RESULTS", "environment", "markdown_table", "output_dir", "percentile", "plot_lines", "progress", "timer",
+           "write_results"]
+
+RESULTS = Path(__file__).resolve().parents[1] / "results"
+
+
+def output_dir(out: str | Path | None, name: str, *, quick: bool = False) -> Path:
+    """Where a benchmark writes: ``out`` when given, else ``results/<name>`` for a full run and a fresh temporary
+    folder for a ``--quick`` smoke run, which must never overwrite the committed results."""
+    if out is not None:
+        return Path(out)
+    return Path(tempfile.mkdtemp(prefix=f"memagent-{name}-")) if quick else RESULTS / name
 
 
 def environment() -> dict[str, Any]:

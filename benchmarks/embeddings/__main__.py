@@ -11,10 +11,9 @@ import os
 import random
 import shlex
 import sys
-import tempfile
 import time
 
-from benchmarks.common import markdown_table, percentile, write_results
+from benchmarks.common import markdown_table, output_dir, percentile, write_results
 
 VOCAB = ("user likes prefers travel hotel flight sushi jazz weekend morning budget quiet window seat vegetarian "
          "restaurant museum hiking coffee book concert train city beach family office gift").split()
@@ -55,8 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=None, help="output folder (default results/embeddings; --quick: a temp folder)")
     p.add_argument("--quick", action="store_true", help="hashing only, 200 sentences")
     args = p.parse_args(argv)
-    if args.out is None:  # a smoke run must not overwrite the committed results
-        args.out = tempfile.mkdtemp(prefix="memagent-bench-") if args.quick else "results/embeddings"
+    args.out = output_dir(args.out, "embeddings", quick=args.quick)
     if args.quick:
         args.embedders, args.n = "hashing", 200
     rows = [measure(name, args.n, args.batch, args.threads) for name in args.embedders.split(",")]

@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import markdown_table, plot_lines, progress, timer, write_results
+from benchmarks.common import markdown_table, output_dir, plot_lines, progress, timer, write_results
 from benchmarks.nlsi.episodes import REASONING_TYPES, Episode, Pool, build_episodes
 from memagent import HashingEmbedder, LocalEmbedder, Memory
 from memagent.instructions import InstructionParser, InstructionRetriever, RetrieverConfig
@@ -258,7 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.nlsi", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=default_data_dir(), help="directory with the tagged CSV files")
-    ap.add_argument("--out", type=Path, default=Path("results/nlsi"))
+    ap.add_argument("--out", type=Path, default=None, help="default results/nlsi; --quick: a temp folder")
     ap.add_argument("--per-type", type=int, default=100, help="evaluation episodes per reasoning type")
     ap.add_argument("--calib-per-type", type=int, default=60, help="calibration episodes per type (train file)")
     ap.add_argument("--seed", type=int, default=0)
@@ -278,6 +278,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         llm = OpenAIChat(args.llm_model, base_url=args.llm_base_url, api_key=os.environ.get(args.llm_api_key_env))
     command = "python -m benchmarks.nlsi " + " ".join(sys.argv[1:] if argv is None else argv)
-    run(args.data, args.out, per_type=args.per_type, calib_per_type=args.calib_per_type, seed=args.seed,
+    run(args.data, output_dir(args.out, "nlsi", quick=args.quick), per_type=args.per_type, calib_per_type=args.calib_per_type, seed=args.seed,
         embedder_name=args.embedder, llm=llm, command=command, train_file=args.train_file, eval_file=args.eval_file)
     return 0

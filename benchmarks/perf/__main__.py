@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import markdown_table, percentile, progress, timer, write_results
+from benchmarks.common import markdown_table, output_dir, percentile, progress, timer, write_results
 
 SUBJECTS = ["jazz", "sushi", "hiking", "tennis", "opera", "ramen", "chess", "yoga", "cycling", "pottery", "kayaking",
             "tango", "baking", "sci-fi novels", "board games", "thai food", "espresso", "trail running", "photography",
@@ -83,8 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default=None, help="output folder (default results/perf; --quick: a temp folder)")
     p.add_argument("--quick", action="store_true", help="sizes 200, 30 queries, hashing embedder")
     args = p.parse_args(argv)
-    if args.out is None:  # a smoke run must not overwrite the committed results
-        args.out = tempfile.mkdtemp(prefix="memagent-bench-") if args.quick else "results/perf"
+    args.out = output_dir(args.out, "perf", quick=args.quick)
     if args.quick:
         args.sizes, args.queries, args.embedder = "200", 30, "hashing"
     from memagent import HashingEmbedder, LocalEmbedder

@@ -8,7 +8,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from benchmarks.common import write_results
+from benchmarks.common import output_dir, write_results
 from benchmarks.perma.harness import SPLITS, RunConfig, run
 from benchmarks.perma.report import markdown, plots
 from benchmarks.perma.systems import SYSTEMS
@@ -40,7 +40,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--api-key-env", default="OPENAI_API_KEY")
     p.add_argument("--llm-systems", default="", help="systems whose context is sent to the LLM (default: all)")
     p.add_argument("--quick", action="store_true", help="CI mode: 2 users, 8 questions each, hashing embedder")
-    p.add_argument("--out", default="results/perma", help="output directory")
+    p.add_argument("--out", default=None, help="output directory (default results/perma; --quick: a temp folder)")
     p.add_argument("--name", default="perma", help="output file stem")
     p.add_argument("--records", default="full", choices=["full", "headline", "none"],
                    help="per-question records in the JSON: every budget, the headline budget only, or none")
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> dict:
     cfg = config_from_args(args)
     result = run(cfg)
     command = "python -m benchmarks.perma " + " ".join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
-    out = Path(args.out)
+    out = output_dir(args.out, "perma", quick=args.quick)
     md = markdown(result, command=command, title=f"PERMA harness: {Path(args.data).name} ({args.variant})",
                   budget=cfg.budget)
     data = {"config": {k: str(v) for k, v in vars(args).items()}, "summary": result["summary"],

@@ -10,7 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import markdown_table, timer
+from benchmarks.common import markdown_table, output_dir, timer
 from benchmarks.prefeval.data import FORMS, load_pairs
 from benchmarks.prefeval.embcache import StoredEmbedder
 from benchmarks.prefeval.filler import FILLERS, FillerPool, load_original
@@ -68,7 +68,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--profile-strength", type=float, default=None,
                    help="ablation: memagent RecallConfig.profile_strength")
     p.add_argument("--embedder", choices=("local", "hashing"), default=None, help="default: local (hashing with --quick)")
-    p.add_argument("--out", type=Path, default=REPO / "results" / "prefeval")
+    p.add_argument("--out", type=Path, default=None, help="default results/prefeval; --quick: a temp folder")
     p.add_argument("--embed-cache", type=Path, default=None,
                    help="an .npz keeping vectors between runs (text hashes only), e.g. /tmp/prefeval-vectors.npz")
     p.add_argument("--quick", action="store_true", help=f"CI subset: {QUICK}")
@@ -78,6 +78,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--judge-model", default=None, help="judge model (default: --model)")
     p.add_argument("--api-key-env", default="OPENAI_API_KEY")
     ns = p.parse_args(argv)
+    ns.out = output_dir(ns.out, "prefeval", quick=ns.quick)
     if ns.quick:
         ns.limit = ns.limit or QUICK["per_topic"]
         ns.turns = QUICK["turns"]

@@ -12,7 +12,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from benchmarks.common import timer, write_results
+from benchmarks.common import output_dir, timer, write_results
 from benchmarks.prelude.documents import TASKS, load_authored_documents, load_hf_documents
 from benchmarks.prelude.encoders import ENCODERS, make_encoder
 from benchmarks.prelude.harness import METHODS, RETRIEVING, Setup, run_task
@@ -23,8 +23,6 @@ from benchmarks.prelude.writer import OfflineWriter
 from memagent.embeddings.base import Embedder
 from memagent.llm import OpenAIChat
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m benchmarks.prelude", description=__doc__.splitlines()[0])
@@ -33,7 +31,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     p.add_argument("--methods", nargs="+", default=list(METHODS),
                    help="no-learning, oracle, icl-edit-K, cipher-K (any K)")
-    p.add_argument("--out", type=Path, default=ROOT / "results" / "prelude")
+    p.add_argument("--out", type=Path, default=None, help="default results/prelude; --quick: a temp folder")
     p.add_argument("--encoders", nargs="+", choices=ENCODERS, default=["minilm", "hybrid"],
                    help="context encoders for the retrieval methods (ICL-edit, CIPHER), each run separately; "
                    "memory items, the writer's interpreter and preference accuracy use minilm (style in --quick)")
@@ -47,6 +45,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--llm-api-key-env", default="OPENAI_API_KEY")
     p.add_argument("--no-progress", action="store_true")
     args = p.parse_args(argv)
+    args.out = output_dir(args.out, "prelude", quick=args.quick)
     if args.quick:
         args.rounds, args.seeds, args.encoders = 20, [0], ["style"]
     return args

@@ -22,3 +22,12 @@ def test_embeddings_quick(tmp_path):
     assert embeddings_main(["--quick", "--out", str(tmp_path)]) == 0
     rows = json.loads((tmp_path / "embeddings.json").read_text())["rows"]
     assert rows[0]["sentences_per_s"] > 0 and rows[0]["sentences"] == 200
+
+
+def test_a_quick_run_without_out_never_writes_into_results():
+    from benchmarks.common import RESULTS, output_dir
+
+    smoke = output_dir(None, "perf", quick=True)
+    assert smoke.is_dir() and RESULTS not in smoke.parents
+    assert output_dir(None, "perf") == RESULTS / "perf"
+    assert output_dir("elsewhere", "perf", quick=True).name == "elsewhere"

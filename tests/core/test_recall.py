@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from hypothesis import settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis import given
 
 from memagent import ConfigError, Memory, MemoryKind
 from memagent.llm.tokens import count_tokens
