@@ -18,6 +18,7 @@ from datetime import datetime
 
 import numpy as np
 
+from memagent._blas import one_blas_thread
 from memagent.graph.domains import RELATED_DOMAINS, classify_domains
 from memagent.retrieval.bm25 import BM25Cache
 from memagent.retrieval.cache import Snapshot, SnapshotCache
@@ -160,7 +161,8 @@ class HybridRanker:
         if not pool:
             return []
         vecs = self.index.vectors(user_id, [i.id for i in pool])
-        sims = np.stack(list(vecs.values())) @ qvec if vecs else []
+        with one_blas_thread():
+            sims = np.stack(list(vecs.values())) @ qvec if vecs else []
         dense = {iid: max(0.0, float(sim)) for iid, sim in zip(vecs, sims, strict=True)}
         domains = query_domains if query_domains is not None else classify_domains(query)
         if cfg.infer_domains and query_domains is None:

@@ -15,6 +15,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from memagent._blas import one_blas_thread
 from memagent.errors import IndexMismatchError, InvalidInputError
 from memagent.store.sqlite import map_sqlite_errors
 
@@ -223,7 +224,8 @@ class ExactIndex:
             um = self._load(user_id)
             if not um.ids or k <= 0:
                 return []
-            scores = um.matrix @ np.asarray(vector, dtype=np.float32)
+            with one_blas_thread():
+                scores = um.matrix @ np.asarray(vector, dtype=np.float32)
             k = min(k, len(um.ids))
             top = np.argpartition(-scores, k - 1)[:k]
             top = top[np.argsort(-scores[top], kind="stable")]

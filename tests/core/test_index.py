@@ -200,3 +200,25 @@ def test_a_version_1_database_is_migrated_on_open(tmp_path):
     plan = conn.execute("EXPLAIN QUERY PLAN SELECT id FROM events WHERE user_id = 'u' ORDER BY seq DESC LIMIT 1").fetchall()
     assert "events_user_seq" in str(plan)
     conn.close()
+
+
+def test_blas_limit_holds_inside_and_restores_the_host_setting_even_across_threads():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from threadpoolctl import ThreadpoolController
+
+    from memagent._blas import one_blas_thread
+
+    blas = ThreadpoolController().select(user_api="blas")
+    if not blas.lib_controllers:
+        pytest.skip("numpy has no BLAS library that threadpoolctl can control here")
+    before = [c.num_threads for c in blas.lib_controllers]
+
+    def inside(_):
+        with one_blas_thread():
+            return [c.num_threads for c in ThreadpoolController().select(user_api="blas").lib_controllers]
+
+    with ThreadPoolExecutor(4) as pool:
+        seen = list(pool.map(inside, range(40)))
+    assert all(n == 1 for threads in seen for n in threads)
+    assert [c.num_threads for c in ThreadpoolController().select(user_api="blas").lib_controllers] == before
