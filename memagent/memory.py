@@ -29,6 +29,7 @@ from memagent.graph.decide import RuleDecider, containment
 from memagent.graph.forget import Forgetter
 from memagent.graph.heuristic import HeuristicExtractor
 from memagent.graph.llm_planner import LLMPlanner
+from memagent.graph.values import VALUE_NAMESPACE, value_phrases
 from memagent.graph.views import Explanation, build_graph, explain, export_user, import_user
 from memagent.graph.writer import MemoryWriter
 from memagent.llm.base import ChatModel
@@ -106,7 +107,8 @@ class Memory:
         else:
             reindex_needed = False
         self.ranker = HybridRanker(store, index, recall_config)
-        self.namespaces: set[str] = set()  # index key suffixes used by plugins (e.g. CIPHER contexts)
+        # Index key suffixes of extra vectors: preferences' value phrases, plugins' (e.g. CIPHER contexts).
+        self.namespaces: set[str] = {VALUE_NAMESPACE}
         self.forgetter = Forgetter(store, index, caches=[self.embedder, self.ranker.bm25, self.ranker.snapshots], namespaces=self.namespaces)
         self.writer = MemoryWriter(
             store, index, self.embedder, self.forgetter, extractor=extractor, decider=decider,
@@ -441,8 +443,7 @@ class Memory:
         """
         data = dict(data) if isinstance(data, Mapping) else data
         uid, items = import_user(self.store, data, user_id=check_user_id(user_id) if user_id else None)
-        if items:
-            self.index.add(uid, [i.id for i in items], self.embedder.embed([i.text for i in items]))
+        self._index_items(uid, items)
         self.ranker.invalidate(uid)
         return uid
 
@@ -470,7 +471,7 @@ class Memory:
             stored, have = self.store.item_ids(uid), self.index.ids(uid)
             missing = self.store.items(uid, statuses=None, ids=stored - have) if stored - have else []
             if missing:
-                self.index.add(uid, [i.id for i in missing], self.embedder.embed([i.text for i in missing]))
+                self._index_items(uid, missing)
                 embedded += len(missing)
             if have - stored:
                 self.index.delete(uid, have - stored)
@@ -489,8 +490,8 @@ class Memory:
         users = set(self.store.users())
         for key in self.index.users():
             owner, ns = key_owner(key)
-            if ns is None or owner not in users:
-                continue
+            if ns in (None, VALUE_NAMESPACE) or owner not in users:
+                continue  # the users' own vectors and value phrases are rebuilt from their items below
             ids = sorted(self.index.ids(key))
             texts = self._texts_for(owner, ids)
             self.index.delete_user(key)
@@ -500,10 +501,20 @@ class Memory:
         for uid in users:
             items = self.store.items(uid, statuses=None)
             self.index.delete_user(uid)
-            if items:
-                self.index.add(uid, [i.id for i in items], self.embedder.embed([i.text for i in items]))
-            count += len(items)
+            self.index.delete_user(namespace_key(uid, VALUE_NAMESPACE))
+            count += self._index_items(uid, items)
         return count
+
+    def _index_items(self, user_id: str, items: Sequence[MemoryItem]) -> int:
+        """Embed items (and the value phrases of preferences) in one call and index them; returns vectors added."""
+        if not items:
+            return 0
+        values = value_phrases(items)
+        vectors = self.embedder.embed([i.text for i in items] + list(values.values()))
+        self.index.add(user_id, [i.id for i in items], vectors[: len(items)])
+        if values:
+            self.index.add(namespace_key(user_id, VALUE_NAMESPACE), list(values), vectors[len(items):])
+        return len(items) + len(values)
 
     def _texts_for(self, user_id: str, ids: Sequence[str]) -> dict[str, str]:
         """Texts behind plugin vector ids: an event's text or an item's text (ids that are neither are dropped)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from memagent.graph.values import value_id
 from memagent.store.index import VectorIndex, namespace_key
 from memagent.store.sqlite import SQLiteStore
 from memagent.types import EdgeType, MemoryItem, Op
@@ -96,7 +97,7 @@ class Forgetter:
             if evict is not None:
                 evict(gone.texts)
         self.index.delete(user_id, [i.id for i in gone.items])
-        keys = [i.id for i in gone.items] + [ev for i in gone.items for ev in i.source_event_ids]
+        keys = [k for i in gone.items for k in (i.id, value_id(i.id), *i.source_event_ids)]
         for ns in self.namespaces:
             self.index.delete(namespace_key(user_id, ns), keys)
         scrub = getattr(self.index, "scrub", None)

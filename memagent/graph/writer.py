@@ -23,7 +23,8 @@ from memagent.graph.decide import Bucket, RuleDecider, replaced_by
 from memagent.graph.forget import Forgetter, Forgotten
 from memagent.graph.heuristic import HeuristicExtractor
 from memagent.graph.llm_planner import LLMPlanner
-from memagent.store.index import VectorIndex
+from memagent.graph.values import VALUE_NAMESPACE, value_phrases
+from memagent.store.index import VectorIndex, namespace_key
 from memagent.store.sqlite import SQLiteStore
 from memagent.types import (
     AppliedOp,
@@ -145,8 +146,11 @@ class MemoryWriter:
             decisions = self.decide(user_id, candidates) if candidates is not None else self.plan(event, context)
         new_items = [self._new_item(event, d.candidate) for d in decisions
                      if d.op in (Op.INSERT, Op.SUPERSEDE) and d.candidate is not None]
-        vectors: Any = self.embedder.embed([i.text for i in new_items]) if new_items else []
-        pending = _Pending(new_items, list(vectors))
+        values = value_phrases(new_items)
+        texts = [i.text for i in new_items] + list(values.values())  # one embedding call for both
+        vectors: Any = self.embedder.embed(texts) if texts else []
+        pending = _Pending(new_items, list(vectors[: len(new_items)]))
+        value_vectors = dict(zip(values, vectors[len(new_items):], strict=True))
         applied: list[AppliedOp] = []
         forgotten = Forgotten()
         redact_request = False
@@ -189,6 +193,9 @@ class MemoryWriter:
             if pending.items:
                 try:
                     self.index.add(user_id, [i.id for i in pending.items], np.stack(pending.vectors))
+                    if value_vectors:
+                        self.index.add(namespace_key(user_id, VALUE_NAMESPACE), list(value_vectors),
+                                       np.stack(list(value_vectors.values())))
                 except StoreError as exc:
                     msg = (f"{exc} (the write itself was committed as event {event.id}; its memories reach dense "
                            "search after Memory.reconcile() or the next open)")

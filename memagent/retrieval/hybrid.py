@@ -20,9 +20,10 @@ import numpy as np
 
 from memagent._blas import one_blas_thread
 from memagent.graph.domains import RELATED_DOMAINS, classify_domains
+from memagent.graph.values import VALUE_NAMESPACE, value_id
 from memagent.retrieval.bm25 import BM25Cache
 from memagent.retrieval.cache import Snapshot, SnapshotCache
-from memagent.store.index import VectorIndex
+from memagent.store.index import VectorIndex, namespace_key
 from memagent.store.sqlite import SQLiteStore
 from memagent.types import EdgeType, MemoryItem, MemoryKind
 
@@ -160,10 +161,11 @@ class HybridRanker:
         pool, via, bm = self.candidates(user_id, qvec, query, kinds, as_of)
         if not pool:
             return []
-        vecs = self.index.vectors(user_id, [i.id for i in pool])
-        with one_blas_thread():
-            sims = np.stack(list(vecs.values())) @ qvec if vecs else []
-        dense = {iid: max(0.0, float(sim)) for iid, sim in zip(vecs, sims, strict=True)}
+        dense = self._dense(user_id, [i.id for i in pool], qvec)
+        # A preference is as close as its closer vector: its sentence, or its value phrase (graph/values.py).
+        by_value = {value_id(i.id): i.id for i in pool}
+        for vid, sim in self._dense(namespace_key(user_id, VALUE_NAMESPACE), list(by_value), qvec).items():
+            dense[by_value[vid]] = max(dense.get(by_value[vid], 0.0), sim)
         domains = query_domains if query_domains is not None else classify_domains(query)
         if cfg.infer_domains and query_domains is None:
             domains = [*domains, *(d for d in memory_domains(pool, dense, cfg) if d not in domains)]
@@ -192,6 +194,14 @@ class HybridRanker:
         if as_of is None:
             self._expand(user_id, entries, kinds)
         return sorted(entries.values(), key=lambda e: -e.score)
+
+    def _dense(self, key: str, ids: list[str], qvec: np.ndarray) -> dict[str, float]:
+        vecs = self.index.vectors(key, ids)
+        if not vecs:
+            return {}
+        with one_blas_thread():
+            sims = np.stack(list(vecs.values())) @ qvec
+        return {iid: max(0.0, float(sim)) for iid, sim in zip(vecs, sims, strict=True)}
 
     def _expand(self, user_id: str, entries: dict[str, Scored], kinds: set[MemoryKind] | None) -> None:
         """One hop along relates_to / triggers edges from the best hits."""
