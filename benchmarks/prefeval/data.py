@@ -1,7 +1,7 @@
 """Reading a PrefEval-layout folder into preference/question pairs, with the gold preference messages marked.
 
-The data is read by path (CC BY-NC 4.0: never copied into this repository). One pair is the same row index
-across the four files of a topic. Each pair becomes the messages a user and an assistant exchanged when the
+The data is read by path (CC BY-NC 4.0: never copied into this repository). A pair is one row position,
+shared by a topic's four files. Each pair becomes the messages a user and an assistant exchanged when the
 preference was revealed, and the indices of the messages that reveal it (the gold):
 
 - ``explicit``: the user states the preference; a fixed, content-free acknowledgement follows. Gold: the

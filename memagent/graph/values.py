@@ -1,8 +1,8 @@
 """A second vector per preference: its value phrase.
 
-A preference's sentence carries its context ("User prefers hands-on work to virtual simulations since they can
-trigger their motion sickness, but today ..."), which dilutes its embedding; the value phrase ("hands-on work")
-is what a later request resembles. Recall scores such an item by the closer of the two. The vectors live in the
+A preference's sentence carries its context ("User prefers paper maps to phone navigation, since screens give
+them headaches on long drives, but ..."), which dilutes its embedding; the value phrase ("paper maps") is what a
+later request resembles. Recall scores such an item by the closer of the two. The vectors live in the
 index under ``namespace_key(user_id, VALUE_NAMESPACE)`` as ``value_id(item id)`` (an index id names one vector
 in the whole file), where forget, delete_user and rebuild_index reach them.
 """

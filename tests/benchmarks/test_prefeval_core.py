@@ -60,7 +60,7 @@ NUMBERED = "Here are a few:\n1. A quiet lakeside cabin.\n2. A lively downtown ho
 
 @pytest.mark.parametrize(("offer", "pick", "expected"), [
     (NUMBERED, "Option 1 seems like the best choice for me.", "lakeside cabin"),
-    (NUMBERED, "I think the lakeside cabin would be the best fit for us. The others are too loud.", "lakeside cabin"),
+    (NUMBERED, "I think the lakeside cabin would be ideal for our group. The rest are too loud.", "lakeside cabin"),
     (NUMBERED, "I'll go with the third one.", "casino"),
     ("You could try a pottery class, a salsa night, or a cooking workshop.", "The cooking workshop sounds fun.",
      "cooking workshop"),
@@ -115,7 +115,7 @@ def test_importance_follows_how_firmly_it_was_said(turn, low, high):
 
 
 def test_a_choice_that_rejects_the_others_keeps_the_reason():
-    pick = "I think the lakeside cabin would be the best fit for us. The other options seem too loud for my taste."
+    pick = "I think the lakeside cabin would be ideal for our group. The rest sound too loud for my taste."
     firm = _choose(NUMBERED, pick)[0]
     bare = _choose(NUMBERED, "The lakeside cabin sounds lovely.")[0]
     assert "too loud for their taste" in firm.text and firm.importance > bare.importance

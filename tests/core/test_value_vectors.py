@@ -8,8 +8,8 @@ from memagent import Memory, MemoryKind
 from memagent.graph.values import VALUE_NAMESPACE, value_id
 from memagent.store.index import namespace_key
 
-LONG = ("I prefer hands-on work to virtual simulations, since they can trigger my motion sickness, "
-        "but today I could have used a break from the chaos")
+LONG = ("I prefer paper maps to phone navigation, since screens give me headaches on long drives, "
+        "but yesterday I used the app anyway")
 
 
 def _pref(mem: Memory, user: str = "u1"):
@@ -21,7 +21,7 @@ def test_the_value_phrase_gets_its_own_vector_and_recall_uses_the_closer_one(mem
     item = _pref(memory)
     key = namespace_key("u1", VALUE_NAMESPACE)
     assert memory.index.ids(key) == {value_id(item.id)}
-    query = "hands-on work"
+    query = "paper maps"
     q = embedder.embed([query])[0]
     text_sim = float(memory.index.vectors("u1", [item.id])[item.id] @ q)
     value_sim = float(memory.index.vectors(key, [value_id(item.id)])[value_id(item.id)] @ q)

@@ -165,14 +165,14 @@ def test_change_of_mind_with_trailing_now_supersedes(memory):
 
 
 @pytest.mark.parametrize(("first", "second"), [
-    ("I prefer activities with clear goals and structure, so I hope they have specific roles for volunteers.",
-     "I prefer quieter activities."),
-    ("I prefer hands-on experience over sitting through lectures.",
-     "I prefer hands-on activities over visiting historical monuments or museums."),
-    ("I prefer working with players one-on-one or in small groups rather than large team sessions.",
-     "I prefer quiet activities after work."),
-    ("I prefer strategy games and tend to avoid any games that involve crafting mechanics.",
-     "I prefer intimate travel experiences, so we tend to avoid crowded tourist spots when possible."),
+    ("I prefer trips with a fixed itinerary and booked tours, so I hope the agency plans every day.",
+     "I prefer quieter trips."),
+    ("I prefer hands-on workshops over watching video courses.",
+     "I prefer hands-on repairs over calling a plumber."),
+    ("I prefer working from home two days a week rather than commuting daily.",
+     "I prefer quiet evenings after work."),
+    ("I prefer board games and tend to avoid anything with long rulebooks.",
+     "I prefer road trips and tend to skip guided tours."),
 ])
 def test_unrelated_preferences_sharing_a_word_both_stay_current(memory, first, second):
     memory.add("u1", first, timestamp=day(0))
