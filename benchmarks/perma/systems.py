@@ -15,6 +15,7 @@ returns the context it would give an answering model within a token budget.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -62,7 +63,7 @@ class _Chunk:
 
 
 @dataclass
-class _TurnSystem:
+class _TurnSystem(ABC):
     """Keeps the user's exchanges as (user message + reply) chunks; subclasses rank them."""
 
     name: str
@@ -78,8 +79,20 @@ class _TurnSystem:
             self.chunks.append(_Chunk(session.date, text, count_tokens(text) + 1))
             i += len(pair)
 
+    @abstractmethod
+    def contexts(self, question: Question, budgets: Sequence[int]) -> dict[int, Context]:
+        """The context shown for ``question`` at each budget."""
+
+    def close(self) -> None:
+        self.chunks.clear()
+
+
+class _RankedTurns(_TurnSystem):
+    """Packs the best-ranked chunks into each budget; subclasses rank."""
+
+    @abstractmethod
     def order(self, question: Question) -> list[int]:
-        raise NotImplementedError
+        """Chunk indices, best first, for ``question``."""
 
     def contexts(self, question: Question, budgets: Sequence[int]) -> dict[int, Context]:
         ranked = self.order(question)
@@ -94,9 +107,6 @@ class _TurnSystem:
             out[budget] = _render([self.chunks[i] for i in picked], question.date)
         return out
 
-    def close(self) -> None:
-        self.chunks.clear()
-
 
 def _render(chunks: Sequence[_Chunk], when: datetime) -> Context:
     prompt = "\n".join(c.text for c in chunks)
@@ -104,14 +114,14 @@ def _render(chunks: Sequence[_Chunk], when: datetime) -> Context:
                    sum(c.date >= when for c in chunks))
 
 
-class _BM25Turns(_TurnSystem):
+class _BM25Turns(_RankedTurns):
     def order(self, question: Question) -> list[int]:
         ids = [str(i) for i in range(len(self.chunks))]
         scores = BM25Cache.score_once(ids, [c.text for c in self.chunks], question.question)
         return sorted((int(i) for i in scores), key=lambda i: (-scores[str(i)], -i))
 
 
-class _Recency(_TurnSystem):
+class _Recency(_RankedTurns):
     def order(self, question: Question) -> list[int]:
         return list(range(len(self.chunks) - 1, -1, -1))
 
@@ -127,7 +137,7 @@ class _NoMemory(_TurnSystem):
         return dict.fromkeys(budgets, Context([], "No memory found.", 0))
 
 
-class _DenseTurns(_TurnSystem):
+class _DenseTurns(_RankedTurns):
     def __init__(self, name: str, embedder: Embedder) -> None:
         super().__init__(name)
         self.embedder = embedder
