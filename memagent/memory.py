@@ -29,7 +29,7 @@ from memagent.graph.decide import RuleDecider, containment
 from memagent.graph.forget import Forgetter
 from memagent.graph.heuristic import HeuristicExtractor
 from memagent.graph.llm_planner import LLMPlanner
-from memagent.graph.values import VALUE_NAMESPACE, value_phrases
+from memagent.graph.values import VALUE_NAMESPACE, embed_items, index_items
 from memagent.graph.views import Explanation, build_graph, explain, export_user, import_user
 from memagent.graph.writer import MemoryWriter
 from memagent.llm.base import ChatModel
@@ -507,14 +507,7 @@ class Memory:
 
     def _index_items(self, user_id: str, items: Sequence[MemoryItem]) -> int:
         """Embed items (and the value phrases of preferences) in one call and index them; returns vectors added."""
-        if not items:
-            return 0
-        values = value_phrases(items)
-        vectors = self.embedder.embed([i.text for i in items] + list(values.values()))
-        self.index.add(user_id, [i.id for i in items], vectors[: len(items)])
-        if values:
-            self.index.add(namespace_key(user_id, VALUE_NAMESPACE), list(values), vectors[len(items):])
-        return len(items) + len(values)
+        return index_items(self.index, user_id, embed_items(self.embedder, items))
 
     def _texts_for(self, user_id: str, ids: Sequence[str]) -> dict[str, str]:
         """Texts behind plugin vector ids: an event's text or an item's text (ids that are neither are dropped)."""

@@ -9,11 +9,16 @@ in the whole file), where forget, delete_user and rebuild_index reach them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
+import numpy as np
+
+from memagent.embeddings.base import Embedder
+from memagent.store.index import VectorIndex, namespace_key
 from memagent.types import MemoryItem, MemoryKind
 
-__all__ = ["VALUE_NAMESPACE", "value_id", "value_phrases"]
+__all__ = ["VALUE_NAMESPACE", "ItemVectors", "embed_items", "index_items", "value_id", "value_phrases"]
 
 VALUE_NAMESPACE = "value"
 _KINDS = (MemoryKind.PREFERENCE, MemoryKind.INSTRUCTION)
@@ -27,3 +32,31 @@ def value_phrases(items: Iterable[MemoryItem]) -> dict[str, str]:
     """Value vector id -> value phrase, for the profile items whose value says less than their text."""
     return {value_id(i.id): i.value for i in items
             if i.kind in _KINDS and i.value and i.value.strip().casefold() != i.text.strip().casefold()}
+
+
+@dataclass
+class ItemVectors:
+    """Vectors of some items and of their value phrases, made before a write commits and indexed after it."""
+
+    items: list[MemoryItem]
+    vectors: np.ndarray  # one row per item
+    values: dict[str, np.ndarray]  # value id -> vector
+
+
+def embed_items(embedder: Embedder, items: Sequence[MemoryItem]) -> ItemVectors:
+    """Embed the items' texts and value phrases in one call."""
+    items = list(items)
+    values = value_phrases(items)
+    texts = [i.text for i in items] + list(values.values())
+    vectors = embedder.embed(texts) if texts else np.zeros((0, embedder.dim), dtype=np.float32)
+    return ItemVectors(items, vectors[: len(items)], dict(zip(values, vectors[len(items):], strict=True)))
+
+
+def index_items(index: VectorIndex, user_id: str, made: ItemVectors) -> int:
+    """Add the vectors to the user's index and value namespace; returns how many were added."""
+    if not made.items:
+        return 0
+    index.add(user_id, [i.id for i in made.items], made.vectors)
+    if made.values:
+        index.add(namespace_key(user_id, VALUE_NAMESPACE), list(made.values), np.stack(list(made.values.values())))
+    return len(made.items) + len(made.values)

@@ -10,8 +10,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -23,8 +21,8 @@ from memagent.graph.decide import Bucket, RuleDecider, replaced_by
 from memagent.graph.forget import Forgetter, Forgotten
 from memagent.graph.heuristic import HeuristicExtractor
 from memagent.graph.llm_planner import LLMPlanner
-from memagent.graph.values import VALUE_NAMESPACE, value_phrases
-from memagent.store.index import VectorIndex, namespace_key
+from memagent.graph.values import embed_items, index_items
+from memagent.store.index import VectorIndex
 from memagent.store.sqlite import SQLiteStore
 from memagent.types import (
     AppliedOp,
@@ -47,12 +45,6 @@ _ATTEMPTS = 3  # a plan another process outdated before it was committed is made
 
 class _Outdated(Exception):
     """Another connection changed the user's memories between planning and committing."""
-
-
-@dataclass
-class _Pending:
-    items: list[MemoryItem]
-    vectors: list[np.ndarray]
 
 
 class MemoryWriter:
@@ -146,11 +138,7 @@ class MemoryWriter:
             decisions = self.decide(user_id, candidates) if candidates is not None else self.plan(event, context)
         new_items = [self._new_item(event, d.candidate) for d in decisions
                      if d.op in (Op.INSERT, Op.SUPERSEDE) and d.candidate is not None]
-        values = value_phrases(new_items)
-        texts = [i.text for i in new_items] + list(values.values())  # one embedding call for both
-        vectors: Any = self.embedder.embed(texts) if texts else []
-        pending = _Pending(new_items, list(vectors[: len(new_items)]))
-        value_vectors = dict(zip(values, vectors[len(new_items):], strict=True))
+        pending = embed_items(self.embedder, new_items)
         applied: list[AppliedOp] = []
         forgotten = Forgotten()
         redact_request = False
@@ -192,10 +180,7 @@ class MemoryWriter:
         try:
             if pending.items:
                 try:
-                    self.index.add(user_id, [i.id for i in pending.items], np.stack(pending.vectors))
-                    if value_vectors:
-                        self.index.add(namespace_key(user_id, VALUE_NAMESPACE), list(value_vectors),
-                                       np.stack(list(value_vectors.values())))
+                    index_items(self.index, user_id, pending)
                 except StoreError as exc:
                     msg = (f"{exc} (the write itself was committed as event {event.id}; its memories reach dense "
                            "search after Memory.reconcile() or the next open)")
