@@ -70,7 +70,7 @@ class Forgetter:
                     continue
                 done.add(iid)
                 item = self.store.get_item(user_id, iid)
-                quoting = self.store.events_mentioning(user_id, item.value) if item.value and len(item.value) >= 3 else []
+                quoting = self.store.events_mentioning(user_id, item.value) if _searchable(item.value) else []
                 for ev in dict.fromkeys([*item.source_event_ids, *quoting]):
                     gone.texts.append(self.store.get_event(user_id, ev).text)
                     self.store.redact_event(user_id, ev)
@@ -105,5 +105,10 @@ class Forgetter:
             scrub()
 
 
+def _searchable(value: str | None) -> bool:
+    """Whether turns are searched for the value: one under 3 characters would match unrelated turns."""
+    return value is not None and len(value) >= 3
+
+
 def _mentions(text: str, value: str | None) -> bool:
-    return bool(value) and len(value) >= 3 and value.casefold() in text.casefold()  # type: ignore[union-attr]
+    return _searchable(value) and value.casefold() in text.casefold()  # type: ignore[union-attr]
