@@ -393,7 +393,7 @@ class HeuristicExtractor:
             return None
         chosen = re.split(r"\s+(?:over|rather\s+than|instead\s+of|to\s+(?=\w+\s*$))\s+", obj, maxsplit=1, flags=re.I)[0]
         # "I prefer aisle seats" names a value of one slot (seat), which a later "I prefer window seats" replaces.
-        # A clause ("activities with clear goals, so I hope ...") has no such slot: a later preference that shares
+        # A clause ("trips with a fixed itinerary, so I hope ...") has no such slot: a later preference that shares
         # its head word is another preference, not a change, so it is keyed by its own words and coexists.
         slot = len(content_words(chosen)) <= 3 and not _CLAUSE.search(chosen)
         subject = f"prefer:{_head(chosen)}" if slot else f"prefer:{_key(chosen, 4)}"
@@ -404,7 +404,7 @@ class HeuristicExtractor:
         verb, obj, full = m.group(1).lower(), _clean(m.group(2)), _clean(m.group(2), cut=False)
         if not content_words(obj) or re.match(r"(?:to\s+)?(?:know|ask|say|book|get|see|try|order)\b", obj, re.I):
             return None
-        verb3 = {"fancy": "fancies"}.get(verb, verb + "s")
+        verb3 = _third_person_verb(verb)
         return self._mk(MemoryKind.PREFERENCE, f"User {verb3} {third_person(full)}.", s, subject=f"likes:{_key(obj)}",
                         value=obj, polarity=1, importance=0.6)
 
@@ -556,18 +556,20 @@ def _about_user(clause: str) -> str:
     if not m:
         return f"User preference: {third_person(clause)}"
     verb = m.group(2).lower()
-    if m.group(1).lower().strip().endswith("do not"):
-        verb3 = verb
-    elif verb in _IRREGULAR:
-        verb3 = _IRREGULAR[verb]
-    elif re.search(r"(?:s|sh|ch|x|z|o)$", verb):
-        verb3 = verb + "es"
-    elif re.search(r"[^aeiou]y$", verb):
-        verb3 = verb[:-1] + "ies"
-    else:
-        verb3 = verb + "s"
+    verb3 = verb if m.group(1).lower().strip().endswith("do not") else _third_person_verb(verb)
     adverbs = re.sub(r"\bdo\s+not\b", "does not", m.group(1), flags=re.I)
     return f"User {adverbs}{verb3}{third_person(clause[m.end():])}"
+
+
+def _third_person_verb(verb: str) -> str:
+    """'like' -> 'likes', 'relish' -> 'relishes', 'fancy' -> 'fancies', 'have' -> 'has'."""
+    if verb in _IRREGULAR:
+        return _IRREGULAR[verb]
+    if re.search(r"(?:s|sh|ch|x|z|o)$", verb):
+        return verb + "es"
+    if re.search(r"[^aeiou]y$", verb):
+        return verb[:-1] + "ies"
+    return verb + "s"
 
 
 def _verb_subject(verb: str, obj: str) -> str:

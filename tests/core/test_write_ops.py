@@ -185,3 +185,13 @@ def test_a_new_value_for_the_same_slot_still_supersedes(memory):
     memory.add("u1", "I prefer quiet activities.", timestamp=day(0))
     memory.add("u1", "I prefer lively activities.", timestamp=day(1))
     assert [i.text for i in memory.items("u1")] == ["User prefers lively activities."]
+
+
+@pytest.mark.parametrize(("said", "stored"), [
+    ("I relish long hikes in the hills", "User relishes long hikes in the hills."),
+    ("I fancy Thai food", "User fancies Thai food."),
+    ("I love jazz", "User loves jazz."),
+])
+def test_liked_things_are_stored_with_a_correct_third_person_verb(memory, said, stored):
+    memory.add("u1", said)
+    assert [i.text for i in memory.items("u1")] == [stored]
