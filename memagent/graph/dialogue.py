@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from memagent._lexical import content_words, stem
 from memagent.graph.candidates import Candidate
@@ -181,23 +181,20 @@ _TOPIC_LEAD = re.compile(r"^(?:when\s+it\s+comes\s+to|as\s+for|regarding|for\s+t
                          r"ever\s+since|if|while|although|though|now\s+that)\b[^,]*$", re.I)
 
 
+def _asked(text: str) -> Iterator[str]:
+    """The assistant turn's questions and requests for details, last first."""
+    return (s for s in reversed(re.split(r"(?<=[.!?])\s+", text.strip())) if _ASKED.search(s))
+
+
 def _question(text: str) -> str:
     """The assistant turn's last question or request for details ("Tell me the cuisine you prefer."), or ""."""
-    for sentence in reversed(re.split(r"(?<=[.!?])\s+", text.strip())):
-        if _ASKED.search(sentence):
-            return sentence
-    return ""
+    return next(_asked(text), "")
 
 
 def _asked_slots(text: str) -> list[str]:
     """The slots of the assistant turn's last question that names any ("Any preference for the car size? ...
     Here are three options. Which one?" -> ["car size"])."""
-    for sentence in reversed(re.split(r"(?<=[.!?])\s+", text.strip())):
-        if _ASKED.search(sentence):
-            nouns = _slot_nouns(sentence)
-            if nouns:
-                return nouns
-    return []
+    return next((nouns for sentence in _asked(text) if (nouns := _slot_nouns(sentence))), [])
 
 
 def _slot_nouns(question: str) -> list[str]:
