@@ -304,7 +304,8 @@ class Memory:
         ranked = self.ranker.rank(uid, query, qvec, kinds=kind_set, as_of=as_of)
         cfg = self.ranker.config
         chosen, used, dropped = pack(ranked, budget_tokens, cfg.priority_gate, cfg.min_score,
-                                     profile_share=cfg.profile_share, profile_kinds=cfg.profile_kinds,
+                                     profile_share=cfg.profile_share, compact_share=cfg.compact_share,
+                                     profile_kinds=cfg.profile_kinds,
                                      profile_strength=cfg.profile_strength,
                                      line_tokens=None if as_of else self.ranker.snapshot(uid).line_tokens)
         if touch and chosen and as_of is None:

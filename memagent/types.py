@@ -6,6 +6,7 @@ inside, code passes these objects around as plain typed values.
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -194,6 +195,7 @@ class RecallEntry(_Model):
     tokens: int
     components: dict[str, float] = Field(default_factory=dict, description="dense, bm25, recency, ... behind the score")
     via: Literal["search", "profile", "graph"] = "search"
+    compact: bool = Field(default=False, description="rendered in short form (its first clause) to fit the budget")
 
     @property
     def source_event_ids(self) -> list[str]:
@@ -229,7 +231,7 @@ class Recall(_Model):
             return f"<{_TAG}>\n(no stored memory applies)\n</{_TAG}>"
         sections: dict[MemoryKind, list[str]] = {}
         for e in self.entries:
-            sections.setdefault(e.item.kind, []).append(prompt_line(e.item))
+            sections.setdefault(e.item.kind, []).append(prompt_line(e.item, compact=e.compact))
         titles = {
             MemoryKind.INSTRUCTION: "Standing instructions",
             MemoryKind.PREFERENCE: "Preferences",
@@ -257,9 +259,35 @@ _TAG = "user_memory"
 _DATED_KINDS = frozenset({MemoryKind.FACT, MemoryKind.EPISODE})
 
 
-def prompt_line(item: MemoryItem) -> str:
-    """How one memory is rendered in a prompt (the packer counts exactly this)."""
+def prompt_line(item: MemoryItem, *, compact: bool = False) -> str:
+    """How one memory is rendered in a prompt (the packer counts exactly this); ``compact`` renders a
+    preference by its first clause (:func:`compact_text`)."""
     text = item.text.replace(f"</{_TAG}>", "").replace("\n", " ")
     if item.kind in _DATED_KINDS or item.valid_to is not None:  # as_of recalls show when a past value held
         return f"- {text} (since {item.valid_from.date().isoformat()})"
+    if compact and item.kind == MemoryKind.PREFERENCE:
+        return f"- {compact_text(text)}"
     return f"- {text}"
+
+
+# Where a preference's first clause ends: the rest is its reason, its circumstances or an aside.
+_CLAUSE_END = re.compile(r"\s*(?:[,;(]|\s(?:since|because|as|so|but|though|although|while|when|whenever|especially|"
+                         r"which|unless|due\s+to)\s).*$", re.I)
+_COMPACT_WORDS = 12
+
+
+def compact_text(text: str) -> str:
+    """A preference in a few words, for a crowded profile: "User avoids X, since Y." -> "avoids X".
+
+    The subject "User" goes (the section title says whose preferences they are) and so does everything after
+    the first clause; at most 12 words remain, with "..." when cut. Text with no short first clause is kept.
+    """
+    body = re.sub(r"^User\s+(?=[a-z])", "", text.strip())
+    body = re.sub(r"^Offered options, user chose:\s*", "chose: ", body)
+    head, sep, rest = body.partition("chose: ") if body.startswith("chose: ") else ("", "", body)
+    first = _CLAUSE_END.sub("", rest).rstrip(" .") or rest.rstrip(" .")
+    words = first.split()
+    if len(words) < 2:
+        return text
+    short = " ".join(words[:_COMPACT_WORDS]) + (" ..." if len(words) > _COMPACT_WORDS else "")
+    return f"{head}{sep}{short}"

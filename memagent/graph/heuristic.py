@@ -46,6 +46,7 @@ _CUT = re.compile(
     r"and\s+i|and\s+my|when\s+i|if\s+i|while|due\s+to|whenever)\b.*$",
     re.I,
 )
+_ASKS = re.compile(r"[,;]?\s+(?:but|so|and)\s+(?:do|can|could|would|will|what|any)\s+(?:you|ideas|suggestions)\b.*$", re.I)
 _TEMPORARY = re.compile(
     r"\b(?:just|only)\s+(?:for\s+)?(?:today|tonight|tomorrow|this\s+(?:time|once|week|weekend|trip|morning|evening))\b|"
     r"\bjust\s+this\s+once\b|\bfor\s+this\s+(?:one\s+)?(?:trip|time|occasion)\s+only\b|\bthis\s+time\s+only\b|"
@@ -77,6 +78,8 @@ def _clean(obj: str, *, cut: bool = True, max_words: int = 30) -> str:
     obj = obj.strip().strip("\"'")
     if cut:
         obj = _CUT.sub("", obj)
+    # "..., but do you know any good ones?": a question tacked onto the statement is not part of it.
+    obj = _ASKS.sub("", obj)
     # Punctuation first, so "aisle seats now." loses its "now" too.
     obj = obj.strip(" ,.;:!?-")
     obj = re.sub(r"\s+(?:anymore|any\s+more|these\s+days|nowadays|now|as\s+well|too|either|please)\s*$", "", obj, flags=re.I)
@@ -107,6 +110,19 @@ def _sentences(text: str) -> list[str]:
         r"(?<=[.!?;])\s+|\n+|,?\s+(?:but|and|also|plus)\s+(?=i\b|i'm\b|i've\b|i'd\b|now\b|these\s+days\b|my\b)",
         text, flags=re.I)
     return [p.strip() for p in parts if p and p.strip()]
+
+
+# "I only buy used furniture, since I'm against waste", "I have three kids, so I need a big car": a reason or
+# a consequence given in the first person is a second statement, and the first rule to match must not take the sentence from the main one.
+_REASON = re.compile(r",?\s+(?:since|because|as)\s+(?=(?:i|i'm|i've|i'd|im)\b)|,\s+so\s+(?=(?:i|i'm|i've|i'd|im)\b)", re.I)
+
+
+def _clauses(sentence: str) -> list[str]:
+    """The sentence, or its main clause and first-person reason clauses when it has them."""
+    parts = [p.strip() for p in _REASON.split(sentence) if p and p.strip()]
+    if len(parts) < 2 or len(parts[0].split()) < 3:
+        return [sentence]
+    return parts
 
 
 @dataclass(frozen=True)
@@ -221,6 +237,10 @@ class HeuristicExtractor:
                       r"go\s+for|stick\s+(?:to|with)|lean\s+towards?|gravitate\s+towards?|like\s+to\s+have|"
                       r"look\s+for|seek\s+out|choose|want\s+only|only\s+want|only\s+use|only\s+eat|only\s+buy|"
                       r"only\s+drink|only\s+wear)\s+(.+)"), "prefer"),
+            # "I need a car with three rows of seats" is a requirement; "I need some ideas" is a request.
+            _Rule(_rx(_I + _ADV + r"need\s+(?!to\b|help\b|some\b|any\b|advice\b|ideas?\b|suggestions?\b|recommendations?\b|"
+                      r"tips?\b|info(?:rmation)?\b|something\b|more\b|a\s+(?:recommendation|suggestion|hand|break|minute|"
+                      r"moment|few|little|bit|way|plan|list)\b|your\b|you\b)(.+)"), "need"),
             _Rule(_rx(_I + _ADV + r"(love|like|enjoy|adore|appreciate|fancy|value|cherish|relish|crave)\s+(.+)"), "like"),
             _Rule(_rx(_IM + _ADV + r"(?:a\s+(?:big\s+|huge\s+|massive\s+)?fan\s+of|into|passionate\s+about|obsessed\s+with|"
                       r"fond\s+of|keen\s+on|crazy\s+about|big\s+on|interested\s+in)\s+(.+)"), "like_im"),
@@ -243,7 +263,7 @@ class HeuristicExtractor:
                       r"kid|kids|child|children|son|sons|daughter|daughters|husband|wife|partner|boyfriend|girlfriend|"
                       r"car|bike|house|apartment|puppy|kitten|parrot|rabbit|baby|twins))\b"), "has"),
             _Rule(_rx(r"(?:sounds?\s+(?:good|great|perfect|best)|i'?ll\s+(?:go\s+with|take|choose|pick|try)|"
-                      r"i'?d\s+(?:choose|pick|go\s+with|take)|let'?s\s+go\s+with|works?\s+(?:best\s+)?for\s+me|"
+                      r"i'?d\s+(?:choose|pick|go\s+with|take)|let'?s\s+(?:go\s+with|go\s+for|do|try)|works?\s+(?:best\s+)?for\s+me|"
                       r"(?:is|are)\s+(?:more\s+)?my\s+(?:style|thing|kind\s+of)|is\s+the\s+one\s+for\s+me)"), "choice"),
             # Evaluating one of the offered options ("the hatchback would be the best fit for me", "option 3
             # sounds more appealing"): a choice only when the previous assistant turn listed options.
@@ -266,8 +286,8 @@ class HeuristicExtractor:
         text = event.text.strip().replace("\u2019", "'")  # typographic apostrophes ("don’t") read as plain ones
         out: list[Candidate] = []
         temporary = bool(_TEMPORARY.search(text))
-        for sentence in _sentences(text):
-            cand = self._match(sentence, context)
+        for clause in (c for sentence in _sentences(text) for c in _clauses(sentence)):
+            cand = self._match(clause, context)
             if cand is not None:
                 if temporary and cand.action == "remember" and cand.kind != MemoryKind.INSTRUCTION:
                     cand = _as_temporary(cand)
@@ -400,6 +420,13 @@ class HeuristicExtractor:
         return self._mk(MemoryKind.PREFERENCE, f"User prefers {third_person(full)}.", s, subject=subject,
                         value=chosen, polarity=1, importance=0.75)
 
+    def _b_need(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
+        obj, full = _clean(m.group(1)), _clean(m.group(1), cut=False)
+        if len(content_words(obj)) < 2:
+            return None
+        return self._mk(MemoryKind.PREFERENCE, f"User needs {third_person(full)}.", s, subject=f"needs:{_key(obj)}",
+                        value=obj, polarity=1, importance=0.8)
+
     def _b_like(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
         verb, obj, full = m.group(1).lower(), _clean(m.group(2)), _clean(m.group(2), cut=False)
         if not content_words(obj) or re.match(r"(?:to\s+)?(?:know|ask|say|book|get|see|try|order)\b", obj, re.I):
@@ -416,10 +443,12 @@ class HeuristicExtractor:
                         value=obj, polarity=1, importance=0.6)
 
     def _b_habit(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
-        obj, full = _clean(m.group(1)), _clean(m.group(1), cut=False)
+        obj = _clean(m.group(1))
         if not content_words(obj):
             return None
-        return self._mk(MemoryKind.PREFERENCE, f"User usually {third_person(full)}.", s, subject=f"habit:{_key(obj)}",
+        # Conjugated from the user's own words: "I tend to get ..." -> "User tends to get ...".
+        text = _about_user(_clean(s[m.start():], cut=False, max_words=40))
+        return self._mk(MemoryKind.PREFERENCE, f"{text}.", s, subject=f"habit:{_key(obj)}",
                         value=obj, polarity=1, importance=0.6)
 
     def _b_home(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate:
@@ -485,6 +514,7 @@ class HeuristicExtractor:
 
     def _chose(self, option: str, s: str, offered: str) -> Candidate:
         # 0.6: liking one suggestion is a mild signal; rejecting the alternatives raises it (see ``_weigh``).
+        option = _clean(option, cut=False, max_words=40)
         return self._mk(MemoryKind.PREFERENCE, f"Offered options, user chose: {third_person(option)}", s,
                         subject=f"choice:{_key(option, 3)}", value=option, polarity=1, importance=0.6,
                         domain=primary_domain(option) or primary_domain(offered))
@@ -517,6 +547,8 @@ class HeuristicExtractor:
                         value=what, polarity=-1 if negative else 1, importance=0.75)
 
     def _b_request_constraint(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
+        if _OWN_STANCE.search(s[: m.start()]):
+            return None  # "I prefer outings that don't involve crowds": the user's own clause says more (later rules)
         what = _clean(m.group(1), max_words=20)
         if len(content_words(what)) < 2:
             return None
@@ -542,6 +574,11 @@ class HeuristicExtractor:
                         s, subject=f"likes:{_key(what)}", value=what, polarity=1, importance=0.8)
 
 
+# A first-person stance verb: when one comes before a "... that don't involve X" request, the sentence is the
+# user's own preference, which the prefer / like / habit rules keep whole.
+_OWN_STANCE = re.compile(_I + _ADV + r"(?:prefer|'d\s+prefer|would\s+prefer|like|love|enjoy|want|favou?r|choose|"
+                         r"look\s+for|seek\s+out|stick\s+to|go\s+for|opt\s+for|plan)\b", re.I)
+
 _SUBJECT_FORMS = ((re.compile(r"^(?:i'm|i\s+am)\s+", re.I), "User is "), (re.compile(r"^i've\s+", re.I), "User has "),
                   (re.compile(r"^i'd\s+", re.I), "User would "), (re.compile(r"^i'll\s+", re.I), "User will "))
 _IRREGULAR = {"have": "has", "do": "does", "go": "goes", "be": "is", "don't": "doesn't"}
@@ -552,7 +589,8 @@ def _about_user(clause: str) -> str:
     for pattern, repl in _SUBJECT_FORMS:
         if pattern.match(clause):
             return repl + third_person(pattern.sub("", clause, count=1))
-    m = re.match(r"i\s+((?:(?:[a-z]+ly|also|just|only|still|really|even|do\s+not|never)\s+)*)([a-z']+)\b", clause, re.I)
+    m = re.match(r"i\s+((?:(?:[a-z]+ly|also|just|only|still|really|even|always|often|sometimes|seldom|do\s+not|never)\s+)*)"
+                 r"([a-z']+)\b", clause, re.I)
     if not m:
         return f"User preference: {third_person(clause)}"
     verb = m.group(2).lower()
@@ -603,7 +641,8 @@ def _options(offered: str) -> list[str]:
     marks = list(re.finditer(r"(?:^|\s)\d+[.)]\s+|(?:^|\n)\s*[-*•]\s+", offered))
     if len(marks) >= 2:
         ends = [b.start() for b in marks[1:]] + [len(offered)]
-        items = [offered[a.end() : end] for a, end in zip(marks, ends, strict=False)]
+        # An item ends at a blank line: the last one is otherwise followed by the rest of the reply.
+        items = [re.split(r"\n\s*\n", offered[a.end() : end], maxsplit=1)[0] for a, end in zip(marks, ends, strict=False)]
         return [o.strip(" .\n") for o in items if o.strip(" .\n")]
     trailing = list(re.finditer(r"\s*\(\d\)", offered))  # "... on the water (1), go fishing (2), or ..."
     if len(trailing) >= 2:
@@ -652,11 +691,16 @@ _REACTION = re.compile(r"^(?:the\s+idea|that|this|those|these|it|your|them|learn
 _REJECTS = re.compile(r"\b(?:don'?t|doesn'?t|do\s+not|does\s+not|not|isn'?t|aren'?t|won'?t)\b.*\b(?:appeal|work|suit|fit|"
                       r"interest|align|match|meet|right|practical|comfortable|for\s+me)|\btoo\b", re.I)
 
+# Turning down a named option: "the boat tour doesn't sound appealing", "the cinema might be too loud".
+_TURNS_DOWN = re.compile(r"\b(?:don'?t|doesn'?t|do\s+not|does\s+not)\s+(?:really\s+)?(?:sound|seem|look)\s+(?:very\s+|that\s+|"
+                         r"too\s+)?(?:appealing|good|fun|interesting|great|right|like\s+my)|\b(?:might|would|could|may)\s+be\s+"
+                         r"(?:a\s+bit\s+|a\s+little\s+)?too\s+\w+", re.I)
+
 
 def _weigh(cands: list[Candidate], sentences: Sequence[str]) -> list[Candidate]:
     """Adjust preference importance to how firmly it was said; a choice that rejects the alternatives keeps
     the user's reason ("the others are too noisy for me"), which is often the preference itself."""
-    rejection = next((x for x in sentences if _OTHERS.match(x) and _REJECTS.search(x)), None)
+    rejection = next((x for x in sentences if (_OTHERS.match(x) and _REJECTS.search(x)) or _TURNS_DOWN.search(x)), None)
     out = []
     for c in cands:
         if c.kind == MemoryKind.PREFERENCE and c.action == "remember":

@@ -59,6 +59,9 @@ class RecallConfig:
     min_score: float = 0.1
     # Share of the budget reserved for the best-scoring profile items (see ``retrieval.packer.pack``).
     profile_share: float = 0.75
+    # Then, when the profile holds more, this share goes to further profile items in short form (their first
+    # clause): two or three fit where one full line would.
+    compact_share: float = 0.0
     # Extra weight of importance when ranking inside that share (firm preferences before passing remarks).
     profile_strength: float = 0.2
     # Also route a request to the domains of the user's memories most like it (``memory_domains``): "find me

@@ -31,6 +31,7 @@ def pack(
     min_score: float = 0.0,
     *,
     profile_share: float = 0.0,
+    compact_share: float = 0.0,
     profile_kinds: Collection[MemoryKind] = (MemoryKind.INSTRUCTION, MemoryKind.PREFERENCE),
     profile_strength: float = 0.0,
     line_tokens: dict[str, int] | None = None,
@@ -43,41 +44,52 @@ def pack(
     ``profile_strength`` x importance is added to the score: a firmly held preference (an allergy, a refusal)
     outranks a passing reaction of similar relevance.
 
+    When the profile holds more than that share, the next ``compact_share`` goes to the following profile
+    entries in short form (a preference's first clause, see :func:`memagent.types.compact_text`): two or three
+    fit where one full line would, so a large profile is not cut off at the first few dozen lines. Budget left
+    at the end turns short entries back into full ones, best first.
+
     ``line_tokens`` (line -> tokens) is filled as lines are counted; pass the same dict again while the
     memories are unchanged (the recall snapshot keeps one) and they are not tokenised twice.
     """
     available = budget_tokens - PROMPT_OVERHEAD_TOKENS
     sizes = line_tokens if line_tokens is not None else {}
-    chosen: list[RecallEntry] = []
-    taken: set[str] = set()
+    chosen: dict[str, RecallEntry] = {}
     used = 0
+
+    def size_of(line: str) -> int:
+        size = sizes.get(line)
+        if size is None:  # counted lazily: most candidates are never reached
+            size = sizes[line] = count_tokens(line) + 1
+        return size
 
     def full() -> bool:
         return available - used < MIN_LINE_TOKENS
 
-    def take(entry: Scored) -> None:
+    def take(entry: Scored, *, compact: bool = False) -> None:
         nonlocal used
-        if entry.item.id in taken:
+        if entry.item.id in chosen:
             return
-        line = prompt_line(entry.item)
+        compact = compact and entry.item.kind == MemoryKind.PREFERENCE  # an instruction's conditions are its meaning
+        line = prompt_line(entry.item, compact=compact)
         if used + _tokens_at_least(line) > available:
             return  # cannot fit even at the best compression: skip without tokenising
-        size = sizes.get(line)
-        if size is None:  # counted lazily: most candidates are never reached
-            size = sizes[line] = count_tokens(line) + 1
+        size = size_of(line)
         if used + size <= available:
-            chosen.append(RecallEntry(item=entry.item, score=entry.score, tokens=size, components=entry.components,
-                                      via=entry.via))  # type: ignore[arg-type]
-            taken.add(entry.item.id)
+            chosen[entry.item.id] = RecallEntry(item=entry.item, score=entry.score, tokens=size,
+                                                components=entry.components, via=entry.via,  # type: ignore[arg-type]
+                                                compact=compact)
             used += size
 
     if profile_share > 0:
-        reserved = available * min(1.0, profile_share)
-        for entry in sorted(ranked, key=lambda e: -(e.score + profile_strength * e.item.importance)):
-            if used >= reserved or full():
-                break
-            if entry.item.kind in profile_kinds and entry.score >= min_score:
-                take(entry)
+        profile = [e for e in sorted(ranked, key=lambda e: -(e.score + profile_strength * e.item.importance))
+                   if e.item.kind in profile_kinds and e.score >= min_score]
+        for share, compact in ((profile_share, False), (profile_share + compact_share, True)):
+            reserved = available * min(1.0, share)
+            for entry in profile:
+                if used >= reserved or full():
+                    break
+                take(entry, compact=compact)
     for entry in sorted(ranked, key=lambda e: (KIND_PRIORITY[e.item.kind], -e.score)):
         if full():
             break
@@ -88,8 +100,14 @@ def pack(
             break
         if entry.score >= min_score:
             take(entry)
-    chosen.sort(key=lambda e: (KIND_PRIORITY[e.item.kind], -e.score))
-    return chosen, used + (PROMPT_OVERHEAD_TOKENS if chosen else 0), len(ranked) - len(chosen)
+    for entry in sorted((e for e in chosen.values() if e.compact), key=lambda e: -e.score):
+        grow = size_of(prompt_line(entry.item)) - entry.tokens
+        if used + grow <= available:
+            chosen[entry.item.id] = entry.model_copy(update={"compact": False, "tokens": entry.tokens + grow})
+            used += grow
+    out = sorted(chosen.values(), key=lambda e: (KIND_PRIORITY[e.item.kind], -e.score))
+    return out, used + (PROMPT_OVERHEAD_TOKENS if out else 0), len(ranked) - len(out)
+
 
 def measure_overhead() -> int:
     """Tokens of the fixed parts of a rendered recall (used to check PROMPT_OVERHEAD_TOKENS in tests)."""
