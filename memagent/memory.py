@@ -35,6 +35,7 @@ from memagent.graph.writer import MemoryWriter
 from memagent.llm.base import ChatModel
 from memagent.retrieval.hybrid import HybridRanker, RecallConfig
 from memagent.retrieval.packer import pack
+from memagent.retrieval.topics import TopicAffinity
 from memagent.store.index import ExactIndex, VectorIndex, check_embedder_identity, key_owner, namespace_key
 from memagent.store.sqlite import SQLiteStore
 from memagent.types import (
@@ -106,7 +107,7 @@ class Memory:
             reindex_needed = True
         else:
             reindex_needed = False
-        self.ranker = HybridRanker(store, index, recall_config)
+        self.ranker = HybridRanker(store, index, recall_config, topics=TopicAffinity(self.embedder))
         # Index key suffixes of extra vectors: preferences' value phrases, plugins' (e.g. CIPHER contexts).
         self.namespaces: set[str] = {VALUE_NAMESPACE}
         self.forgetter = Forgetter(store, index, caches=[self.embedder, self.ranker.bm25, self.ranker.snapshots], namespaces=self.namespaces)

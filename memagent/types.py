@@ -280,8 +280,11 @@ def compact_text(text: str) -> str:
     """A preference in a few words, for a crowded profile: "User avoids X, since Y." -> "avoids X".
 
     The subject "User" goes (the section title says whose preferences they are) and so does everything after
-    the first clause; at most 12 words remain, with "..." when cut. Text with no short first clause is kept.
+    the first clause; at most 12 words remain, with "..." when cut. Only free statements about the user are
+    shortened: structured ones ("<Domain> <slot>: <value>") and text with no short first clause are kept.
     """
+    if not text.startswith(("User ", "Offered options")):
+        return text  # structured memories ("Flights seat: aisle, near the front") are as short as they get
     body = re.sub(r"^User\s+(?=[a-z])", "", text.strip())
     body = re.sub(r"^Offered options, user chose:\s*", "chose: ", body)
     head, sep, rest = body.partition("chose: ") if body.startswith("chose: ") else ("", "", body)

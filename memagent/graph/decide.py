@@ -26,6 +26,9 @@ _ANIMAL = _MEAT | {"fish", "seafood", "salmon", "tuna", "shrimp", "sushi", "chee
                    "butter", "yogurt", "honey", "dairy", "cream"}
 DIET_CONFLICTS = {"vegetarian": _MEAT | {"fish", "seafood", "salmon", "tuna", "shrimp"}, "vegan": _ANIMAL,
                   "pescatarian": _MEAT}
+# ... but only where the animal is food: a fish tank, backyard chickens or a trip to Turkey stay.
+_NOT_FOOD = re.compile(r"\b(?:pets?|tanks?|aquariums?|bowl|keep|keeping|adopt\w*|farm\w*|feed\w*|fishing|watch\w*|"
+                       r"birds?|feathers?|breed\w*|coop|zoo|wildlife|visit\w*|trips?|travel\w*)\b", re.I)
 
 
 def _norm(value: str | None) -> str:
@@ -159,6 +162,7 @@ class RuleDecider:
         out = []
         for item, _ in bucket:
             words = set(re.findall(r"[a-z]+", (item.value or item.text).lower()))
-            if item.id not in already and item.polarity == 1 and item.kind == MemoryKind.PREFERENCE and words & banned:
+            if (item.id not in already and item.polarity == 1 and item.kind == MemoryKind.PREFERENCE and words & banned
+                    and not _NOT_FOOD.search(item.text)):
                 out.append(item.id)
         return out

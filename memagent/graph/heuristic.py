@@ -28,7 +28,8 @@ _ADV = r"(?:(?:really|absolutely|truly|just|do|also|only|definitely|totally|stri
 _I = r"(?:^|(?<=[\s,;:(\"“]))i(?:\s+|(?='))"
 _IM = r"(?:^|(?<=[\s,;:(\"“]))(?:i'm|i\s+am|im)\s+"
 # "I have a strong aversion to ...", "I have a deep appreciation for ...": a stance named by a noun.
-_INTENSE = (r"(?:(?:strong|deep|firm|extreme|intense|real|genuine|huge|big|great|particular|serious|severe|lifelong|"
+_INTENSE = (r"(?:(?:strong|deep|deep-seated|deep-rooted|profound|irrational|firm|extreme|intense|real|genuine|huge|big|"
+            r"great|particular|serious|severe|lifelong|"
             r"ethical|moral|personal|general|definite|absolute|clear|natural|strict|slight|growing|long-standing)\s+)*")
 _NEG_NOUN = r"(?:aversion|dislike|distaste|hatred|phobia|fear|objection|opposition|disdain|contempt|antipathy|bias|intolerance)"
 _POS_NOUN = (r"(?:preference|love|passion|interest|appreciation|affinity|fondness|soft\s+spot|weakness|penchant|liking|"
@@ -574,10 +575,12 @@ class HeuristicExtractor:
                         s, subject=f"likes:{_key(what)}", value=what, polarity=1, importance=0.8)
 
 
-# A first-person stance verb: when one comes before a "... that don't involve X" request, the sentence is the
-# user's own preference, which the prefer / like / habit rules keep whole.
+# A first-person stance verb: when one comes before a "... that don't involve X" clause, the sentence is the
+# user's own statement, which the prefer / like / stance rules keep whole. ("I find it hard to stay engaged in
+# classes that don't involve group work" wants group work: read as a request it would say the opposite.)
 _OWN_STANCE = re.compile(_I + _ADV + r"(?:prefer|'d\s+prefer|would\s+prefer|like|love|enjoy|want|favou?r|choose|"
-                         r"look\s+for|seek\s+out|stick\s+to|go\s+for|opt\s+for|plan)\b", re.I)
+                         r"look\s+for|seek\s+out|stick\s+to|go\s+for|opt\s+for|plan|find|struggle|hate|dislike|"
+                         r"can'?t|cannot|don'?t|do\s+not|get|lose)\b", re.I)
 
 _SUBJECT_FORMS = ((re.compile(r"^(?:i'm|i\s+am)\s+", re.I), "User is "), (re.compile(r"^i've\s+", re.I), "User has "),
                   (re.compile(r"^i'd\s+", re.I), "User would "), (re.compile(r"^i'll\s+", re.I), "User will "))
@@ -652,8 +655,11 @@ def _options(offered: str) -> list[str]:
         items[0] = _PREAMBLE.sub("", items[0], count=1)
         return [o.strip(" .") for o in items if o.strip(" .")]
     best: list[str] = []
-    for sent in re.split(r"(?<=[.!?])\s+", offered):
-        if not re.search(r"\bor\b", sent):
+    # "A, B, C, or D" first; "including A, B, C, and D" when no sentence offers alternatives with "or".
+    sentences = re.split(r"(?<=[.!?])\s+", offered)
+    joiner = r"\bor\b" if any(re.search(r"\bor\b", x) for x in sentences) else r",.*\band\b"
+    for sent in sentences:
+        if not re.search(joiner, sent):
             continue
         parts = re.split(r",\s*(?:or\s+|and\s+)?|\s+or\s+", _PREAMBLE.sub("", sent, count=1))
         parts = [re.sub(r"\s*\(\d+\)\s*$", "", p).strip(" .") for p in parts]

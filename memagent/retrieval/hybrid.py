@@ -6,6 +6,9 @@ request), and one hop of graph neighbours of the best hits. Each candidate's sco
 
     dense cosine + BM25 + domain match + importance + recency (+ evidence)
 
+where the domain match is the larger of the keyword routing (``graph/domains.py``) and the topic agreement
+measured with the embedder (``retrieval/topics.py``),
+
 with weights from :class:`RecallConfig`; every component is kept on the entry so products can show why.
 """
 
@@ -23,6 +26,7 @@ from memagent.graph.domains import RELATED_DOMAINS, classify_domains
 from memagent.graph.values import VALUE_NAMESPACE, value_id
 from memagent.retrieval.bm25 import BM25Cache
 from memagent.retrieval.cache import Snapshot, SnapshotCache
+from memagent.retrieval.topics import TopicAffinity
 from memagent.store.index import VectorIndex, namespace_key
 from memagent.store.sqlite import SQLiteStore
 from memagent.types import EdgeType, MemoryItem, MemoryKind
@@ -58,10 +62,10 @@ class RecallConfig:
     # Below this score an entry is never packed, however much budget is left.
     min_score: float = 0.1
     # Share of the budget reserved for the best-scoring profile items (see ``retrieval.packer.pack``).
-    profile_share: float = 0.75
+    profile_share: float = 0.4
     # Then, when the profile holds more, this share goes to further profile items in short form (their first
     # clause): two or three fit where one full line would.
-    compact_share: float = 0.0
+    compact_share: float = 0.4
     # Extra weight of importance when ranking inside that share (firm preferences before passing remarks).
     profile_strength: float = 0.2
     # Also route a request to the domains of the user's memories most like it (``memory_domains``): "find me
@@ -70,6 +74,9 @@ class RecallConfig:
     infer_k: int = 5
     infer_min_sim: float = 0.45
     infer_min_share: float = 0.3
+    # The domain component is also at least the topic agreement of request and memory measured with the
+    # embedder (``retrieval.topics``): "products tested on animals" meets "makeup brands" with no shared word.
+    soft_domains: bool = True
     # Entries at least this relevant are packed in priority order (instructions first, ...); the rest
     # compete on score for what budget is left.
     priority_gate: dict[MemoryKind, float] = field(
@@ -95,10 +102,12 @@ def memory_domains(pool: list[MemoryItem], dense: dict[str, float], cfg: RecallC
 
 
 class HybridRanker:
-    def __init__(self, store: SQLiteStore, index: VectorIndex, config: RecallConfig | None = None) -> None:
+    def __init__(self, store: SQLiteStore, index: VectorIndex, config: RecallConfig | None = None,
+                 topics: TopicAffinity | None = None) -> None:
         self.store = store
         self.index = index
         self.config = config or RecallConfig()
+        self.topics = topics
         self.bm25 = BM25Cache()
         self.snapshots = SnapshotCache()
         self._seen_version = store.data_version()
@@ -164,10 +173,15 @@ class HybridRanker:
         pool, via, bm = self.candidates(user_id, qvec, query, kinds, as_of)
         if not pool:
             return []
-        dense = self._dense(user_id, [i.id for i in pool], qvec)
+        ids, vecs = self._vectors(user_id, [i.id for i in pool])
+        dense = self._cosines(ids, vecs, qvec)
+        topic: dict[str, float] = {}
+        if self.topics is not None and cfg.soft_domains and ids:
+            topic = dict(zip(ids, (float(a) for a in self.topics.affinity(qvec, vecs)), strict=True))
         # A preference is as close as its closer vector: its sentence, or its value phrase (graph/values.py).
         by_value = {value_id(i.id): i.id for i in pool}
-        for vid, sim in self._dense(namespace_key(user_id, VALUE_NAMESPACE), list(by_value), qvec).items():
+        vids, vvecs = self._vectors(namespace_key(user_id, VALUE_NAMESPACE), list(by_value))
+        for vid, sim in self._cosines(vids, vvecs, qvec).items():
             dense[by_value[vid]] = max(dense.get(by_value[vid], 0.0), sim)
         domains = query_domains if query_domains is not None else classify_domains(query)
         if cfg.infer_domains and query_domains is None:
@@ -181,6 +195,7 @@ class HybridRanker:
                 "dense": dense.get(item.id, 0.0),
                 "bm25": bm.get(item.id, 0.0),
                 "domain": 1.0 if item.domain in domains else 0.5 if item.domain in related else 0.0,
+                "topic": topic.get(item.id, 0.0),
                 "importance": item.importance,
                 "recency": math.exp(-math.log(2) * age_days / cfg.recency_half_life_days),
                 "evidence": min(1.0, (item.evidence_count - 1) / 4),
@@ -188,7 +203,7 @@ class HybridRanker:
             score = (
                 cfg.w_dense * comp["dense"]
                 + cfg.w_bm25 * comp["bm25"]
-                + cfg.w_domain * comp["domain"]
+                + cfg.w_domain * max(comp["domain"], comp["topic"])
                 + cfg.w_importance * comp["importance"]
                 + cfg.w_recency * comp["recency"]
                 + cfg.w_evidence * comp["evidence"]
@@ -198,13 +213,20 @@ class HybridRanker:
             self._expand(user_id, entries, kinds)
         return sorted(entries.values(), key=lambda e: -e.score)
 
-    def _dense(self, key: str, ids: list[str], qvec: np.ndarray) -> dict[str, float]:
-        vecs = self.index.vectors(key, ids)
-        if not vecs:
+    def _vectors(self, key: str, ids: list[str]) -> tuple[list[str], np.ndarray]:
+        """The stored vectors of ``ids`` that have one, as (their ids, a matrix)."""
+        found = self.index.vectors(key, ids)
+        if not found:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        return list(found), np.stack(list(found.values()))
+
+    @staticmethod
+    def _cosines(ids: list[str], vecs: np.ndarray, qvec: np.ndarray) -> dict[str, float]:
+        if not ids:
             return {}
         with one_blas_thread():
-            sims = np.stack(list(vecs.values())) @ qvec
-        return {iid: max(0.0, float(sim)) for iid, sim in zip(vecs, sims, strict=True)}
+            sims = vecs @ qvec
+        return {iid: max(0.0, float(sim)) for iid, sim in zip(ids, sims, strict=True)}
 
     def _expand(self, user_id: str, entries: dict[str, Scored], kinds: set[MemoryKind] | None) -> None:
         """One hop along relates_to / triggers edges from the best hits."""

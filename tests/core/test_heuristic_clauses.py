@@ -74,3 +74,26 @@ def test_a_choice_keeps_why_the_named_alternatives_were_turned_down():
     assert len(cands) == 1
     assert cands[0].text.startswith("Offered options, user chose: go for a bike ride along the river; rejected the others:")
     assert "too loud" in cands[0].text and cands[0].importance >= 0.85
+
+
+def test_a_stance_named_by_a_compound_noun():
+    got = HeuristicExtractor().extract(Event(user_id="u", text="I have a deep-seated fear of deep water."))
+    assert [(c.kind, c.polarity) for c in got] == [(MemoryKind.PREFERENCE, -1)]
+    assert "deep water" in got[0].text
+
+
+def test_struggling_with_what_lacks_something_is_not_a_request_to_avoid_it():
+    # The user wants group work; reading "that don't involve group work" as a request would invert it.
+    got = texts("I find it hard to stay focused in courses that don't involve group work.")
+    assert got and not any(t.startswith("User asked for options that do not") for t in got)
+    assert "group work" in got[0]
+
+
+def test_a_choice_among_options_listed_with_and():
+    offered = Event(user_id="u", role="assistant", text=(
+        "There are several ways to learn about volcanoes, including thick textbooks full of equations, illustrated "
+        "field guides with photos of real eruptions, and online lectures by geophysicists."))
+    cands = HeuristicExtractor().extract(Event(user_id="u", text=(
+        "I think the illustrated field guides with photos would be the most enjoyable for me.")), [offered])
+    assert [c.kind for c in cands] == [MemoryKind.PREFERENCE]
+    assert cands[0].text == "Offered options, user chose: illustrated field guides with photos of real eruptions"

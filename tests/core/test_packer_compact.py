@@ -83,8 +83,8 @@ def test_compact_text_examples():
     assert compact_text("User avoids products tested on animals, so that matters to them.") == "avoids products tested on animals"
     assert compact_text("Offered options, user chose: A rain barrel, which saves water") == "chose: A rain barrel"
     assert compact_text("User is vegan.") == "is vegan"
-    assert compact_text("Flights seat: aisle") == "Flights seat: aisle"  # structured memories are short already
-    assert compact_text("User's favorite color is blue.") == "User's favorite color is blue"
+    assert compact_text("Flights seat: aisle, near the front") == "Flights seat: aisle, near the front"  # structured
+    assert compact_text("User's favorite color is blue.") == "User's favorite color is blue."
 
 
 @settings(max_examples=200, deadline=None)

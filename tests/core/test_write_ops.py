@@ -195,3 +195,20 @@ def test_a_new_value_for_the_same_slot_still_supersedes(memory):
 def test_liked_things_are_stored_with_a_correct_third_person_verb(memory, said, stored):
     memory.add("u1", said)
     assert [i.text for i in memory.items("u1")] == [stored]
+
+
+def test_a_diet_retires_foods_but_not_animals_kept_or_visited():
+    from memagent.graph.candidates import Candidate
+    from memagent.graph.decide import RuleDecider
+    from memagent.types import MemoryItem
+
+    def pref(text: str) -> tuple[MemoryItem, float]:
+        return MemoryItem(user_id="u", kind=MemoryKind.PREFERENCE, text=text, polarity=1, domain="food"), 0.5
+
+    salmon, tank, trip = pref("User loves grilled salmon."), pref("Offered options, user chose: A fish tank with a few "
+                                                                   "tropical fish"), pref("User enjoys trips to Turkey.")
+    diet = Candidate(kind=MemoryKind.PREFERENCE, text="User is vegetarian.", subject="diet", value="vegetarian",
+                     polarity=1, domain="food")
+    decision = RuleDecider().decide(diet, [salmon, tank, trip])
+    assert decision.op == Op.SUPERSEDE
+    assert decision.target_ids == [salmon[0].id]
