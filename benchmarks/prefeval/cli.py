@@ -67,6 +67,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--profile-share", type=float, default=None, help="ablation: memagent RecallConfig.profile_share")
     p.add_argument("--profile-strength", type=float, default=None,
                    help="ablation: memagent RecallConfig.profile_strength")
+    p.add_argument("--compact-share", type=float, default=None, help="ablation: memagent RecallConfig.compact_share")
+    p.add_argument("--no-soft-domains", action="store_true", help="ablation: memagent RecallConfig.soft_domains=False")
     p.add_argument("--embedder", choices=("local", "hashing"), default=None, help="default: local (hashing with --quick)")
     p.add_argument("--out", type=Path, default=None, help="default results/prefeval; --quick: a temp folder")
     p.add_argument("--embed-cache", type=Path, default=None,
@@ -135,6 +137,10 @@ def execute(ns: argparse.Namespace, *, argv: Sequence[str] | None = None, embedd
         recall_config.profile_share = ns.profile_share
     if ns.profile_strength is not None:
         recall_config.profile_strength = ns.profile_strength
+    if ns.compact_share is not None:
+        recall_config.compact_share = ns.compact_share
+    if ns.no_soft_domains:
+        recall_config.soft_domains = False
     built = [make_system(s, embedder=shared, budget=ns.budget, window=ns.window, rag_k=ns.rag_k,
                          memory_factory=lambda: Memory.open(":memory:", embedder=shared, recall_config=recall_config))
              for s in systems]
@@ -148,6 +154,7 @@ def execute(ns: argparse.Namespace, *, argv: Sequence[str] | None = None, embedd
         "data": str(ns.data), "pairs_per_form": len(pairs) // max(1, len(forms)), "limit_per_topic": ns.limit,
         "forms": forms, "fillers": modes, "turns": turns, "budget": ns.budget, "window": ns.window, "rag_k": ns.rag_k,
         "embedder": shared.name, "seed": ns.seed, "profile_share": recall_config.profile_share,
+        "compact_share": recall_config.compact_share, "soft_domains": recall_config.soft_domains,
         "profile_strength": recall_config.profile_strength, "load_s": round(load_s[0], 1), "warm_texts": warmed,
         "warm_s": round(warm_s[0], 1), "run_s": round(run_s[0], 1),
     }
