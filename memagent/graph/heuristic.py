@@ -260,6 +260,9 @@ class HeuristicExtractor:
             _Rule(_rx(r"\bmy\s+name\s+is\s+([\w'-]+(?:\s+[A-Z][\w'-]+)?)|\bcall\s+me\s+([\w'-]+)"), "name"),
             _Rule(_rx(_IM + r"(\d{1,3})\s*(?:years?\s+old|yo|y/o)\b"), "age"),
             _Rule(_rx(r"\bmy\s+((?:[\w'-]+\s+){0,3}?[\w'-]+)\s+(?:is|are)\s+(?!a\s+bit|so\b|very\b|really\b|not\b)(.+)"), "my_x"),
+            # Described in passing: "... in my SUV, which has three rows and room for the gear".
+            _Rule(_rx(r"\bmy\s+((?:[\w'-]+\s+){0,2}?[\w'-]+),?\s+which\s+(has|have|is|are|holds|seats|fits)\s+(.+)"),
+                  "my_x_which"),
             _Rule(_rx(_I + r"(?:have|own|'ve\s+got)\s+((?:a|an|two|three|four|\d+)\s+(?:[\w-]+\s+){0,2}(?:dog|dogs|cat|cats|"
                       r"kid|kids|child|children|son|sons|daughter|daughters|husband|wife|partner|boyfriend|girlfriend|"
                       r"car|bike|house|apartment|puppy|kitten|parrot|rabbit|baby|twins))\b"), "has"),
@@ -490,6 +493,14 @@ class HeuristicExtractor:
         return self._mk(MemoryKind.FACT, f"User's {third_person(what)} is {third_person(val)}.", s,
                         subject=f"fact:{_key(what, 3)}", value=val, importance=0.6,
                         domain=primary_domain(f"{what} {val}"))
+
+    def _b_my_x_which(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
+        what, verb, val = _clean(m.group(1), max_words=3), m.group(2).lower(), _clean(m.group(3).split(",")[0], cut=False, max_words=20)
+        if not content_words(what) or not content_words(val):
+            return None
+        verb = {"have": "has", "are": "is"}.get(verb, verb)
+        return self._mk(MemoryKind.FACT, f"User's {third_person(what)} {verb} {third_person(val)}.", s,
+                        subject=f"fact:{_key(what, 3)}", value=val, importance=0.6, domain=primary_domain(f"{what} {val}"))
 
     def _b_has(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate:
         what = _clean(m.group(1), max_words=6)

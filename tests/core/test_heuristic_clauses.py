@@ -97,3 +97,10 @@ def test_a_choice_among_options_listed_with_and():
         "I think the illustrated field guides with photos would be the most enjoyable for me.")), [offered])
     assert [c.kind for c in cands] == [MemoryKind.PREFERENCE]
     assert cands[0].text == "Offered options, user chose: illustrated field guides with photos of real eruptions"
+
+
+def test_a_possession_described_in_passing_is_a_fact():
+    cands = HeuristicExtractor().extract(Event(user_id="u", text=(
+        "Most weekends I drive the kids around in my minivan, which has three rows and lots of room for gear.")))
+    assert [(c.kind, c.text) for c in cands] == [(MemoryKind.FACT, "User's minivan has three rows and lots of room for gear.")]
+    assert texts("My bike, which is old, still runs fine.") == ["User's bike is old."]
