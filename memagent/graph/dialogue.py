@@ -27,15 +27,9 @@ from memagent._lexical import content_words, stem
 from memagent.graph.candidates import Candidate
 from memagent.graph.decide import value_type
 from memagent.graph.domains import classify_domains
-from memagent.graph.heuristic import (
-    _TEMPORARY,
-    HeuristicExtractor,
-    _as_temporary,
-    _dedupe,
-    _key,
-    _options,
-    _sentences,
-)
+from memagent.graph.heuristic import _TEMPORARY, HeuristicExtractor, _as_temporary, _dedupe
+from memagent.graph.options import listed_options
+from memagent.graph.phrasing import split_sentences, subject_key
 from memagent.types import Event, MemoryKind
 
 __all__ = ["DialogueExtractor"]
@@ -226,7 +220,7 @@ class DialogueExtractor(HeuristicExtractor):
         temporary = bool(_TEMPORARY.search(text) or _ONE_OFF.search(text))
         reverted = self._reverted(text, session) if _REVERT.search(text) else None
         no_more = [_value(m.group(1), max_words=6) for m in _NO_MORE.finditer(text)] if not temporary else []
-        clauses = [_DISCOURSE.sub("", c) or c for s in _sentences(text) for c in _clauses(s)]
+        clauses = [_DISCOURSE.sub("", c) or c for s in split_sentences(text) for c in _clauses(s)]
         out: list[Candidate] = []
         for clause in clauses:
             if _META.match(clause) or (no_more and _NO_MORE.search(clause)):
@@ -235,7 +229,7 @@ class DialogueExtractor(HeuristicExtractor):
             cand = cand or self._named(clause, topic)
             if cand is None:
                 cand = self._match(clause, session)
-                if cand is not None and (cand.subject or "").startswith("choice:") and len(_options(bot)) < 2:
+                if cand is not None and (cand.subject or "").startswith("choice:") and len(listed_options(bot)) < 2:
                     cand = self._request(clause, None, topic, bot) or cand  # "I'd go with X" with no list offered
             cand = cand or self._request(clause, None, topic, bot)
             if cand is None:
@@ -265,7 +259,7 @@ class DialogueExtractor(HeuristicExtractor):
         label = (domain or "user").replace("_", " ").capitalize()
         text = f"{label} {slot}: {value}" if slot else f"{label} preference: {value}"
         metadata = {k: v for k, v in {"slot": slot, **meta}.items() if v}
-        return Candidate(kind=MemoryKind.PREFERENCE, text=text, subject=f"want:{domain or 'general'}:{_key(value, 4)}",
+        return Candidate(kind=MemoryKind.PREFERENCE, text=text, subject=f"want:{domain or 'general'}:{subject_key(value, 4)}",
                          value=value, domain=domain, polarity=1, importance=importance, evidence=clause,
                          metadata=metadata)
 
@@ -315,12 +309,12 @@ class DialogueExtractor(HeuristicExtractor):
                 old = _value(_tail_cut(_LEAD_IN.sub("", got["old"])), max_words=6)
                 if old and old.lower() != new.lower():
                     cand = self._facet(f"{new} (changed from {old})", None, topic, clause, importance=0.75, replaces=old)
-                    return cand.model_copy(update={"value": new, "subject": f"want:{cand.domain or 'general'}:{_key(new, 4)}"})
+                    return cand.model_copy(update={"value": new, "subject": f"want:{cand.domain or 'general'}:{subject_key(new, 4)}"})
             else:
                 slot = got["slot"].strip().lower()
                 cand = self._facet(f"{new} (changed)", slot, topic, clause, importance=0.75, replaces_slot=slot,
                                    replaces_type=value_type(new) or "")
-                return cand.model_copy(update={"value": new, "subject": f"want:{cand.domain or 'general'}:{_key(new, 4)}"})
+                return cand.model_copy(update={"value": new, "subject": f"want:{cand.domain or 'general'}:{subject_key(new, 4)}"})
         return None
 
     def _reverted(self, text: str, session: Sequence[Event]) -> str | None:
@@ -331,7 +325,7 @@ class DialogueExtractor(HeuristicExtractor):
             if value:
                 return value
         prev = next((e.text for e in reversed(session) if e.role == "user"), "")
-        for clause in (_DISCOURSE.sub("", c) or c for s in _sentences(prev) for c in _clauses(s)):
+        for clause in (_DISCOURSE.sub("", c) or c for s in split_sentences(prev) for c in _clauses(s)):
             cand = self._change(clause, Counter()) or self._request(clause, None, Counter(), "")
             if cand is not None and cand.value:
                 return cand.value
@@ -376,7 +370,7 @@ def _topic(session: Sequence[Event]) -> Counter[str]:
     first_user = next((e for e in session if e.role == "user"), None)
     for e in session:
         weight = 3 if e is first_user else 2 if e.role == "user" else 1
-        for sentence in _sentences(e.text):
+        for sentence in split_sentences(e.text):
             w = weight * (2 if _REQUEST_SENTENCE.search(sentence) else 1)
             for rank, d in enumerate(classify_domains(sentence, top=2)):
                 counts[d] += w * (2 if rank == 0 else 1)

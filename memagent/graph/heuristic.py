@@ -8,6 +8,9 @@ A turn with none of these but some content becomes an episode, so nothing said i
 
 Every candidate gets a subject key. Single-valued subjects (``diet``, ``home_city``, ``favorite:<x>``,
 ``prefer:<x>``) are superseded by a new value; per-value subjects (``likes:<x>``) coexist and flip polarity.
+
+Turning the user's words into a stored statement (clauses, third person, keys) is in ``graph/phrasing.py``;
+reading the options an assistant offered and the one the user picked is in ``graph/options.py``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,19 @@ from dataclasses import dataclass
 from memagent._lexical import content_words, stem
 from memagent.graph.candidates import Candidate
 from memagent.graph.domains import primary_domain
+from memagent.graph.options import picked_option
+from memagent.graph.phrasing import (
+    CLAUSE_BREAK,
+    about_user,
+    clean_phrase,
+    head_noun,
+    split_clauses,
+    split_sentences,
+    subject_key,
+    third_person,
+    third_person_verb,
+    verb_subject,
+)
 from memagent.types import Event, MemoryKind
 
 __all__ = ["HeuristicExtractor", "third_person"]
@@ -42,89 +58,12 @@ _BAD = (r"(?:boring|tedious|dull|distracting|ineffective|unsettling|disorienting
 _GOOD = (r"(?:relaxing|helpful|useful|engaging|enjoyable|inspiring|fascinating|motivating|effective|calming|rewarding|"
          r"energizing|energising|soothing|fun|comforting|satisfying|refreshing|therapeutic|easier|better|more\s+\w+)")
 
-_CUT = re.compile(
-    r"\s+(?:because|since|as\s+it|as\s+they|so\s+that|so\s+i|which|but|though|although|whereas|unless|"
-    r"and\s+i|and\s+my|when\s+i|if\s+i|while|due\s+to|whenever)\b.*$",
-    re.I,
-)
-_ASKS = re.compile(r"[,;]?\s+(?:but|so|and)\s+(?:do|can|could|would|will|what|any)\s+(?:you|ideas|suggestions)\b.*$", re.I)
 _TEMPORARY = re.compile(
     r"\b(?:just|only)\s+(?:for\s+)?(?:today|tonight|tomorrow|this\s+(?:time|once|week|weekend|trip|morning|evening))\b|"
     r"\bjust\s+this\s+once\b|\bfor\s+this\s+(?:one\s+)?(?:trip|time|occasion)\s+only\b|\bthis\s+time\s+only\b|"
     r"\bexception\s+(?:today|tomorrow|this)\b",
     re.I,
 )
-
-_PRONOUNS = [
-    (re.compile(r"\bI'm\b", re.I), "they're"),
-    (re.compile(r"\bI've\b", re.I), "they've"),
-    (re.compile(r"\bI'd\b", re.I), "they'd"),
-    (re.compile(r"\bI'll\b", re.I), "they'll"),
-    (re.compile(r"\bmyself\b", re.I), "themselves"),
-    (re.compile(r"\bmine\b", re.I), "theirs"),
-    (re.compile(r"\bmy\b", re.I), "their"),
-    (re.compile(r"\bme\b", re.I), "them"),
-    (re.compile(r"\bI\b"), "they"),
-]
-
-
-def third_person(phrase: str) -> str:
-    """Rewrite first-person words so a stored statement reads about the user."""
-    for pattern, repl in _PRONOUNS:
-        phrase = pattern.sub(repl, phrase)
-    return phrase
-
-
-def _clean(obj: str, *, cut: bool = True, max_words: int = 30) -> str:
-    obj = obj.strip().strip("\"'")
-    if cut:
-        obj = _CUT.sub("", obj)
-    # "..., but do you know any good ones?": a question tacked onto the statement is not part of it.
-    obj = _ASKS.sub("", obj)
-    # Punctuation first, so "aisle seats now." loses its "now" too.
-    obj = obj.strip(" ,.;:!?-")
-    obj = re.sub(r"\s+(?:anymore|any\s+more|these\s+days|nowadays|now|as\s+well|too|either|please)\s*$", "", obj, flags=re.I)
-    obj = obj.strip(" ,.;:!?-")
-    parts = obj.split()
-    return " ".join(parts[:max_words])
-
-
-def _key(obj: str, n: int = 3) -> str:
-    toks = content_words(obj)
-    return " ".join(toks[:n]) if toks else obj.lower().strip()
-
-
-_CLAUSE = re.compile(r"[,;:]|\b(?:so|because|and|but|when|if|since|while|though|although|tend|hope|which|that)\b",
-                     re.I)
-
-
-def _head(obj: str) -> str:
-    """Head noun of a noun phrase, stopping at the first preposition: 'window seats on flights' -> 'seat'."""
-    chunk = re.split(r"(?<![\w-])(?:on|in|at|for|when|over|than|rather|instead|with|from|during|of|to|that|which|"
-                     r"where|who|after|before|and|or|so|because|but|while|if)(?![\w-])", obj, maxsplit=1, flags=re.I)[0]
-    toks = content_words(chunk) or content_words(obj)
-    return toks[-1] if toks else obj.lower().strip()
-
-
-def _sentences(text: str) -> list[str]:
-    parts = re.split(
-        r"(?<=[.!?;])\s+|\n+|,?\s+(?:but|and|also|plus)\s+(?=i\b|i'm\b|i've\b|i'd\b|now\b|these\s+days\b|my\b)",
-        text, flags=re.I)
-    return [p.strip() for p in parts if p and p.strip()]
-
-
-# "I only buy used furniture, since I'm against waste", "I have three kids, so I need a big car": a reason or
-# a consequence given in the first person is a second statement, and the first rule to match must not take the sentence from the main one.
-_REASON = re.compile(r",?\s+(?:since|because|as)\s+(?=(?:i|i'm|i've|i'd|im)\b)|,\s+so\s+(?=(?:i|i'm|i've|i'd|im)\b)", re.I)
-
-
-def _clauses(sentence: str) -> list[str]:
-    """The sentence, or its main clause and first-person reason clauses when it has them."""
-    parts = [p.strip() for p in _REASON.split(sentence) if p and p.strip()]
-    if len(parts) < 2 or len(parts[0].split()) < 3:
-        return [sentence]
-    return parts
-
 
 @dataclass(frozen=True)
 class _Rule:
@@ -290,19 +229,19 @@ class HeuristicExtractor:
         text = event.text.strip().replace("\u2019", "'")  # typographic apostrophes ("don’t") read as plain ones
         out: list[Candidate] = []
         temporary = bool(_TEMPORARY.search(text))
-        for clause in (c for sentence in _sentences(text) for c in _clauses(sentence)):
+        for clause in (c for sentence in split_sentences(text) for c in split_clauses(sentence)):
             cand = self._match(clause, context)
             if cand is not None:
                 if temporary and cand.action == "remember" and cand.kind != MemoryKind.INSTRUCTION:
                     cand = _as_temporary(cand)
                 out.append(cand)
-        out = _weigh(out, _sentences(text))
+        out = _weigh(out, split_sentences(text))
         needed = 1 if temporary else self.min_episode_words
         if not out and self.episodes and len(content_words(text)) >= needed:
             out.append(
                 Candidate(
                     kind=MemoryKind.EPISODE,
-                    text=f"{'One-off (temporary): ' if temporary else 'User said: '}{_clean(text, cut=False, max_words=60)}",
+                    text=f"{'One-off (temporary): ' if temporary else 'User said: '}{clean_phrase(text, cut=False, max_words=60)}",
                     domain=primary_domain(text),
                     importance=0.2,
                     temporary=temporary,
@@ -327,13 +266,13 @@ class HeuristicExtractor:
         return Candidate(kind=kind, text=text, domain=domain, evidence=sentence, **kw)  # type: ignore[arg-type]
 
     def _b_forget(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
-        what = _clean(m.group(1), cut=False)
+        what = clean_phrase(m.group(1), cut=False)
         if not content_words(what):
             return None
         return self._mk(MemoryKind.FACT, third_person(what), s, action="forget", value=what)
 
     def _b_instruction(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
-        body = _clean(s, cut=False, max_words=60)
+        body = clean_phrase(s, cut=False, max_words=60)
         if len(content_words(body)) < 2:
             return None
         # Parsed like Memory.add_instruction (domain + slot key), so "always Delta" -> "always United" supersedes.
@@ -358,25 +297,25 @@ class HeuristicExtractor:
                         polarity=-1, importance=0.95, domain="food" if c != "sober" else "health")
 
     def _b_allergy(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate:
-        what = _clean(m.group(1))
-        rest = _clean(s, cut=False, max_words=40)
+        what = clean_phrase(m.group(1))
+        rest = clean_phrase(s, cut=False, max_words=40)
         return self._mk(MemoryKind.PREFERENCE, f"User is allergic or intolerant to {third_person(what)} ({third_person(rest)}).",
-                        s, subject=f"constraint:{_key(what, 2)}", value=what, polarity=-1, importance=0.95,
+                        s, subject=f"constraint:{subject_key(what, 2)}", value=what, polarity=-1, importance=0.95,
                         domain=primary_domain(what) or "health")
 
     def _b_retract_verb(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
-        verb, obj = m.group(1).lower(), _clean(m.group(2))
+        verb, obj = m.group(1).lower(), clean_phrase(m.group(2))
         if not content_words(obj):
             return None
-        subject = _verb_subject(verb, obj)
+        subject = verb_subject(verb, obj)
         return self._mk(MemoryKind.PREFERENCE, f"User no longer {verb}s {third_person(obj)}.", s, subject=subject,
                         value=obj, polarity=-1, action="retract", importance=0.7)
 
     def _b_retract_habit(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
-        obj = _clean(m.group(1))
+        obj = clean_phrase(m.group(1))
         if not content_words(obj):
             return None
-        return self._mk(MemoryKind.PREFERENCE, f"User stopped {third_person(obj)}.", s, subject=f"habit:{_key(obj)}",
+        return self._mk(MemoryKind.PREFERENCE, f"User stopped {third_person(obj)}.", s, subject=f"habit:{subject_key(obj)}",
                         value=obj, polarity=-1, action="retract", importance=0.7)
 
     def _b_change_mind(self, m: re.Match[str], s: str, c: Sequence[Event]) -> Candidate | None:
@@ -384,96 +323,96 @@ class HeuristicExtractor:
         return self._match(rest, c) if rest else None
 
     def _b_favorite(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate:
-        cat, val = _clean(m.group(1)), _clean(m.group(2))
+        cat, val = clean_phrase(m.group(1)), clean_phrase(m.group(2))
         return self._mk(MemoryKind.PREFERENCE, f"User's favorite {third_person(cat)} is {third_person(val)}.", s,
-                        subject=f"favorite:{_key(cat, 2)}", value=val, polarity=1, importance=0.7,
+                        subject=f"favorite:{subject_key(cat, 2)}", value=val, polarity=1, importance=0.7,
                         domain=primary_domain(f"{cat} {val}"))
 
     def _b_dislike(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
-        verb, obj, full = re.sub(r"\s+", " ", m.group(1).lower()), _clean(m.group(2)), _clean(m.group(2), cut=False)
+        verb, obj, full = re.sub(r"\s+", " ", m.group(1).lower()), clean_phrase(m.group(2)), clean_phrase(m.group(2), cut=False)
         if not content_words(obj):
             return None
-        subject = f"likes:{_key(obj)}"
+        subject = f"likes:{subject_key(obj)}"
         phrase = {"avoid": "avoids", "hate": "hates", "dislike": "dislikes", "detest": "detests", "loathe": "loathes"}.get(
             verb, "does not like" if "like" in verb or "enjoy" in verb or "care" in verb or "stand" in verb else
             "avoids" if verb.startswith(("steer", "prefer", "would", "'d", "never", "can", "cannot")) else "dislikes")
         if verb.startswith(("can't eat", "cant eat", "cannot eat", "can't have", "cannot have", "can't drink", "cannot drink")):
-            phrase, subject = "cannot have", f"constraint:{_key(obj, 2)}"
+            phrase, subject = "cannot have", f"constraint:{subject_key(obj, 2)}"
         elif verb.startswith("never"):
             phrase = f"never {verb.split()[-1]}s"
         return self._mk(MemoryKind.PREFERENCE, f"User {phrase} {third_person(full)}.", s, subject=subject, value=obj,
                         polarity=-1, importance=0.75)
 
     def _b_dislike_im(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
-        obj = _clean(m.group(1))
+        obj = clean_phrase(m.group(1))
         if not content_words(obj):
             return None
-        return self._mk(MemoryKind.PREFERENCE, f"User is not into {third_person(obj)}.", s, subject=f"likes:{_key(obj)}",
+        return self._mk(MemoryKind.PREFERENCE, f"User is not into {third_person(obj)}.", s, subject=f"likes:{subject_key(obj)}",
                         value=obj, polarity=-1, importance=0.65)
 
     def _b_prefer(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
-        obj, full = _clean(m.group(2)), _clean(m.group(2), cut=False)
+        obj, full = clean_phrase(m.group(2)), clean_phrase(m.group(2), cut=False)
         if not content_words(obj):
             return None
         chosen = re.split(r"\s+(?:over|rather\s+than|instead\s+of|to\s+(?=\w+\s*$))\s+", obj, maxsplit=1, flags=re.I)[0]
         # "I prefer aisle seats" names a value of one slot (seat), which a later "I prefer window seats" replaces.
         # A clause ("trips with a fixed itinerary, so I hope ...") has no such slot: a later preference that shares
         # its head word is another preference, not a change, so it is keyed by its own words and coexists.
-        slot = len(content_words(chosen)) <= 3 and not _CLAUSE.search(chosen)
-        subject = f"prefer:{_head(chosen)}" if slot else f"prefer:{_key(chosen, 4)}"
+        slot = len(content_words(chosen)) <= 3 and not CLAUSE_BREAK.search(chosen)
+        subject = f"prefer:{head_noun(chosen)}" if slot else f"prefer:{subject_key(chosen, 4)}"
         return self._mk(MemoryKind.PREFERENCE, f"User prefers {third_person(full)}.", s, subject=subject,
                         value=chosen, polarity=1, importance=0.75)
 
     def _b_need(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
-        obj, full = _clean(m.group(1)), _clean(m.group(1), cut=False)
+        obj, full = clean_phrase(m.group(1)), clean_phrase(m.group(1), cut=False)
         if len(content_words(obj)) < 2:
             return None
-        return self._mk(MemoryKind.PREFERENCE, f"User needs {third_person(full)}.", s, subject=f"needs:{_key(obj)}",
+        return self._mk(MemoryKind.PREFERENCE, f"User needs {third_person(full)}.", s, subject=f"needs:{subject_key(obj)}",
                         value=obj, polarity=1, importance=0.8)
 
     def _b_like(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
-        verb, obj, full = m.group(1).lower(), _clean(m.group(2)), _clean(m.group(2), cut=False)
+        verb, obj, full = m.group(1).lower(), clean_phrase(m.group(2)), clean_phrase(m.group(2), cut=False)
         if not content_words(obj) or re.match(r"(?:to\s+)?(?:know|ask|say|book|get|see|try|order)\b", obj, re.I):
             return None
-        verb3 = _third_person_verb(verb)
-        return self._mk(MemoryKind.PREFERENCE, f"User {verb3} {third_person(full)}.", s, subject=f"likes:{_key(obj)}",
+        verb3 = third_person_verb(verb)
+        return self._mk(MemoryKind.PREFERENCE, f"User {verb3} {third_person(full)}.", s, subject=f"likes:{subject_key(obj)}",
                         value=obj, polarity=1, importance=0.6)
 
     def _b_like_im(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
-        obj = _clean(m.group(1))
+        obj = clean_phrase(m.group(1))
         if not content_words(obj):
             return None
-        return self._mk(MemoryKind.PREFERENCE, f"User is into {third_person(obj)}.", s, subject=f"likes:{_key(obj)}",
+        return self._mk(MemoryKind.PREFERENCE, f"User is into {third_person(obj)}.", s, subject=f"likes:{subject_key(obj)}",
                         value=obj, polarity=1, importance=0.6)
 
     def _b_habit(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
-        obj = _clean(m.group(1))
+        obj = clean_phrase(m.group(1))
         if not content_words(obj):
             return None
         # Conjugated from the user's own words: "I tend to get ..." -> "User tends to get ...".
-        text = _about_user(_clean(s[m.start():], cut=False, max_words=40))
-        return self._mk(MemoryKind.PREFERENCE, f"{text}.", s, subject=f"habit:{_key(obj)}",
+        text = about_user(clean_phrase(s[m.start():], cut=False, max_words=40))
+        return self._mk(MemoryKind.PREFERENCE, f"{text}.", s, subject=f"habit:{subject_key(obj)}",
                         value=obj, polarity=1, importance=0.6)
 
     def _b_home(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate:
-        place = _clean(re.split(r"\s+(?:last|this|next|a\s+few|recently|two|three)\b", m.group(1), maxsplit=1, flags=re.I)[0])
+        place = clean_phrase(re.split(r"\s+(?:last|this|next|a\s+few|recently|two|three)\b", m.group(1), maxsplit=1, flags=re.I)[0])
         return self._mk(MemoryKind.FACT, f"User lives in {place}.", s, subject="home_city", value=place,
                         importance=0.8, domain="home")
 
     def _b_hometown(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
-        place = _clean(m.group(1), max_words=5)
+        place = clean_phrase(m.group(1), max_words=5)
         if not place or place.lower().startswith(("work", "home", "the office")):
             return None
         return self._mk(MemoryKind.FACT, f"User is from {place}.", s, subject="hometown", value=place, importance=0.6,
                         domain="home")
 
     def _b_job(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate:
-        job = _clean(m.group(1), max_words=8)
+        job = clean_phrase(m.group(1), max_words=8)
         return self._mk(MemoryKind.FACT, f"User works as {third_person(job)}.", s, subject="job", value=job,
                         importance=0.7, domain="work")
 
     def _b_employer(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate:
-        emp = _clean(m.group(1), max_words=8)
+        emp = clean_phrase(m.group(1), max_words=8)
         return self._mk(MemoryKind.FACT, f"User works at {third_person(emp)}.", s, subject="employer", value=emp,
                         importance=0.7, domain="work")
 
@@ -487,24 +426,24 @@ class HeuristicExtractor:
                         importance=0.6, domain="identity")
 
     def _b_my_x(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
-        what, val = _clean(m.group(1), max_words=4), _clean(m.group(2), max_words=20)
+        what, val = clean_phrase(m.group(1), max_words=4), clean_phrase(m.group(2), max_words=20)
         if not content_words(what) or not val:
             return None
         return self._mk(MemoryKind.FACT, f"User's {third_person(what)} is {third_person(val)}.", s,
-                        subject=f"fact:{_key(what, 3)}", value=val, importance=0.6,
+                        subject=f"fact:{subject_key(what, 3)}", value=val, importance=0.6,
                         domain=primary_domain(f"{what} {val}"))
 
     def _b_my_x_which(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
-        what, verb, val = _clean(m.group(1), max_words=3), m.group(2).lower(), _clean(m.group(3).split(",")[0], cut=False, max_words=20)
+        what, verb, val = clean_phrase(m.group(1), max_words=3), m.group(2).lower(), clean_phrase(m.group(3).split(",")[0], cut=False, max_words=20)
         if not content_words(what) or not content_words(val):
             return None
         verb = {"have": "has", "are": "is"}.get(verb, verb)
         return self._mk(MemoryKind.FACT, f"User's {third_person(what)} {verb} {third_person(val)}.", s,
-                        subject=f"fact:{_key(what, 3)}", value=val, importance=0.6, domain=primary_domain(f"{what} {val}"))
+                        subject=f"fact:{subject_key(what, 3)}", value=val, importance=0.6, domain=primary_domain(f"{what} {val}"))
 
     def _b_has(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate:
-        what = _clean(m.group(1), max_words=6)
-        return self._mk(MemoryKind.FACT, f"User has {third_person(what)}.", s, subject=f"has:{_head(what)}", value=what,
+        what = clean_phrase(m.group(1), max_words=6)
+        return self._mk(MemoryKind.FACT, f"User has {third_person(what)}.", s, subject=f"has:{head_noun(what)}", value=what,
                         importance=0.6)
 
     def _b_choice(self, m: re.Match[str], s: str, context: Sequence[Event]) -> Candidate | None:
@@ -513,7 +452,7 @@ class HeuristicExtractor:
             return None
         # The option is named before the trigger ("the salad bar sounds good") or after it ("I'll go with
         # the Tesla"): match on the whole sentence minus the trigger words.
-        option = _picked_option(s, m, offered) or _clean(s, cut=False, max_words=30)
+        option = picked_option(s, m, offered) or clean_phrase(s, cut=False, max_words=30)
         return self._chose(option, s, offered)
 
     def _b_choice_eval(self, m: re.Match[str], s: str, context: Sequence[Event]) -> Candidate | None:
@@ -521,14 +460,14 @@ class HeuristicExtractor:
         if _NEGATED.search(f"{before} {m.group(0)}") or _OTHERS.match(s):
             return None  # "the other options don't appeal to me" rejects; it does not choose
         offered = next((e.text for e in reversed(context) if e.role == "assistant"), "")
-        option = _picked_option(s, m, offered) if offered else None
+        option = picked_option(s, m, offered) if offered else None
         return self._chose(option, s, offered) if option else None
 
     def _chose(self, option: str, s: str, offered: str) -> Candidate:
         # 0.6: liking one suggestion is a mild signal; rejecting the alternatives raises it (see ``_weigh``).
-        option = _clean(option, cut=False, max_words=40)
+        option = clean_phrase(option, cut=False, max_words=40)
         return self._mk(MemoryKind.PREFERENCE, f"Offered options, user chose: {third_person(option)}", s,
-                        subject=f"choice:{_key(option, 3)}", value=option, polarity=1, importance=0.6,
+                        subject=f"choice:{subject_key(option, 3)}", value=option, polarity=1, importance=0.6,
                         domain=primary_domain(option) or primary_domain(offered))
 
     def _b_follow_diet(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
@@ -541,7 +480,7 @@ class HeuristicExtractor:
             return self._mk(MemoryKind.PREFERENCE, f"User is {known.group(0).lower()}.", s, subject="diet",
                             value=known.group(0).lower(), polarity=1, importance=0.9, domain="food")
         return self._mk(MemoryKind.PREFERENCE, f"User follows a {third_person(m.group(1).strip())} diet.", s,
-                        subject=f"constraint:{_key(what, 2)}", value=what, polarity=-1, importance=0.9, domain="food")
+                        subject=f"constraint:{subject_key(what, 2)}", value=what, polarity=-1, importance=0.9, domain="food")
 
     def _b_stance_neg(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
         return self._stance(m, s, -1)
@@ -550,40 +489,40 @@ class HeuristicExtractor:
         return self._stance(m, s, 1)
 
     def _b_someone_who(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
-        what = _clean(m.group(1), cut=False)
+        what = clean_phrase(m.group(1), cut=False)
         if not content_words(what):
             return None
         negative = re.search(r"\b(?:avoid|avoids|dislike|dislikes|hate|hates|never|can'?t|cannot|don'?t|doesn'?t|refuse|"
                              r"refuses|allergic|intolerant|stay\s+away|steer|no\s+longer)\b", what, re.I)
-        return self._mk(MemoryKind.PREFERENCE, f"User is someone who {third_person(what)}.", s, subject=f"likes:{_key(what)}",
+        return self._mk(MemoryKind.PREFERENCE, f"User is someone who {third_person(what)}.", s, subject=f"likes:{subject_key(what)}",
                         value=what, polarity=-1 if negative else 1, importance=0.75)
 
     def _b_request_constraint(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
         if _OWN_STANCE.search(s[: m.start()]):
             return None  # "I prefer outings that don't involve crowds": the user's own clause says more (later rules)
-        what = _clean(m.group(1), max_words=20)
+        what = clean_phrase(m.group(1), max_words=20)
         if len(content_words(what)) < 2:
             return None
         return self._mk(MemoryKind.PREFERENCE, f"User asked for options that do not {third_person(what)}.", s,
-                        subject=f"likes:{_key(what)}", value=what, polarity=-1, importance=0.6)
+                        subject=f"likes:{subject_key(what)}", value=what, polarity=-1, importance=0.6)
 
     def _stance(self, m: re.Match[str], s: str, polarity: int) -> Candidate | None:
         """A preference stated in words no narrower rule models: keep the user's own clause, in third person."""
-        obj = _clean(m.group(1))
+        obj = clean_phrase(m.group(1))
         if not content_words(obj):  # "I find it tedious to ...": the object follows the stance
-            obj = _clean(s[m.end():])
+            obj = clean_phrase(s[m.end():])
         if not content_words(obj):
             return None
-        clause = _clean(s[m.start():], cut=False, max_words=40)
-        return self._mk(MemoryKind.PREFERENCE, f"{_about_user(clause)}.", s, subject=f"likes:{_key(obj)}",
+        clause = clean_phrase(s[m.start():], cut=False, max_words=40)
+        return self._mk(MemoryKind.PREFERENCE, f"{about_user(clause)}.", s, subject=f"likes:{subject_key(obj)}",
                         value=obj, polarity=polarity, importance=0.75)
 
     def _b_must(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
-        what = _clean(m.group(1), max_words=15)
+        what = clean_phrase(m.group(1), max_words=15)
         if not content_words(what):
             return None
         return self._mk(MemoryKind.PREFERENCE, f"{third_person(what)[:1].upper()}{third_person(what)[1:]} is essential for the user.",
-                        s, subject=f"likes:{_key(what)}", value=what, polarity=1, importance=0.8)
+                        s, subject=f"likes:{subject_key(what)}", value=what, polarity=1, importance=0.8)
 
 
 # A first-person stance verb: when one comes before a "... that don't involve X" clause, the sentence is the
@@ -592,43 +531,6 @@ class HeuristicExtractor:
 _OWN_STANCE = re.compile(_I + _ADV + r"(?:prefer|'d\s+prefer|would\s+prefer|like|love|enjoy|want|favou?r|choose|"
                          r"look\s+for|seek\s+out|stick\s+to|go\s+for|opt\s+for|plan|find|struggle|hate|dislike|"
                          r"can'?t|cannot|don'?t|do\s+not|get|lose)\b", re.I)
-
-_SUBJECT_FORMS = ((re.compile(r"^(?:i'm|i\s+am)\s+", re.I), "User is "), (re.compile(r"^i've\s+", re.I), "User has "),
-                  (re.compile(r"^i'd\s+", re.I), "User would "), (re.compile(r"^i'll\s+", re.I), "User will "))
-_IRREGULAR = {"have": "has", "do": "does", "go": "goes", "be": "is", "don't": "doesn't"}
-
-
-def _about_user(clause: str) -> str:
-    """A first-person clause as a statement about the user: "I only read X" -> "User only reads X"."""
-    for pattern, repl in _SUBJECT_FORMS:
-        if pattern.match(clause):
-            return repl + third_person(pattern.sub("", clause, count=1))
-    m = re.match(r"i\s+((?:(?:[a-z]+ly|also|just|only|still|really|even|always|often|sometimes|seldom|do\s+not|never)\s+)*)"
-                 r"([a-z']+)\b", clause, re.I)
-    if not m:
-        return f"User preference: {third_person(clause)}"
-    verb = m.group(2).lower()
-    verb3 = verb if m.group(1).lower().strip().endswith("do not") else _third_person_verb(verb)
-    adverbs = re.sub(r"\bdo\s+not\b", "does not", m.group(1), flags=re.I)
-    return f"User {adverbs}{verb3}{third_person(clause[m.end():])}"
-
-
-def _third_person_verb(verb: str) -> str:
-    """'like' -> 'likes', 'relish' -> 'relishes', 'fancy' -> 'fancies', 'have' -> 'has'."""
-    if verb in _IRREGULAR:
-        return _IRREGULAR[verb]
-    if re.search(r"(?:s|sh|ch|x|z|o)$", verb):
-        return verb + "es"
-    if re.search(r"[^aeiou]y$", verb):
-        return verb[:-1] + "ies"
-    return verb + "s"
-
-
-def _verb_subject(verb: str, obj: str) -> str:
-    if verb in ("love", "like", "enjoy", "prefer"):
-        return f"likes:{_key(obj)}"
-    return f"habit:{_key(verb + ' ' + obj)}"
-
 
 def _as_temporary(c: Candidate) -> Candidate:
     return c.model_copy(
@@ -639,65 +541,6 @@ def _as_temporary(c: Candidate) -> Candidate:
 
 _NEGATED = re.compile(r"\b(?:not|never|no|n't|don'?t|doesn'?t|isn'?t|aren'?t|wouldn'?t|won'?t|can'?t)\b", re.I)
 _OTHERS = re.compile(r"^(?:but\s+|and\s+)?(?:the|those|these|all\s+the)\s+(?:other|others|rest)\b", re.I)
-_ORDINALS = {"1": 1, "one": 1, "first": 1, "2": 2, "two": 2, "second": 2, "3": 3, "three": 3, "third": 3, "4": 4,
-             "four": 4, "fourth": 4, "5": 5, "five": 5, "fifth": 5, "last": -1}
-_ORDINAL = re.compile(r"\b(?:option|number|choice|no\.)\s*#?(\d|one|two|three|four|five)\b|"
-                      r"\bthe\s+(first|second|third|fourth|fifth|last)\s+(?:one|option|choice|suggestion)\b", re.I)
-
-
-_PREAMBLE = re.compile(r"^.*?\b(?:could\s+(?:also\s+)?(?:consider|try|choose)|might\s+(?:consider|try|enjoy)|could|might|"
-                       r"consider|such\s+as|include|includes|including|between|:)\s+", re.I)
-
-
-def _options(offered: str) -> list[str]:
-    """The options an assistant turn offered: the items of an enumerated or bulleted list, else of the prose
-    list in one sentence ("you could try A, B, C, or D")."""
-    marks = list(re.finditer(r"(?:^|\s)\d+[.)]\s+|(?:^|\n)\s*[-*•]\s+", offered))
-    if len(marks) >= 2:
-        ends = [b.start() for b in marks[1:]] + [len(offered)]
-        # An item ends at a blank line: the last one is otherwise followed by the rest of the reply.
-        items = [re.split(r"\n\s*\n", offered[a.end() : end], maxsplit=1)[0] for a, end in zip(marks, ends, strict=False)]
-        return [o.strip(" .\n") for o in items if o.strip(" .\n")]
-    trailing = list(re.finditer(r"\s*\(\d\)", offered))  # "... on the water (1), go fishing (2), or ..."
-    if len(trailing) >= 2:
-        starts = [0] + [t.end() for t in trailing[:-1]]
-        items = [re.sub(r"^[\s,.;]*(?:or\s+|and\s+)?(?:alternatively,?\s+)?(?:you\s+(?:could|might|can)\s+(?:also\s+)?)?",
-                        "", offered[a : t.start()], flags=re.I) for a, t in zip(starts, trailing, strict=True)]
-        items[0] = _PREAMBLE.sub("", items[0], count=1)
-        return [o.strip(" .") for o in items if o.strip(" .")]
-    best: list[str] = []
-    # "A, B, C, or D" first; "including A, B, C, and D" when no sentence offers alternatives with "or".
-    sentences = re.split(r"(?<=[.!?])\s+", offered)
-    joiner = r"\bor\b" if any(re.search(r"\bor\b", x) for x in sentences) else r",.*\band\b"
-    for sent in sentences:
-        if not re.search(joiner, sent):
-            continue
-        parts = re.split(r",\s*(?:or\s+|and\s+)?|\s+or\s+", _PREAMBLE.sub("", sent, count=1))
-        parts = [re.sub(r"\s*\(\d+\)\s*$", "", p).strip(" .") for p in parts]
-        parts = [p for p in parts if len(content_words(p)) >= 1]
-        if len(parts) > len(best):
-            best = parts
-    return best if len(best) >= 2 else []
-
-
-def _picked_option(said: str, trigger: re.Match[str], offered: str) -> str | None:
-    """The option in the assistant's list the user picked: by number ("option 3") or by the words the
-    sentence shares with it (the trigger words, e.g. "sounds good", left out)."""
-    options = _options(offered)
-    if len(options) < 2:
-        return None
-    by_number = _ORDINAL.search(said)
-    if by_number:
-        n = _ORDINALS[(by_number.group(1) or by_number.group(2)).lower()]
-        if n == -1 or n <= len(options):
-            return options[n - 1 if n > 0 else -1]
-    target = set(content_words(f"{said[: trigger.start()]} {said[trigger.end():]}"))
-    if not target:
-        return None
-    best = max(options, key=lambda o: len(target & set(content_words(o))))
-    # One shared word ("that sounds great for the kids") is chance; a pick names the option.
-    return best if len(target & set(content_words(best))) >= min(2, len(target)) else None
-
 
 # How firmly a preference is held decides how much it should weigh when the profile is crowded: an allergy or
 # a refusal must surface; a passing reaction to the conversation ("I like that idea") may not.
@@ -723,7 +566,7 @@ def _weigh(cands: list[Candidate], sentences: Sequence[str]) -> list[Candidate]:
         if c.kind == MemoryKind.PREFERENCE and c.action == "remember":
             if (c.subject or "").startswith("choice:"):
                 if rejection is not None:
-                    reason = third_person(_clean(rejection, cut=False, max_words=25))
+                    reason = third_person(clean_phrase(rejection, cut=False, max_words=25))
                     c = c.model_copy(update={"text": f"{c.text.rstrip('.')}; rejected the others: {reason}",
                                              "importance": max(c.importance, 0.85)})
             elif _REACTION.match(c.value or ""):
