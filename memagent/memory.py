@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -110,6 +110,8 @@ class Memory:
         self.ranker = HybridRanker(store, index, recall_config, topics=TopicAffinity(self.embedder))
         # Index key suffixes of extra vectors: preferences' value phrases, plugins' (e.g. CIPHER contexts).
         self.namespaces: set[str] = {VALUE_NAMESPACE}
+        # Plugins that keep vectors of their own re-create them from stored data after an import.
+        self._reindexers: dict[str, Callable[[str], int]] = {}
         self.forgetter = Forgetter(store, index, caches=[self.embedder, self.ranker.bm25, self.ranker.snapshots], namespaces=self.namespaces)
         self.writer = MemoryWriter(
             store, index, self.embedder, self.forgetter, extractor=extractor, decider=decider,
@@ -446,8 +448,16 @@ class Memory:
         data = dict(data) if isinstance(data, Mapping) else data
         uid, items = import_user(self.store, data, user_id=check_user_id(user_id) if user_id else None)
         self._index_items(uid, items)
+        for rebuild in self._reindexers.values():
+            rebuild(uid)
         self.ranker.invalidate(uid)
         return uid
+
+    def register_reindexer(self, namespace: str, rebuild: Callable[[str], int]) -> None:
+        """Let a plugin that keeps vectors under ``namespace`` re-create a user's from stored data after
+        :meth:`import_` (an export holds texts, not vectors). ``rebuild(user_id)`` returns vectors written."""
+        self.namespaces.add(namespace)
+        self._reindexers[namespace] = rebuild
 
     # -- index maintenance ------------------------------------------------------------------------------
     def reconcile(self) -> dict[str, int]:

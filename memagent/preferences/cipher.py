@@ -117,7 +117,7 @@ class Cipher:
         self.inferencer = inferencer or HeuristicInferencer()
         self.min_support = min_support
         self.domain = domain
-        memory.namespaces.add(NAMESPACE)
+        memory.register_reindexer(NAMESPACE, self.reindex)
 
     # -- learning ---------------------------------------------------------------------------------------
     def learn(
@@ -188,6 +188,25 @@ class Cipher:
         op = result.ops[0] if result.ops else None
         return Learned(cost=cost, edited=changed, preference=preference, event_id=event.id,
                        item_id=op.item_id if op else None, op=op.op if op else None)
+
+    def reindex(self, user_id: str) -> int:
+        """Embed the contexts of the user's learned edits that have no vector yet, e.g. after
+        ``Memory.import_`` (an export carries the edit events, not their vectors). Returns how many.
+
+        Raises: InvalidInputError (bad user id), NotFoundError (unknown user).
+        """
+        uid = check_user_id(user_id)
+        self.memory.store.require_user(uid)
+        key = namespace_key(uid, NAMESPACE)
+        have = self.memory.index.ids(key)
+        todo = [e for e in self.memory.store.events(uid)
+                if e.kind == EventKind.EDIT and e.metadata.get("preference") and e.id not in have]
+        if not todo:
+            return 0
+        texts = [e.text for e in todo]
+        vecs = self.memory.embed(texts) if self.context_embedder is None else self.context_embedder.embed(texts)
+        self.memory.index.add(key, [e.id for e in todo], vecs)
+        return len(todo)
 
     def _method_name(self, changed: bool) -> str:
         if not changed:

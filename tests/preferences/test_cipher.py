@@ -150,3 +150,36 @@ def test_memory_open_keeps_an_empty_cached_embedder():
         assert m.embedder.dim == 128 and m.embedder.name == cached.name
     finally:
         m.close()
+
+
+def test_learned_preferences_survive_export_and_import(mem):
+    cipher = Cipher(mem, task="summarization")
+    park = cipher.learn("u1", PARK, PARK_OUT, PARK_EDIT).preference
+    review = cipher.learn("u1", REVIEW, REVIEW_OUT, REVIEW_EDIT).preference
+    data = json.loads(json.dumps(mem.export("u1")))
+
+    with Memory.open(":memory:", embedder=HashingEmbedder(256)) as other:
+        moved = Cipher(other, task="summarization")
+        other.import_(data, user_id="u2")  # the attached plugin re-creates its context vectors
+        assert other.index.ids(namespace_key("u2", "cipher")) == {e.id for e in other.events("u2")}
+        assert moved.infer("u2", LIBRARY, k=1).preference == park
+        assert moved.reindex("u2") == 0  # nothing missing
+
+    with Memory.open(":memory:", embedder=HashingEmbedder(256)) as late:
+        late.import_(data)  # no plugin attached at import time: no context vectors yet
+        attached = Cipher(late, task="summarization")
+        assert attached.infer("u1", LIBRARY, k=1).preference is None
+        assert attached.reindex("u1") == 2
+        assert attached.infer("u1", LIBRARY, k=1).preference == park
+        assert attached.infer("u1", "A slow drama about a lighthouse keeper; superb acting.", k=1).preference == review
+
+
+def test_reindex_never_brings_back_a_forgotten_preference(mem):
+    cipher = Cipher(mem, task="summarization")
+    learned = cipher.learn("u1", PARK, PARK_OUT, PARK_EDIT)
+    cipher.learn("u1", REVIEW, REVIEW_OUT, REVIEW_EDIT)
+    mem.forget("u1", item_id=learned.item_id)
+    key = namespace_key("u1", "cipher")
+    assert learned.event_id not in mem.index.ids(key)
+    assert cipher.reindex("u1") == 0
+    assert learned.event_id not in mem.index.ids(key)
