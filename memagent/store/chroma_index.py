@@ -137,4 +137,9 @@ class ChromaIndex:
         return {m["user_id"] for m in res["metadatas"] or [] if m}
 
     def close(self) -> None:
-        """Chroma clients hold no resources that need an explicit close."""
+        """Release the client: the HTTP client's connection pool, or a persistent client's share of its
+        system (chroma stops it when the last client on that path closes)."""
+        close = getattr(self.client, "close", None)
+        if close is not None:
+            with map_chroma_errors("closing the client"):
+                close()

@@ -147,6 +147,8 @@ def test_memory_against_a_real_chroma_server(tmp_path):
         assert "jazz" in mem.recall("u1", "music").to_prompt()
         mem.forget("u1", query="jazz")
         assert len(index.ids("u1")) == 1
+        second_client.close()
+        mem.close()
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -222,3 +224,13 @@ def test_blas_limit_holds_inside_and_restores_the_host_setting_even_across_threa
         seen = list(pool.map(inside, range(40)))
     assert all(n == 1 for threads in seen for n in threads)
     assert [c.num_threads for c in ThreadpoolController().select(user_api="blas").lib_controllers] == before
+
+
+def test_a_closed_persistent_chroma_index_reopens_with_its_vectors(tmp_path):
+    emb = HashingEmbedder(dim=128)
+    path = str(tmp_path / "chroma")
+    with Memory.open(tmp_path / "m.db", embedder=emb, index=ChromaIndex.persistent(path, emb.dim)) as mem:
+        mem.add("u1", "I love jazz")
+    with Memory.open(tmp_path / "m.db", embedder=emb, index=ChromaIndex.persistent(path, emb.dim)) as mem:
+        assert len(mem.index.ids("u1")) == 1
+        assert "jazz" in mem.recall("u1", "music").to_prompt()
