@@ -237,12 +237,27 @@ class MemoryWriter:
                 self.store.add_history(user_id, Op.SUPERSEDE, item_id=item.id, event_id=event.id,
                                        detail={"superseded_by": successor.id, "reason": "older than the stored value"},
                                        at=event.timestamp)
+                self._split_predecessors(event, item, successor)
         elif item.subject:
             for other in self.store.items(user_id, subject=item.subject):
                 if other.id != item.id:
                     self.store.insert_edge(Edge(user_id=user_id, src=item.id, dst=other.id, type=EdgeType.RELATES_TO))
         return AppliedOp(op=d.op, item_id=item.id, target_id=d.target_ids[0] if d.target_ids else None,
                          kind=item.kind, text=item.text, reason=d.reason)
+
+    def _split_predecessors(self, event: Event, item: MemoryItem, successor: MemoryItem) -> None:
+        """A backfilled value lands inside the validity of the value ``successor`` replaced: that value now ends
+        where the backfilled one starts, so every date keeps exactly one value (A -> C becomes A -> B -> C)."""
+        user_id = event.user_id
+        for prev in self.store.items(user_id, statuses=("superseded",)):
+            if (prev.superseded_by != successor.id or prev.id == item.id or prev.valid_from > event.timestamp
+                    or (prev.valid_to is not None and prev.valid_to <= event.timestamp)):
+                continue
+            self.store.update_item(user_id, prev.id, valid_to=event.timestamp, superseded_by=item.id)
+            self.store.insert_edge(Edge(user_id=user_id, src=item.id, dst=prev.id, type=EdgeType.SUPERSEDES))
+            self.store.add_history(user_id, Op.SUPERSEDE, item_id=prev.id, event_id=event.id,
+                                   detail={"superseded_by": item.id, "reason": "a backfilled value came between"},
+                                   at=event.timestamp)
 
     def _apply_merge(self, event: Event, d: Decision) -> AppliedOp:
         user_id, target = event.user_id, d.target_ids[0]

@@ -131,3 +131,17 @@ def test_a_backfilled_older_statement_does_not_supersede_a_newer_one(tmp_path, l
     for item in mem.items("u1", include_inactive=True):
         assert item.valid_to is None or item.valid_to >= item.valid_from
     mem.close()
+
+
+def test_a_backfilled_value_between_two_others_splits_the_history_instead_of_overlapping(tmp_path):
+    # Lisbon (day 0) -> Denver (day 20) is stored; then Boston (day 10) arrives late. Each date has one value.
+    mem = Memory.open(tmp_path / "m.db", embedder=HashingEmbedder(dim=256))
+    lisbon = mem.add("u1", "I live in Lisbon", timestamp=T0).ops[0].item_id
+    denver = mem.add("u1", "I live in Denver", timestamp=T0 + timedelta(days=20)).ops[0].item_id
+    boston = mem.add("u1", "I live in Boston", timestamp=T0 + timedelta(days=10)).ops[0].item_id
+    for day, city in ((5, "Lisbon"), (15, "Boston"), (25, "Denver")):
+        assert mem.recall("u1", "where do I live", as_of=T0 + timedelta(days=day)).texts() == [f"User lives in {city}."]
+    assert mem.get("u1", lisbon).superseded_by == boston
+    assert mem.get("u1", boston).superseded_by == denver
+    assert mem.recall("u1", "where do I live").texts() == ["User lives in Denver."]
+    mem.close()
