@@ -47,6 +47,9 @@ class ChromaIndex:
         self.collection = collection
         self._lock = threading.RLock()
         self._handle: Any = None
+        # chroma's HTTP component has no way to close its connection pool: releasing an HTTP client would only
+        # hand the open sockets to the garbage collector (a ResourceWarning at some later, random point).
+        self._release_on_close = True
 
     def bind(self, store_id: str) -> None:
         """Called by ``Memory``: without an explicit collection name, each store gets its own collection,
@@ -81,7 +84,9 @@ class ChromaIndex:
         with map_chroma_errors(f"connecting to {host}:{port}"):
             client = chromadb.HttpClient(host=host, port=port, ssl=ssl, headers=headers)
             client.heartbeat()
-        return cls(client, dim, collection=collection)
+        index = cls(client, dim, collection=collection)
+        index._release_on_close = False
+        return index
 
     def embedder_identity(self) -> dict[str, object] | None:
         with self._lock, map_chroma_errors("reading metadata"):
@@ -137,9 +142,9 @@ class ChromaIndex:
         return {m["user_id"] for m in res["metadatas"] or [] if m}
 
     def close(self) -> None:
-        """Release the client: the HTTP client's connection pool, or a persistent client's share of its
-        system (chroma stops it when the last client on that path closes)."""
+        """Release a persistent client's share of its system (chroma stops it, and lets go of its files, when
+        the last client on that path closes). An HTTP client is left to the process (see ``__init__``)."""
         close = getattr(self.client, "close", None)
-        if close is not None:
+        if close is not None and self._release_on_close:
             with map_chroma_errors("closing the client"):
                 close()

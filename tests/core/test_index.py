@@ -147,8 +147,6 @@ def test_memory_against_a_real_chroma_server(tmp_path):
         assert "jazz" in mem.recall("u1", "music").to_prompt()
         mem.forget("u1", query="jazz")
         assert len(index.ids("u1")) == 1
-        second_client.close()
-        mem.close()
     finally:
         proc.terminate()
         proc.wait(timeout=10)
