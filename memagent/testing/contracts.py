@@ -11,12 +11,19 @@ import pytest
 __all__ = ["EmbedderContract", "VectorIndexContract"]
 
 
+def _missing_fixture(suite: object, name: str) -> None:
+    """Fail the test with what to write: a subclass that forgot the fixture would otherwise get pytest's
+    generic "fixture not found" listing, or inherit checks against nothing."""
+    pytest.fail(f"{type(suite).__name__} must define the `{name}` fixture, returning the implementation to check, "
+                f"e.g. `@pytest.fixture\n    def {name}(self): return My{name.capitalize()}(...)`", pytrace=False)
+
+
 class EmbedderContract:
     """Subclass and provide an ``embedder`` fixture."""
 
     @pytest.fixture
-    def embedder(self) -> Any:  # pragma: no cover - overridden
-        raise NotImplementedError("subclasses provide the embedder fixture")
+    def embedder(self) -> Any:
+        _missing_fixture(self, "embedder")
 
     def test_shape_dtype_and_unit_length(self, embedder: Any) -> None:
         out = embedder.embed(["I love sushi", "the train was late", ""])
@@ -47,8 +54,8 @@ class VectorIndexContract:
     """Subclass and provide an ``index`` fixture (dim 4)."""
 
     @pytest.fixture
-    def index(self) -> Any:  # pragma: no cover - overridden
-        raise NotImplementedError("subclasses provide the index fixture")
+    def index(self) -> Any:
+        _missing_fixture(self, "index")
 
     @staticmethod
     def _unit(*v: float) -> np.ndarray:

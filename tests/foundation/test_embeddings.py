@@ -135,3 +135,15 @@ def test_local_embedder_names_the_extra_when_missing(monkeypatch):
 
 def test_normalisation_keeps_zero_rows():
     assert np.allclose(HashingEmbedder().embed([""])[0], 0.0)
+
+
+def test_a_contract_suite_without_its_fixture_says_what_to_write(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "test_forgot.py").write_text(
+        "from memagent.testing import EmbedderContract\n\n\nclass TestMine(EmbedderContract):\n    pass\n")
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "has_name",
+                          str(tmp_path / "test_forgot.py")], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert run.returncode != 0
+    assert "TestMine must define the `embedder` fixture" in run.stdout
