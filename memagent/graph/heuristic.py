@@ -199,7 +199,7 @@ class HeuristicExtractor:
             _Rule(_rx(r"\bmy\s+name\s+is\s+([\w'-]+(?:\s+[A-Z][\w'-]+)?)|\bcall\s+me\s+([\w'-]+)"), "name"),
             _Rule(_rx(_IM + r"(\d{1,3})\s*(?:years?\s+old|yo|y/o)\b"), "age"),
             _Rule(_rx(r"\bmy\s+((?:[\w'-]+\s+){0,3}?[\w'-]+)\s+(?:is|are)\s+(?!a\s+bit|so\b|very\b|really\b|not\b)(.+)"), "my_x"),
-            # Described in passing: "... in my SUV, which has three rows and room for the gear".
+            # Described in passing: "... in my van, which seats seven and has a roof box".
             _Rule(_rx(r"\bmy\s+((?:[\w'-]+\s+){0,2}?[\w'-]+),?\s+which\s+(has|have|is|are|holds|seats|fits)\s+(.+)"),
                   "my_x_which"),
             _Rule(_rx(_I + r"(?:have|own|'ve\s+got)\s+((?:a|an|two|three|four|\d+)\s+(?:[\w-]+\s+){0,2}(?:dog|dogs|cat|cats|"
@@ -208,7 +208,7 @@ class HeuristicExtractor:
             _Rule(_rx(r"(?:sounds?\s+(?:good|great|perfect|best)|i'?ll\s+(?:go\s+with|take|choose|pick|try)|"
                       r"i'?d\s+(?:choose|pick|go\s+with|take)|let'?s\s+(?:go\s+with|go\s+for|do|try)|works?\s+(?:best\s+)?for\s+me|"
                       r"(?:is|are)\s+(?:more\s+)?my\s+(?:style|thing|kind\s+of)|is\s+the\s+one\s+for\s+me)"), "choice"),
-            # Evaluating one of the offered options ("the hatchback would be the best fit for me", "option 3
+            # Evaluating one of the offered options ("the camper van would suit us", "option 3
             # sounds more appealing"): a choice only when the previous assistant turn listed options.
             _Rule(_rx(r"(?:would\s+be|\bis|\bare|seems?|sounds?|looks?)\s+(?:like\s+)?(?:the\s+|a\s+|an\s+|my\s+)?"
                       r"(?:(?:nice|safe|really|very|much|lot\s+of)[,\s]+){0,2}(?:(?:most|more)\s+\w+|best|ideal|perfect|right|better|safer|"
@@ -526,8 +526,8 @@ class HeuristicExtractor:
 
 
 # A first-person stance verb: when one comes before a "... that don't involve X" clause, the sentence is the
-# user's own statement, which the prefer / like / stance rules keep whole. ("I find it hard to stay engaged in
-# classes that don't involve group work" wants group work: read as a request it would say the opposite.)
+# user's own statement, which the prefer / like / stance rules keep whole. ("I find it hard to keep
+# my attention in seminars that don't include group work" wants group work: read as a request it would say the opposite.)
 _OWN_STANCE = re.compile(_I + _ADV + r"(?:prefer|'d\s+prefer|would\s+prefer|like|love|enjoy|want|favou?r|choose|"
                          r"look\s+for|seek\s+out|stick\s+to|go\s+for|opt\s+for|plan|find|struggle|hate|dislike|"
                          r"can'?t|cannot|don'?t|do\s+not|get|lose)\b", re.I)

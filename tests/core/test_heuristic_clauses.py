@@ -41,7 +41,7 @@ def test_habits_are_conjugated_from_the_users_own_verb():
 
 
 def test_a_question_tacked_onto_a_statement_is_dropped():
-    assert texts("I avoid violent video games, but do you have any tips for calmer ones?") == ["User avoids violent video games."]
+    assert texts("I avoid horror podcasts, but do you know gentler ones?") == ["User avoids horror podcasts."]
 
 
 def test_the_last_listed_option_ends_at_the_blank_line():
@@ -77,21 +77,21 @@ def test_a_choice_keeps_why_the_named_alternatives_were_turned_down():
 
 
 def test_a_stance_named_by_a_compound_noun():
-    got = HeuristicExtractor().extract(Event(user_id="u", text="I have a deep-seated fear of deep water."))
+    got = HeuristicExtractor().extract(Event(user_id="u", text="I have a deep-rooted fear of deep water."))
     assert [(c.kind, c.polarity) for c in got] == [(MemoryKind.PREFERENCE, -1)]
     assert "deep water" in got[0].text
 
 
 def test_struggling_with_what_lacks_something_is_not_a_request_to_avoid_it():
     # The user wants group work; reading "that don't involve group work" as a request would invert it.
-    got = texts("I find it hard to stay focused in courses that don't involve group work.")
+    got = texts("I find it hard to keep my attention in seminars that don't include group work.")
     assert got and not any(t.startswith("User asked for options that do not") for t in got)
     assert "group work" in got[0]
 
 
 def test_a_choice_among_options_listed_with_and():
     offered = Event(user_id="u", role="assistant", text=(
-        "There are several ways to learn about volcanoes, including thick textbooks full of equations, illustrated "
+        "You can study volcanoes in a few ways, including thick textbooks full of equations, illustrated "
         "field guides with photos of real eruptions, and online lectures by geophysicists."))
     cands = HeuristicExtractor().extract(Event(user_id="u", text=(
         "I think the illustrated field guides with photos would be the most enjoyable for me.")), [offered])
@@ -101,6 +101,6 @@ def test_a_choice_among_options_listed_with_and():
 
 def test_a_possession_described_in_passing_is_a_fact():
     cands = HeuristicExtractor().extract(Event(user_id="u", text=(
-        "Most weekends I drive the kids around in my minivan, which has three rows and lots of room for gear.")))
-    assert [(c.kind, c.text) for c in cands] == [(MemoryKind.FACT, "User's minivan has three rows and lots of room for gear.")]
+        "Most weekends I drive the kids around in my van, which seats seven and has a roof box.")))
+    assert [(c.kind, c.text) for c in cands] == [(MemoryKind.FACT, "User's van seats seven and has a roof box.")]
     assert texts("My bike, which is old, still runs fine.") == ["User's bike is old."]

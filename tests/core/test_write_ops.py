@@ -205,8 +205,8 @@ def test_a_diet_retires_foods_but_not_animals_kept_or_visited():
     def pref(text: str) -> tuple[MemoryItem, float]:
         return MemoryItem(user_id="u", kind=MemoryKind.PREFERENCE, text=text, polarity=1, domain="food"), 0.5
 
-    salmon, tank, trip = pref("User loves grilled salmon."), pref("Offered options, user chose: A fish tank with a few "
-                                                                   "tropical fish"), pref("User enjoys trips to Turkey.")
+    salmon, tank, trip = pref("User loves grilled salmon."), pref("Offered options, user chose: A small tank of "
+                                                                   "tropical fish for the office"), pref("User enjoys trips to Turkey.")
     diet = Candidate(kind=MemoryKind.PREFERENCE, text="User is vegetarian.", subject="diet", value="vegetarian",
                      polarity=1, domain="food")
     decision = RuleDecider().decide(diet, [salmon, tank, trip])
