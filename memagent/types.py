@@ -276,6 +276,10 @@ _CLAUSE_END = re.compile(r"\s*(?:[,;(]|\s(?:since|because|as|so|but|though|altho
 _COMPACT_WORDS = 12
 
 
+# How a choice among offered options is stored (graph/heuristic.py writes it, compact_text shortens it).
+CHOICE_LEAD = "Offered options, user chose:"
+
+
 def compact_text(text: str) -> str:
     """A preference in a few words, for a crowded profile: "User avoids X, since Y." -> "avoids X".
 
@@ -286,7 +290,7 @@ def compact_text(text: str) -> str:
     if not text.startswith(("User ", "Offered options")):
         return text  # structured memories ("Flights seat: aisle, near the front") are as short as they get
     body = re.sub(r"^User\s+(?=[a-z])", "", text.strip())
-    body = re.sub(r"^Offered options, user chose:\s*", "chose: ", body)
+    body = re.sub(rf"^{re.escape(CHOICE_LEAD)}\s*", "chose: ", body)
     head, sep, rest = body.partition("chose: ") if body.startswith("chose: ") else ("", "", body)
     first = _CLAUSE_END.sub("", rest).rstrip(" .") or rest.rstrip(" .")
     words = first.split()

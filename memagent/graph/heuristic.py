@@ -35,7 +35,7 @@ from memagent.graph.phrasing import (
     third_person_verb,
     verb_subject,
 )
-from memagent.types import Event, MemoryKind
+from memagent.types import CHOICE_LEAD, Event, MemoryKind
 
 __all__ = ["HeuristicExtractor", "third_person"]
 
@@ -466,7 +466,7 @@ class HeuristicExtractor:
     def _chose(self, option: str, s: str, offered: str) -> Candidate:
         # 0.6: liking one suggestion is a mild signal; rejecting the alternatives raises it (see ``_weigh``).
         option = clean_phrase(option, cut=False, max_words=40)
-        return self._mk(MemoryKind.PREFERENCE, f"Offered options, user chose: {third_person(option)}", s,
+        return self._mk(MemoryKind.PREFERENCE, f"{CHOICE_LEAD} {third_person(option)}", s,
                         subject=f"choice:{subject_key(option, 3)}", value=option, polarity=1, importance=0.6,
                         domain=primary_domain(option) or primary_domain(offered))
 

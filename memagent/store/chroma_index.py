@@ -41,15 +41,15 @@ class ChromaIndex:
         StoreError: chroma failed (server unreachable, bad data, ...).
     """
 
-    def __init__(self, client: Any, dim: int, *, collection: str | None = None) -> None:
+    def __init__(self, client: Any, dim: int, *, collection: str | None = None, release_on_close: bool = True) -> None:
         self.client = client
         self.dim = dim
         self.collection = collection
         self._lock = threading.RLock()
         self._handle: Any = None
-        # chroma's HTTP component has no way to close its connection pool: releasing an HTTP client would only
-        # hand the open sockets to the garbage collector (a ResourceWarning at some later, random point).
-        self._release_on_close = True
+        # False for HTTP clients: chroma's HTTP component has no way to close its connection pool, so releasing
+        # one would only hand the open sockets to the garbage collector (a ResourceWarning at some random point).
+        self.release_on_close = release_on_close
 
     def bind(self, store_id: str) -> None:
         """Called by ``Memory``: without an explicit collection name, each store gets its own collection,
@@ -84,9 +84,7 @@ class ChromaIndex:
         with map_chroma_errors(f"connecting to {host}:{port}"):
             client = chromadb.HttpClient(host=host, port=port, ssl=ssl, headers=headers)
             client.heartbeat()
-        index = cls(client, dim, collection=collection)
-        index._release_on_close = False
-        return index
+        return cls(client, dim, collection=collection, release_on_close=False)
 
     def embedder_identity(self) -> dict[str, object] | None:
         with self._lock, map_chroma_errors("reading metadata"):
@@ -145,6 +143,6 @@ class ChromaIndex:
         """Release a persistent client's share of its system (chroma stops it, and lets go of its files, when
         the last client on that path closes). An HTTP client is left to the process (see ``__init__``)."""
         close = getattr(self.client, "close", None)
-        if close is not None and self._release_on_close:
+        if close is not None and self.release_on_close:
             with map_chroma_errors("closing the client"):
                 close()
