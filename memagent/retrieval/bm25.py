@@ -41,11 +41,17 @@ class BM25Cache:
 
     def scores(self, user_id: str, ids: Sequence[str], texts: Sequence[str], query: str) -> dict[str, float]:
         """BM25 score of each id for ``query``, normalised to [0, 1] by the best score."""
+        arr = self.array(user_id, ids, texts, query)
+        return {} if arr is None else {i: float(s) for i, s in zip(ids, arr, strict=True) if s > 0}
+
+    def array(self, user_id: str, ids: Sequence[str], texts: Sequence[str], query: str) -> np.ndarray | None:
+        """The scores as an array aligned with ``ids`` (normalised to [0, 1]); None when nothing matches.
+        Pass the same ``ids`` list while the user's memories are unchanged: it is compared by identity first."""
         q = content_words(query)
         if not q or not ids:
-            return {}
-        entry = self._get(user_id, list(ids), texts)
-        return _normalised(entry.ids, entry.model, q)
+            return None
+        entry = self._get(user_id, ids if isinstance(ids, list) else list(ids), texts)
+        return _normalised_array(entry.model, q)
 
     @staticmethod
     def score_once(ids: Sequence[str], texts: Sequence[str], query: str) -> dict[str, float]:
@@ -59,7 +65,7 @@ class BM25Cache:
         with self._lock:
             version, epoch = self._version(user_id), self._epoch
             entry = self._entries.get(user_id)
-            if entry is not None and entry.version == version and entry.ids == ids:
+            if entry is not None and entry.version == version and (entry.ids is ids or entry.ids == ids):
                 return entry
         entry = _Entry(version, ids, _build(texts))
         with self._lock:
@@ -89,9 +95,14 @@ def _build(texts: Sequence[str]) -> object:
     return model
 
 
-def _normalised(ids: list[str], model: object, query_tokens: list[str]) -> dict[str, float]:
+def _normalised_array(model: object, query_tokens: list[str]) -> np.ndarray | None:
     raw = np.asarray(model.get_scores(query_tokens), dtype=np.float32)  # type: ignore[attr-defined]
     top = float(raw.max()) if raw.size else 0.0
     if top <= 0:
-        return {}
-    return {i: float(s) / top for i, s in zip(ids, raw, strict=True) if s > 0}
+        return None
+    return raw.astype(np.float64) / top
+
+
+def _normalised(ids: list[str], model: object, query_tokens: list[str]) -> dict[str, float]:
+    arr = _normalised_array(model, query_tokens)
+    return {} if arr is None else {i: float(s) for i, s in zip(ids, arr, strict=True) if s > 0}

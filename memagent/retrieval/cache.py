@@ -11,6 +11,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from memagent.types import MemoryItem
 
@@ -23,6 +24,7 @@ class Snapshot:
     by_id: dict[str, MemoryItem] = field(default_factory=dict)
     neighbours: dict[str, set[str]] = field(default_factory=dict)  # relates_to / triggers adjacency
     line_tokens: dict[str, int] = field(default_factory=dict)  # prompt line -> tokens, filled by the packer
+    arrays: dict[str, Any] = field(default_factory=dict)  # kinds filter -> ItemArrays, filled by the ranker
 
     def __post_init__(self) -> None:
         self.by_id = {i.id: i for i in self.items}

@@ -14,8 +14,8 @@ with weights from :class:`RecallConfig`; every component is kept on the entry so
 
 from __future__ import annotations
 
-import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,6 +24,7 @@ import numpy as np
 from memagent._blas import one_blas_thread
 from memagent.graph.domains import RELATED_DOMAINS, classify_domains
 from memagent.graph.values import VALUE_NAMESPACE, value_id
+from memagent.retrieval.arrays import ItemArrays
 from memagent.retrieval.bm25 import BM25Cache
 from memagent.retrieval.cache import Snapshot, SnapshotCache
 from memagent.retrieval.topics import TopicAffinity
@@ -56,6 +57,9 @@ class RecallConfig:
     w_evidence: float = 0.05
     recency_half_life_days: float = 90.0
     k_search: int = 100
+    # Profile items beyond this many are first ranked without their dense similarity (which needs their vectors)
+    # and only the best this many are scored in full; at or under it, every profile item is scored in full.
+    max_profile_candidates: int = 500
     graph_seeds: int = 10
     graph_decay: float = 0.6
     profile_kinds: tuple[MemoryKind, ...] = (MemoryKind.INSTRUCTION, MemoryKind.PREFERENCE)
@@ -133,30 +137,51 @@ class HybridRanker:
 
         return self.snapshots.get(user_id, load)
 
-    def candidates(
-        self, user_id: str, qvec: np.ndarray, query: str, kinds: set[MemoryKind] | None, as_of: datetime | None
-    ) -> tuple[list[MemoryItem], dict[str, str], dict[str, float]]:
-        """The items worth scoring, how each was found (search / profile), and their BM25 scores."""
+    def _arrays(self, user_id: str, snap: Snapshot, kinds: set[MemoryKind] | None) -> tuple[str, ItemArrays]:
+        """The snapshot's current items (of ``kinds``) as columns, built once per snapshot and kinds filter."""
+        key = user_id if kinds is None else f"{user_id}|{','.join(sorted(k.value for k in kinds))}"
+        arrays = snap.arrays.get(key)
+        if arrays is None:
+            items = snap.items if not kinds else [i for i in snap.items if i.kind in kinds]
+            arrays = snap.arrays[key] = self._columns(user_id, items, ref=None)
+        return key, arrays
+
+    def _columns(self, user_id: str, items: list[MemoryItem], ref: datetime | None) -> ItemArrays:
         cfg = self.config
-        if as_of is not None:
-            pool = [i for i in self.store.items(user_id, statuses=None) if i.valid_at(as_of)]
-            pool = [i for i in pool if kinds is None or i.kind in kinds]
-            bm = self.bm25.score_once([i.id for i in pool], [i.text for i in pool], query)
-            return pool, {i.id: "search" for i in pool}, bm
-        found: dict[str, str] = {}
-        for iid, _ in self.index.search(user_id, qvec, cfg.k_search):
-            found[iid] = "search"
-        current = self.snapshot(user_id).items
-        if kinds:
-            current = [i for i in current if i.kind in kinds]
-        cache_key = user_id if kinds is None else f"{user_id}|{','.join(sorted(k.value for k in kinds))}"
-        bm = self.bm25.scores(cache_key, [i.id for i in current], [i.text for i in current], query)
-        for iid, _ in sorted(bm.items(), key=lambda kv: -kv[1])[: cfg.k_search]:
-            found.setdefault(iid, "search")
-        for i in current:
-            if i.kind in cfg.profile_kinds:
-                found.setdefault(i.id, "profile")
-        return [i for i in current if i.id in found], found, bm
+        rows = self._topic_rows(user_id) if self.topics is not None and cfg.soft_domains else None
+        return ItemArrays(items, cfg.profile_kinds, ref=ref, half_life_days=cfg.recency_half_life_days, topic_rows=rows)
+
+    def _topic_rows(self, user_id: str) -> Callable[[list[str]], np.ndarray]:
+        def rows(ids: list[str]) -> np.ndarray:
+            assert self.topics is not None
+            mat, found = self._rows(user_id, ids)
+            out = self.topics.roots(mat)
+            out[~found] = 0.0  # no vector: no topic (a zero vector would get a uniform distribution)
+            return out
+
+        return rows
+
+    def candidates(self, user_id: str, qvec: np.ndarray, query: str, arrays: ItemArrays, bm: np.ndarray,
+                   q_topic: np.ndarray | None, domains: list[str], related: set[str]) -> tuple[np.ndarray, set[int]]:
+        """Rows worth scoring in full (in snapshot order), and which of them were found by search (the rest are
+        profile items). Search: the dense top-k and the BM25 top-k. Profile: every instruction and preference,
+        or, past ``max_profile_candidates``, the best of them by everything but the dense similarity."""
+        cfg = self.config
+        searched = [arrays.pos[iid] for iid, _ in self.index.search(user_id, qvec, cfg.k_search) if iid in arrays.pos]
+        positive = np.flatnonzero(bm > 0)
+        if len(positive) > cfg.k_search:
+            positive = positive[np.argpartition(-bm[positive], cfg.k_search - 1)[: cfg.k_search]]
+        found = set(searched) | {int(r) for r in positive}
+        profile = np.flatnonzero(arrays.profile)
+        if len(profile) > cfg.max_profile_candidates:
+            partial = (cfg.w_bm25 * bm[profile]
+                       + cfg.w_domain * np.maximum(arrays.domain_match(domains, related, profile),
+                                                   arrays.topic(q_topic, profile))
+                       + cfg.w_importance * arrays.importance[profile] + cfg.w_recency * arrays.recency[profile]
+                       + cfg.w_evidence * arrays.evidence[profile])
+            profile = profile[np.argpartition(-partial, cfg.max_profile_candidates - 1)[: cfg.max_profile_candidates]]
+        rows = np.unique(np.concatenate([np.fromiter(found, dtype=np.int64, count=len(found)), profile]))
+        return rows, found
 
     def rank(
         self,
@@ -170,63 +195,86 @@ class HybridRanker:
     ) -> list[Scored]:
         """Score the candidates for ``query``; best first."""
         cfg = self.config
-        pool, via, bm = self.candidates(user_id, qvec, query, kinds, as_of)
-        if not pool:
-            return []
-        ids, vecs = self._vectors(user_id, [i.id for i in pool])
-        dense = self._cosines(ids, vecs, qvec)
-        topic: dict[str, float] = {}
-        if self.topics is not None and cfg.soft_domains and ids:
-            topic = dict(zip(ids, (float(a) for a in self.topics.affinity(qvec, vecs)), strict=True))
-        # A preference is as close as its closer vector: its sentence, or its value phrase (graph/values.py).
-        by_value = {value_id(i.id): i.id for i in pool}
-        vids, vvecs = self._vectors(namespace_key(user_id, VALUE_NAMESPACE), list(by_value))
-        for vid, sim in self._cosines(vids, vvecs, qvec).items():
-            dense[by_value[vid]] = max(dense.get(by_value[vid], 0.0), sim)
         domains = query_domains if query_domains is not None else classify_domains(query)
-        if cfg.infer_domains and query_domains is None:
-            domains = [*domains, *(d for d in memory_domains(pool, dense, cfg) if d not in domains)]
         related = {r for d in domains for r in RELATED_DOMAINS.get(d, ())} - set(domains)
-        ref = as_of or max(i.valid_from for i in pool)
-        entries: dict[str, Scored] = {}
-        for item in pool:
-            age_days = max(0.0, (ref - item.valid_from).total_seconds() / 86400)
-            comp = {
-                "dense": dense.get(item.id, 0.0),
-                "bm25": bm.get(item.id, 0.0),
-                "domain": 1.0 if item.domain in domains else 0.5 if item.domain in related else 0.0,
-                "topic": topic.get(item.id, 0.0),
-                "importance": item.importance,
-                "recency": math.exp(-math.log(2) * age_days / cfg.recency_half_life_days),
-                "evidence": min(1.0, (item.evidence_count - 1) / 4),
-            }
-            score = (
-                cfg.w_dense * comp["dense"]
-                + cfg.w_bm25 * comp["bm25"]
-                + cfg.w_domain * max(comp["domain"], comp["topic"])
-                + cfg.w_importance * comp["importance"]
-                + cfg.w_recency * comp["recency"]
-                + cfg.w_evidence * comp["evidence"]
-            )
-            entries[item.id] = Scored(item, round(score, 6), comp, "profile" if via.get(item.id) == "profile" else "search")
+        q_topic = self.topics.roots(qvec)[0] if self.topics is not None and cfg.soft_domains else None
+        if as_of is not None:  # a past state: every item valid then is a candidate, nothing is cached
+            pool = [i for i in self.store.items(user_id, statuses=None) if i.valid_at(as_of)]
+            pool = [i for i in pool if kinds is None or i.kind in kinds]
+            if not pool:
+                return []
+            arrays = self._columns(user_id, pool, ref=as_of)
+            bm = self.bm25.score_once(arrays.ids, [i.text for i in pool], query)
+            bm_arr = np.array([bm.get(i, 0.0) for i in arrays.ids], dtype=np.float64)
+            rows, found = np.arange(len(pool)), set(range(len(pool)))
+        else:
+            snap = self.snapshot(user_id)
+            key, arrays = self._arrays(user_id, snap, kinds)
+            if not len(arrays):
+                return []
+            bm_found = self.bm25.array(key, arrays.ids, arrays.texts, query)
+            bm_arr = bm_found if bm_found is not None else np.zeros(len(arrays))
+            rows, found = self.candidates(user_id, qvec, query, arrays, bm_arr, q_topic, domains, related)
+        entries = self._score(user_id, qvec, arrays, rows, found, bm_arr, q_topic, domains, related,
+                              ref=as_of, infer=cfg.infer_domains and query_domains is None)
         if as_of is None:
             self._expand(user_id, entries, kinds)
         return sorted(entries.values(), key=lambda e: -e.score)
 
-    def _vectors(self, key: str, ids: list[str]) -> tuple[list[str], np.ndarray]:
-        """The stored vectors of ``ids`` that have one, as (their ids, a matrix)."""
-        found = self.index.vectors(key, ids)
-        if not found:
-            return [], np.zeros((0, 0), dtype=np.float32)
-        return list(found), np.stack(list(found.values()))
+    def _score(self, user_id: str, qvec: np.ndarray, arrays: ItemArrays, rows: np.ndarray, found: set[int],
+               bm: np.ndarray, q_topic: np.ndarray | None, domains: list[str], related: set[str], *,
+               ref: datetime | None, infer: bool) -> dict[str, Scored]:
+        """Every component of ``rows`` and their weighted sum, as entries keyed by item id (in row order)."""
+        cfg = self.config
+        items = [arrays.items[r] for r in rows]
+        ids = [i.id for i in items]
+        dense = self._dense(user_id, ids, qvec)
+        if infer:
+            extra = memory_domains(items, dict(zip(ids, dense.tolist(), strict=True)), cfg)
+            domains = [*domains, *(d for d in extra if d not in domains)]
+            related = {r for d in domains for r in RELATED_DOMAINS.get(d, ())} - set(domains)
+        # Recency is measured from the newest candidate (or the as_of date), as the loop this replaced did.
+        stamps = np.fromiter((i.valid_from.timestamp() for i in items), dtype=np.float64, count=len(items))
+        now = ref.timestamp() if ref is not None else float(stamps.max())
+        recency = np.exp(-np.log(2) * np.maximum(0.0, (now - stamps) / 86400) / cfg.recency_half_life_days)
+        domain = arrays.domain_match(domains, related, rows)
+        topic = arrays.topic(q_topic, rows)
+        bm_rows, importance, evidence = bm[rows], arrays.importance[rows], arrays.evidence[rows]
+        score = (cfg.w_dense * dense + cfg.w_bm25 * bm_rows + cfg.w_domain * np.maximum(domain, topic)
+                 + cfg.w_importance * importance + cfg.w_recency * recency + cfg.w_evidence * evidence)
+        columns = zip(items, rows.tolist(), np.round(score, 6).tolist(), dense.tolist(), bm_rows.tolist(),
+                      domain.tolist(), topic.tolist(), importance.tolist(), recency.tolist(), evidence.tolist(),
+                      strict=True)
+        return {item.id: Scored(item, s, {"dense": d, "bm25": b, "domain": dm, "topic": t, "importance": im,
+                                          "recency": rc, "evidence": ev}, "search" if row in found else "profile")
+                for item, row, s, d, b, dm, t, im, rc, ev in columns}
 
-    @staticmethod
-    def _cosines(ids: list[str], vecs: np.ndarray, qvec: np.ndarray) -> dict[str, float]:
-        if not ids:
-            return {}
+    def _dense(self, user_id: str, ids: list[str], qvec: np.ndarray) -> np.ndarray:
+        """Cosine of each item with the request (0 at least), or of its value phrase when that is closer."""
+        items, _ = self._rows(user_id, ids)
+        values, _ = self._rows(namespace_key(user_id, VALUE_NAMESPACE), [value_id(i) for i in ids])
+        q = np.asarray(qvec, dtype=np.float32)
         with one_blas_thread():
-            sims = vecs @ qvec
-        return {iid: max(0.0, float(sim)) for iid, sim in zip(ids, sims, strict=True)}
+            sims = np.maximum(items @ q, values @ q)
+        return np.maximum(0.0, sims).astype(np.float64)
+
+    def _rows(self, key: str, ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The stored vectors of ``ids`` as rows (zero rows for ids without one, their cosine is 0), and which
+        ids have one. ``ExactIndex.rows`` gathers them in one step; any other index goes through ``vectors``."""
+        rows = getattr(self.index, "rows", None)
+        if rows is not None:
+            return rows(key, ids)  # type: ignore[no-any-return]
+        found = self.index.vectors(key, ids)
+        dim = getattr(self.index, "dim", None)
+        if not isinstance(dim, int):
+            dim = len(next(iter(found.values()))) if found else 1
+        out = np.zeros((len(ids), dim), dtype=np.float32)
+        mask = np.zeros(len(ids), dtype=bool)
+        for n, iid in enumerate(ids):
+            vec = found.get(iid)
+            if vec is not None:
+                out[n], mask[n] = vec, True
+        return out, mask
 
     def _expand(self, user_id: str, entries: dict[str, Scored], kinds: set[MemoryKind] | None) -> None:
         """One hop along relates_to / triggers edges from the best hits."""

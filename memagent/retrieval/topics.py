@@ -62,6 +62,11 @@ class TopicAffinity:
         weights = np.exp(z)
         return weights / weights.sum(axis=1, keepdims=True)
 
+    def roots(self, vectors: np.ndarray) -> np.ndarray:
+        """Square roots of the rows' distributions: the agreement of two texts is the dot product of theirs, so
+        a memory's row can be computed once and kept (the read path keeps them per user, see ``retrieval.arrays``)."""
+        return np.sqrt(self.distributions(vectors)).astype(np.float32)
+
     def affinity(self, qvec: np.ndarray, vectors: np.ndarray) -> np.ndarray:
         """Topic agreement (0-1) of ``qvec`` with each row of ``vectors``."""
         if len(vectors) == 0:
