@@ -202,21 +202,8 @@ class Memory:
                 committed (``error.committed`` is True; ``Memory.reconcile()`` or reopening re-indexes).
         """
         uid = check_user_id(user_id)
-        if isinstance(message, Event):
-            if message.user_id != uid:
-                msg = f"event belongs to user {message.user_id!r}, not {uid!r}"
-                raise InvalidInputError(msg)
-            check_text(message.text, field="event.text")
-            event = message
-        else:
-            text, when = check_text(message, field="message"), _check_time(timestamp, "timestamp")
-            try:
-                event = Event(user_id=uid, text=text, role=role, kind=kind, timestamp=when or utcnow(),
-                              session_id=session_id, metadata=dict(metadata or {}))
-                json.dumps(event.metadata)
-            except (ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
-                msg = f"invalid event for user {uid!r}: {exc}"
-                raise InvalidInputError(msg) from exc
+        event = _make_event(uid, message, role=role, timestamp=timestamp, session_id=session_id, kind=kind,
+                            metadata=metadata)
         with self._lock(uid):
             try:
                 result = self.writer.write(event)
@@ -234,6 +221,8 @@ class Memory:
     ) -> list[WriteResult]:
         """Add a conversation (``[{"role": "user"|"assistant", "content": ...}, ...]``), one event per message.
 
+        The result is what adding the messages one by one gives, but the texts to embed are embedded in one call.
+
         Raises: as :meth:`add`; an invalid message raises before any of them is written.
         """
         parsed = []
@@ -249,7 +238,14 @@ class Memory:
                 msg = f"messages[{n}] has role {role!r}; expected user, assistant or system"
                 raise InvalidInputError(msg)
             parsed.append((role, check_text(content, field=f"messages[{n}].content")))
-        return [self.add(user_id, c, role=r, session_id=session_id, timestamp=timestamp) for r, c in parsed]  # type: ignore[arg-type]
+        uid = check_user_id(user_id)
+        events = [_make_event(uid, c, role=r, timestamp=timestamp, session_id=session_id)  # type: ignore[arg-type]
+                  for r, c in parsed]
+        with self._lock(uid):  # one embedding call for the whole conversation (MemoryWriter.write_batch)
+            try:
+                return self.writer.write_batch(events)
+            finally:
+                self.ranker.invalidate(uid)
 
     def write(self, event: Event, candidates: Sequence[Candidate]) -> WriteResult:
         """Record ``event`` with candidates a plugin extracted itself (CIPHER edits, standing instructions);
@@ -544,6 +540,27 @@ class Memory:
     def require_user(self, user_id: str) -> str:
         """Return the validated id of an existing user. Raises NotFoundError / InvalidInputError."""
         return self._known(user_id)
+
+
+def _make_event(uid: str, message: str | Event, *, role: Role = "user", timestamp: datetime | None = None,
+                session_id: str | None = None, kind: EventKind = EventKind.TURN,
+                metadata: Mapping[str, Any] | None = None) -> Event:
+    """The event to record for ``message`` (a text or an Event of ``uid``). Raises InvalidInputError."""
+    if isinstance(message, Event):
+        if message.user_id != uid:
+            msg = f"event belongs to user {message.user_id!r}, not {uid!r}"
+            raise InvalidInputError(msg)
+        check_text(message.text, field="event.text")
+        return message
+    text, when = check_text(message, field="message"), _check_time(timestamp, "timestamp")
+    try:
+        event = Event(user_id=uid, text=text, role=role, kind=kind, timestamp=when or utcnow(),
+                      session_id=session_id, metadata=dict(metadata or {}))
+        json.dumps(event.metadata)
+    except (ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
+        msg = f"invalid event for user {uid!r}: {exc}"
+        raise InvalidInputError(msg) from exc
+    return event
 
 
 def _check_time(value: object, field: str) -> datetime | None:

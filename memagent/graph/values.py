@@ -18,7 +18,8 @@ from memagent.embeddings.base import Embedder
 from memagent.store.index import VectorIndex, namespace_key
 from memagent.types import MemoryItem, MemoryKind
 
-__all__ = ["VALUE_NAMESPACE", "ItemVectors", "embed_items", "index_items", "value_id", "value_phrases"]
+__all__ = ["VALUE_NAMESPACE", "ItemVectors", "embed_items", "has_value_vector", "index_items", "value_id",
+           "value_phrases"]
 
 VALUE_NAMESPACE = "value"
 _KINDS = (MemoryKind.PREFERENCE, MemoryKind.INSTRUCTION)
@@ -28,10 +29,14 @@ def value_id(item_id: str) -> str:
     return f"{item_id}#value"
 
 
+def has_value_vector(kind: MemoryKind, text: str, value: str | None) -> bool:
+    """Whether a memory of this kind, text and value gets a value vector (a profile item whose value says less)."""
+    return kind in _KINDS and bool(value) and value.strip().casefold() != text.strip().casefold()  # type: ignore[union-attr]
+
+
 def value_phrases(items: Iterable[MemoryItem]) -> dict[str, str]:
     """Value vector id -> value phrase, for the profile items whose value says less than their text."""
-    return {value_id(i.id): i.value for i in items
-            if i.kind in _KINDS and i.value and i.value.strip().casefold() != i.text.strip().casefold()}
+    return {value_id(i.id): i.value for i in items if has_value_vector(i.kind, i.text, i.value)}  # type: ignore[misc]
 
 
 @dataclass

@@ -21,7 +21,7 @@ from memagent.graph.decide import Bucket, RuleDecider, replaced_by
 from memagent.graph.forget import Forgetter, Forgotten
 from memagent.graph.heuristic import HeuristicExtractor
 from memagent.graph.llm_planner import LLMPlanner
-from memagent.graph.values import embed_items, index_items
+from memagent.graph.values import embed_items, has_value_vector, index_items
 from memagent.store.index import VectorIndex
 from memagent.store.sqlite import SQLiteStore
 from memagent.types import (
@@ -99,7 +99,7 @@ class MemoryWriter:
         """Rule-based decisions for given candidates, each inside its own bucket."""
         if not candidates:
             return []
-        vectors = self.embedder.embed([c.value or c.text if c.action == "forget" else c.text for c in candidates])
+        vectors = self.embedder.embed([_probe_text(c) for c in candidates])
         decisions = []
         claimed: set[str] = set()
         for cand, vec in zip(candidates, vectors, strict=True):
@@ -112,9 +112,56 @@ class MemoryWriter:
             decisions.append(d)
         return decisions
 
+    # -- batches --------------------------------------------------------------------------------------
+    def write_batch(self, events: Sequence[Event]) -> list[WriteResult]:
+        """Write a conversation's events in order, with one embedding call for all of them.
+
+        Each event is extracted up front against the context it will have once the events before it are stored,
+        and every text the writes will embed (candidates, value phrases, the user turns an LLM plans) is embedded
+        in one batch; the writes then run one by one as :meth:`write` would, finding those vectors cached. When
+        an event's stored context differs from the predicted one (an earlier event of the batch was forgotten,
+        or the events are older than the stored ones), it is extracted again, so the result is what writing the
+        events one at a time gives.
+        """
+        if not events:
+            return []
+        predicted = self._predict(events)
+        self.embedder.embed([t for _, _, texts in predicted for t in texts])
+        return [self.write(event, predicted=(context, cands)) for event, (context, cands, _) in zip(events, predicted,
+                                                                                                   strict=True)]
+
+    def _context(self, event: Event) -> list[Event]:
+        """The earlier events an extractor reads for ``event``: the last few of its session (or of the user)."""
+        last = getattr(self.extractor, "context_events", _CONTEXT_EVENTS)  # extractors may read more of the session
+        if event.session_id:
+            return self.store.events(event.user_id, session_id=event.session_id, last=last)
+        return self.store.events(event.user_id, last=_CONTEXT_EVENTS)
+
+    def _predict(self, events: Sequence[Event]) -> list[tuple[list[tuple[str, str]], list[Candidate] | None,
+                                                              list[str]]]:
+        """Per event: the context it should find (ids and texts), its candidates (None when an LLM plans it),
+        and the texts its write will embed."""
+        last = getattr(self.extractor, "context_events", _CONTEXT_EVENTS)
+        seen = {ev.session_id: self._context(ev) for ev in events}
+        out = []
+        for event in events:
+            context = seen[event.session_id]
+            n = last if event.session_id else _CONTEXT_EVENTS
+            key = [(e.id, e.text) for e in context[-n:]]
+            if self.planner is not None and event.role == "user":
+                out.append((key, None, [event.text]))
+            else:
+                cands = self.extractor.extract(event, context[-n:])
+                texts = [_probe_text(c) for c in cands]
+                texts += [c.value for c in cands if c.action != "forget" and has_value_vector(c.kind, c.text, c.value)]
+                out.append((key, cands, texts))  # type: ignore[arg-type]
+            seen[event.session_id] = [*context, event]
+        return out
+
     # -- applying ---------------------------------------------------------------------------------------
     def write(self, event: Event, decisions: Sequence[Decision] | None = None, *,
-              candidates: Sequence[Candidate] | None = None) -> WriteResult:
+              candidates: Sequence[Candidate] | None = None,
+              predicted: tuple[list[tuple[str, str]], list[Candidate] | None] | None = None) -> WriteResult:
         """Record ``event`` and apply its decisions in one transaction: the given ones, the rules' decisions for
         the given ``candidates``, or a plan made here. In-process writers of one user are serialised by
         ``Memory``; a plan that another process outdated (it changed this user's memories after the bucket was
@@ -123,17 +170,20 @@ class MemoryWriter:
         attempt = 1
         while True:
             try:
-                return self._write(event, decisions, candidates, check=decisions is None and attempt < _ATTEMPTS)
+                return self._write(event, decisions, candidates, check=decisions is None and attempt < _ATTEMPTS,
+                                   predicted=predicted if attempt == 1 else None)
             except _Outdated:
                 attempt += 1
 
     def _write(self, event: Event, decisions: Sequence[Decision] | None, candidates: Sequence[Candidate] | None,
-               *, check: bool) -> WriteResult:
+               *, check: bool, predicted: tuple[list[tuple[str, str]], list[Candidate] | None] | None = None,
+               ) -> WriteResult:
         user_id = event.user_id
         version = self.store.op_version(user_id)
-        last = getattr(self.extractor, "context_events", _CONTEXT_EVENTS)  # extractors may read more of the session
-        context = self.store.events(user_id, session_id=event.session_id, last=last) if event.session_id \
-            else self.store.events(user_id, last=_CONTEXT_EVENTS)
+        context = self._context(event)
+        if (decisions is None and candidates is None and predicted is not None and predicted[1] is not None
+                and predicted[0] == [(e.id, e.text) for e in context]):
+            candidates = predicted[1]  # extracted by write_batch against this very context
         if decisions is None:
             decisions = self.decide(user_id, candidates) if candidates is not None else self.plan(event, context)
         new_items = [self._new_item(event, d.candidate) for d in decisions
@@ -273,3 +323,8 @@ class MemoryWriter:
         self.store.add_history(user_id, Op.MERGE, item_id=target, event_id=event.id,
                                detail={"reason": d.reason, "evidence_count": old.evidence_count + 1}, at=event.timestamp)
         return AppliedOp(op=Op.MERGE, item_id=target, target_id=target, kind=old.kind, text=old.text, reason=d.reason)
+
+
+def _probe_text(cand: Candidate) -> str:
+    """What a candidate's bucket is searched with: a forget request's value (what is to be forgotten), else its text."""
+    return cand.value or cand.text if cand.action == "forget" else cand.text

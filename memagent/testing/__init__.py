@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from memagent.testing.counting import CountingEmbedder
 from memagent.testing.fake_openai import FakeOpenAIServer
 
-__all__ = ["EmbedderContract", "FakeOpenAIServer", "VectorIndexContract"]
+__all__ = ["CountingEmbedder", "EmbedderContract", "FakeOpenAIServer", "VectorIndexContract"]
 
 
 def __getattr__(name: str) -> Any:
