@@ -22,6 +22,7 @@ import numpy as np
 
 from memagent._text import check_text, check_user_id
 from memagent.embeddings import CachedEmbedder, Embedder, default_embedder
+from memagent.embeddings.cache import QueryVectors
 from memagent.errors import ConfigError, IndexMismatchError, InvalidInputError, NotFoundError
 from memagent.graph.candidates import Candidate
 from memagent.graph.decay import ConsolidationReport, DecayPolicy, consolidate
@@ -112,7 +113,10 @@ class Memory:
         self.namespaces: set[str] = {VALUE_NAMESPACE}
         # Plugins that keep vectors of their own re-create them from stored data after an import.
         self._reindexers: dict[str, Callable[[str], int]] = {}
-        self.forgetter = Forgetter(store, index, caches=[self.embedder, self.ranker.bm25, self.ranker.snapshots], namespaces=self.namespaces)
+        # Request vectors are cached apart from memory texts (they say what the user asked): see QueryVectors.
+        self.queries = QueryVectors(self.embedder.inner)
+        self.forgetter = Forgetter(store, index, caches=[self.embedder, self.queries, self.ranker.bm25,
+                                                         self.ranker.snapshots], namespaces=self.namespaces)
         self.writer = MemoryWriter(
             store, index, self.embedder, self.forgetter, extractor=extractor, decider=decider,
             planner=LLMPlanner(llm) if llm is not None else None,
@@ -299,7 +303,7 @@ class Memory:
             raise ConfigError(msg)
         kind_set = _check_kinds(kinds)
         as_of = _check_time(as_of, "as_of")
-        qvec = self.embedder.embed([query])[0]
+        qvec = self.queries.get(uid, query)
         ranked = self.ranker.rank(uid, query, qvec, kinds=kind_set, as_of=as_of)
         cfg = self.ranker.config
         chosen, used, dropped = pack(ranked, budget_tokens, cfg.priority_gate, cfg.min_score,
@@ -403,6 +407,7 @@ class Memory:
                 for ev in ids:
                     self.store.redact_event(uid, ev)
             self.embedder.evict(texts)
+            self.queries.invalidate(uid)
             self.ranker.invalidate(uid)
             self.store.scrub()
         return len(ids)
@@ -421,6 +426,7 @@ class Memory:
             for ns in self.namespaces:
                 self.index.delete_user(namespace_key(uid, ns))
             self.embedder.evict(texts)
+            self.queries.invalidate(uid)
             self.ranker.invalidate(uid)
 
     def consolidate(self, user_id: str, *, now: datetime | None = None) -> ConsolidationReport:

@@ -13,7 +13,7 @@ from memagent._text import check_text
 from memagent.embeddings.base import Embedder
 from memagent.errors import InvalidInputError
 
-__all__ = ["CachedEmbedder", "text_key"]
+__all__ = ["CachedEmbedder", "QueryVectors", "text_key"]
 
 
 def text_key(text: str) -> bytes:
@@ -82,6 +82,52 @@ class CachedEmbedder:
         with self._lock:
             for t in texts:
                 self._cache.pop(text_key(t), None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+
+class QueryVectors:
+    """A small LRU of recent request vectors, keyed by user, embedder name and a hash of the request.
+
+    A chatbot recalls with the same few requests again and again (a retry, a regenerated reply, the agent loop
+    asking twice); each repeat then skips the model. Requests are kept apart from the memory texts' cache: their
+    vectors say what a user asked, so ``invalidate(user)`` drops a user's (on delete_user and redaction) and
+    ``evict`` (called by every forget) drops them all.
+    """
+
+    def __init__(self, embedder: Embedder, *, max_items: int = 1024) -> None:
+        self.embedder = embedder
+        self.max_items = max_items
+        self._cache: OrderedDict[tuple[str, str, bytes], np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+    def get(self, user_id: str, text: str) -> np.ndarray:
+        key = (user_id, self.embedder.name, text_key(text))
+        with self._lock:
+            vec = self._cache.get(key)
+            if vec is not None:
+                self._cache.move_to_end(key)
+                return vec
+        vec = self.embedder.embed([text])[0]
+        with self._lock:
+            self._cache[key] = vec
+            while len(self._cache) > self.max_items:
+                self._cache.popitem(last=False)
+        return vec
+
+    def invalidate(self, user_id: str) -> None:
+        with self._lock:
+            for key in [k for k in self._cache if k[0] == user_id]:
+                del self._cache[key]
+
+    def evict(self, texts: Sequence[str]) -> None:
+        """Forgetting anything drops every cached request: a request may quote what was forgotten."""
+        self.clear()
 
     def clear(self) -> None:
         with self._lock:
