@@ -24,6 +24,7 @@ from memagent._text import check_text, check_user_id
 from memagent.embeddings import CachedEmbedder, Embedder, default_embedder
 from memagent.embeddings.cache import QueryVectors
 from memagent.errors import ConfigError, IndexMismatchError, InvalidInputError, NotFoundError
+from memagent.graph.behind import WriteBehind
 from memagent.graph.candidates import Candidate
 from memagent.graph.decay import ConsolidationReport, DecayPolicy, consolidate
 from memagent.graph.decide import RuleDecider, containment
@@ -71,6 +72,9 @@ class Memory:
         reconcile: bring the index in line with the store on open (heals crashes between commit and index).
         reindex: when the index was built by another embedder, re-embed everything with this one instead of
             raising (memory items, and plugin vectors keyed by event or item ids, such as CIPHER contexts).
+        write_behind: ``add`` and ``add_messages`` return once the events are durably queued; a background
+            thread writes them in batches (see :mod:`memagent.graph.behind`). Reads of a user write that user's
+            queued events first. Events queued when a process died are written by the next open, either way.
 
     Raises:
         IndexMismatchError: the index was built with another embedder (and ``reindex`` is False).
@@ -90,6 +94,7 @@ class Memory:
         decider: RuleDecider | None = None,
         reconcile: bool = True,
         reindex: bool = False,
+        write_behind: bool = False,
     ) -> None:
         self.store = store
         self.index = index
@@ -127,6 +132,11 @@ class Memory:
             self.rebuild_index()
         elif reconcile:
             self.reconcile()
+        self.behind: WriteBehind | None = None
+        for uid in self.store.pending_users():  # acknowledged by a write-behind memory that stopped before writing
+            self._write_queued(uid)
+        if write_behind:
+            self.behind = WriteBehind(store, self._write_events)
 
     # -- construction -----------------------------------------------------------------------------------
     @classmethod
@@ -164,8 +174,29 @@ class Memory:
         return cls(store, index, embedder, llm=llm, **kwargs)
 
     def close(self) -> None:
+        if self.behind is not None:
+            self.behind.close()  # writes what is still queued
         self.index.close()
         self.store.close()
+
+    def flush(self) -> None:
+        """Write every queued event now (a write-behind memory writes them in the background anyway)."""
+        for uid in self.store.pending_users():
+            self._write_queued(uid)
+
+    def _write_queued(self, user_id: str) -> None:
+        if self.behind is not None:
+            self.behind.settle(user_id)
+            return
+        while events := self.store.pending(user_id, limit=64):
+            self._write_events(user_id, events)
+
+    def _write_events(self, user_id: str, events: list[Event]) -> list[WriteResult]:
+        with self._lock(user_id):
+            try:
+                return self.writer.write_batch(events)
+            finally:
+                self.ranker.invalidate(user_id)
 
     def __enter__(self) -> Memory:
         return self
@@ -179,6 +210,8 @@ class Memory:
 
     def _known(self, user_id: str) -> str:
         uid = check_user_id(user_id)
+        if self.behind is not None:  # read your own writes
+            self.behind.settle(uid)
         self.store.require_user(uid)
         return uid
 
@@ -208,6 +241,9 @@ class Memory:
         uid = check_user_id(user_id)
         event = _make_event(uid, message, role=role, timestamp=timestamp, session_id=session_id, kind=kind,
                             metadata=metadata)
+        if self.behind is not None:
+            self.behind.submit([event])
+            return WriteResult(event=event, pending=True)
         with self._lock(uid):
             try:
                 result = self.writer.write(event)
@@ -245,11 +281,10 @@ class Memory:
         uid = check_user_id(user_id)
         events = [_make_event(uid, c, role=r, timestamp=timestamp, session_id=session_id)  # type: ignore[arg-type]
                   for r, c in parsed]
-        with self._lock(uid):  # one embedding call for the whole conversation (MemoryWriter.write_batch)
-            try:
-                return self.writer.write_batch(events)
-            finally:
-                self.ranker.invalidate(uid)
+        if self.behind is not None:
+            self.behind.submit(events)
+            return [WriteResult(event=e, pending=True) for e in events]
+        return self._write_events(uid, events)  # one embedding call for the whole conversation
 
     def write(self, event: Event, candidates: Sequence[Candidate]) -> WriteResult:
         """Record ``event`` with candidates a plugin extracted itself (CIPHER edits, standing instructions);
@@ -259,6 +294,8 @@ class Memory:
         """
         uid = check_user_id(event.user_id)
         check_text(event.text, field="event.text")
+        if self.behind is not None:  # after the user's queued events, in order
+            self.behind.settle(uid)
         with self._lock(uid):
             try:
                 result = self.writer.write(event, candidates=candidates)

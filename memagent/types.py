@@ -184,6 +184,9 @@ class AppliedOp(_Model):
 class WriteResult(_Model):
     event: Event
     ops: list[AppliedOp] = Field(default_factory=list)
+    # True when a write-behind memory acknowledged the event before writing it: ``ops`` is then empty, and the
+    # event's memories appear once the background writer (or the next read of this user) has written it.
+    pending: bool = False
 
     def by_op(self, op: Op) -> list[AppliedOp]:
         return [o for o in self.ops if o.op == op]

@@ -181,6 +181,7 @@ class MemoryWriter:
         user_id = event.user_id
         version = self.store.op_version(user_id)
         context = self._context(event)
+        queued = self.store.is_pending(event.id)
         if (decisions is None and candidates is None and predicted is not None and predicted[1] is not None
                 and predicted[0] == [(e.id, e.text) for e in context]):
             candidates = predicted[1]  # extracted by write_batch against this very context
@@ -195,6 +196,8 @@ class MemoryWriter:
         with self.store.transaction():
             if check and self.store.op_version(user_id) != version:
                 raise _Outdated
+            if queued and not self.store.take_pending(event.id):
+                return WriteResult(event=event, ops=[])  # another connection wrote this queued event first
             self.store.ensure_user(user_id)  # inside the transaction: a failed write leaves no empty user behind
             previous = self.store.last_event_id(user_id)
             self.store.insert_event(event)

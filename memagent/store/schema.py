@@ -85,8 +85,21 @@ _V2 = """
 CREATE INDEX IF NOT EXISTS events_user_seq ON events(user_id, seq);
 """
 
+# v3: events acknowledged by a write-behind memory and not yet written (extracted, embedded, indexed). The row
+# holds the event as JSON; the transaction that writes the event deletes it, so a crash leaves it to be written on
+# the next open.
+_V3 = """
+CREATE TABLE IF NOT EXISTS pending (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT NOT NULL UNIQUE,
+    user_id TEXT NOT NULL,
+    event TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pending_user ON pending(user_id, seq);
+"""
+
 # Each entry upgrades from version i to i + 1.
-_MIGRATIONS: list[str] = [_V1, _V2]
+_MIGRATIONS: list[str] = [_V1, _V2, _V3]
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 

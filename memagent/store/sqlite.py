@@ -246,6 +246,31 @@ class SQLiteStore:
             (FORGOTTEN_TEXT, json.dumps({"redacted": True}), event_id, user_id),
         )
 
+    # -- the write-behind queue ---------------------------------------------------------------------------
+    def enqueue(self, events: Sequence[Event]) -> None:
+        """Durably record events acknowledged before they are written (see ``memagent.graph.behind``)."""
+        with self.transaction():
+            for ev in events:
+                self._exec("INSERT INTO pending(event_id, user_id, event) VALUES(?, ?, ?)",
+                           (ev.id, ev.user_id, ev.model_dump_json()))
+
+    def pending(self, user_id: str, *, limit: int | None = None) -> list[Event]:
+        """The user's queued events, oldest first."""
+        sql = "SELECT event FROM pending WHERE user_id = ? ORDER BY seq" + (" LIMIT ?" if limit else "")
+        rows = self._rows(sql, (user_id, limit) if limit else (user_id,))
+        return [Event.model_validate_json(r["event"]) for r in rows]
+
+    def pending_users(self) -> list[str]:
+        return [r["user_id"] for r in self._rows("SELECT DISTINCT user_id FROM pending ORDER BY user_id")]
+
+    def take_pending(self, event_id: str) -> bool:
+        """Remove a queued event as it is written (inside that write's transaction); False if it was not queued
+        (any more: another connection wrote it first)."""
+        return self._exec("DELETE FROM pending WHERE event_id = ?", (event_id,)).rowcount > 0
+
+    def is_pending(self, event_id: str) -> bool:
+        return bool(self._rows("SELECT 1 FROM pending WHERE event_id = ?", (event_id,)))
+
     # -- items ------------------------------------------------------------------------------------------
     def insert_item(self, item: MemoryItem) -> None:
         with self.transaction():
@@ -473,6 +498,7 @@ class SQLiteStore:
             self._exec("DELETE FROM items WHERE user_id = ?", (user_id,))
             self._exec("DELETE FROM events WHERE user_id = ?", (user_id,))
             self._exec("DELETE FROM history WHERE user_id = ?", (user_id,))
+            self._exec("DELETE FROM pending WHERE user_id = ?", (user_id,))
             self._exec("DELETE FROM users WHERE user_id = ?", (user_id,))
 
     def scrub(self, *, vacuum: bool = False) -> bool:
