@@ -56,7 +56,7 @@ def _renumber(value: Any, offset: int) -> Any:
     return value
 
 
-def tiled_export(template: dict[str, Any], n_items: int, *, user_id: str) -> dict[str, Any]:
+def tiled_export(template: dict[str, Any], n_items: int, *, user_id: str, first_copy: int = 0) -> dict[str, Any]:
     """An export holding ``n_items`` current memories: copies of ``template``'s, each copy renumbered and given
     fresh ids and later timestamps. Only current items and their source events are kept (no edges, no history),
     so every copy is self-contained."""
@@ -67,7 +67,7 @@ def tiled_export(template: dict[str, Any], n_items: int, *, user_id: str) -> dic
     base = datetime(2025, 1, 1, tzinfo=UTC)
     out_items: list[dict[str, Any]] = []
     out_events: list[dict[str, Any]] = []
-    copy = 0
+    copy = first_copy
     while len(out_items) < n_items:
         offset = copy * 1_000_000
         for item in items:
@@ -86,6 +86,8 @@ def tiled_export(template: dict[str, Any], n_items: int, *, user_id: str) -> dic
                               "subject": _renumber(item["subject"], offset), "created_at": when, "valid_from": when,
                               "superseded_by": None, "valid_to": None})
         copy += 1
+        if not items:
+            break
     return {"format": template["format"], "user_id": user_id, "events": out_events, "items": out_items,
             "edges": [], "history": []}
 
@@ -98,3 +100,17 @@ def template_export(embedder: Any, n_statements: int, seed: int) -> dict[str, An
         for text in statements(n_statements, seed):
             mem.add("template", text)
         return mem.export("template")
+
+
+REPLIES = ["Noted.", "Thanks for telling me!", "Got it, I'll keep that in mind.", "Sounds lovely.", "Okay!"]
+
+
+def conversation(n_turns: int, seed: int) -> list[dict[str, str]]:
+    """``n_turns`` messages alternating a user statement and a short assistant reply."""
+    rng = random.Random(seed)
+    users = statements((n_turns + 1) // 2, seed)
+    out: list[dict[str, str]] = []
+    for text in users:
+        out.append({"role": "user", "content": text})
+        out.append({"role": "assistant", "content": rng.choice(REPLIES)})
+    return out[:n_turns]

@@ -61,7 +61,9 @@ def index_items(index: VectorIndex, user_id: str, made: ItemVectors) -> int:
     """Add the vectors to the user's index and value namespace; returns how many were added."""
     if not made.items:
         return 0
-    index.add(user_id, [i.id for i in made.items], made.vectors)
+    entries = [(user_id, [i.id for i in made.items], made.vectors)]
     if made.values:
-        index.add(namespace_key(user_id, VALUE_NAMESPACE), list(made.values), np.stack(list(made.values.values())))
+        entries.append((namespace_key(user_id, VALUE_NAMESPACE), list(made.values), np.stack(list(made.values.values()))))
+    for key, ids, vectors in entries:
+        index.add(key, ids, vectors)
     return len(made.items) + len(made.values)

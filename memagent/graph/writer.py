@@ -71,8 +71,8 @@ class MemoryWriter:
     def bucket(self, user_id: str, vector: np.ndarray, cand: Candidate | None = None, k: int = BUCKET_K) -> Bucket:
         """The candidate's nearest current items, plus same-subject items (and food likes for a diet change)."""
         hits = dict(self.index.search(user_id, vector, k * 3))
-        items = {i.id: i for i in self.store.items(user_id, ids=list(hits))}
-        ranked = sorted((i for i in items.values() if i.is_current), key=lambda i: -hits[i.id])[:k]
+        nearest = sorted(self.store.current_ids(user_id, hits), key=lambda i: -hits[i])[:k]
+        ranked = sorted(self.store.items(user_id, ids=nearest), key=lambda i: -hits[i.id])
         extra: list[MemoryItem] = []
         if cand is not None and cand.subject:
             extra += self.store.items(user_id, subject=cand.subject)
@@ -142,7 +142,10 @@ class MemoryWriter:
         """Per event: the context it should find (ids and texts), its candidates (None when an LLM plans it),
         and the texts its write will embed."""
         last = getattr(self.extractor, "context_events", _CONTEXT_EVENTS)
-        seen = {ev.session_id: self._context(ev) for ev in events}
+        seen: dict[str | None, list[Event]] = {}
+        for ev in events:
+            if ev.session_id not in seen:
+                seen[ev.session_id] = self._context(ev)
         out = []
         for event in events:
             context = seen[event.session_id]

@@ -181,27 +181,30 @@ class ExactIndex:
         return um
 
     def add(self, user_id: str, ids: Sequence[str], vectors: np.ndarray) -> None:
-        vectors = as_vectors(ids, vectors, self.dim)
-        if not ids:
+        self.add_batch([(user_id, ids, vectors)])
+
+    def add_batch(self, entries: Sequence[tuple[str, Sequence[str], np.ndarray]]) -> None:
+        """``add`` for several keys (a user's items and their value phrases) in one transaction."""
+        entries = [(key, ids, as_vectors(ids, vectors, self.dim)) for key, ids, vectors in entries]
+        rows = [(i, key, v.tobytes()) for key, ids, vectors in entries for i, v in zip(ids, vectors, strict=True)]
+        if not rows:
             return
         with self._lock:
             with map_sqlite_errors("index add"):
                 self._conn.execute("BEGIN")
                 try:
-                    self._conn.executemany(
-                        "INSERT OR REPLACE INTO vectors(id, user_id, vec) VALUES(?, ?, ?)",
-                        [(i, user_id, v.tobytes()) for i, v in zip(ids, vectors, strict=True)],
-                    )
+                    self._conn.executemany("INSERT OR REPLACE INTO vectors(id, user_id, vec) VALUES(?, ?, ?)", rows)
                 except BaseException:
                     self._conn.execute("ROLLBACK")  # else the connection stays in the transaction, holding the lock
                     raise
                 self._conn.execute("COMMIT")
-            um = self._load(user_id)
-            for i, v in zip(ids, vectors, strict=True):
-                if i in um.pos:
-                    um.buf[um.pos[i]] = v
-                else:
-                    um.append(i, v)
+            for key, ids, vectors in entries:
+                um = self._load(key)
+                for i, v in zip(ids, vectors, strict=True):
+                    if i in um.pos:
+                        um.buf[um.pos[i]] = v
+                    else:
+                        um.append(i, v)
 
     def delete(self, user_id: str, ids: Iterable[str]) -> None:
         ids = list(ids)

@@ -377,6 +377,17 @@ class SQLiteStore:
             params.append(subject)
         return self._items_from_rows(self._rows(sql + " ORDER BY valid_from, created_at", params))
 
+    def current_ids(self, user_id: str, ids: Iterable[str]) -> list[str]:
+        """Which of ``ids`` are current items of the user (without reading the items themselves)."""
+        ids = list(ids)
+        out: list[str] = []
+        for chunk in _chunks(ids, 500):
+            out += [r["id"] for r in self._rows(
+                f"SELECT id FROM items WHERE id IN ({', '.join('?' * len(chunk))}) AND +user_id = ? AND status = 'current' "
+                "ORDER BY valid_from, created_at",
+                (*chunk, user_id))]
+        return out
+
     def item_ids(self, user_id: str | None = None) -> set[str]:
         if user_id is None:
             return {r["id"] for r in self._rows("SELECT id FROM items")}
