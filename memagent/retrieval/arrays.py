@@ -32,7 +32,7 @@ class ItemArrays:
     """
 
     __slots__ = ("domain_codes", "domains", "evidence", "ids", "importance", "items", "kinds", "pos", "profile",
-                 "recency", "texts", "topic_sqrt")
+                 "recency", "stamps", "texts", "topic_sqrt")
 
     def __init__(self, items: Sequence[MemoryItem], profile_kinds: Sequence[MemoryKind], *, ref: datetime | None,
                  half_life_days: float, topic_rows: Callable[[list[str]], np.ndarray | None] | None = None) -> None:
@@ -46,7 +46,7 @@ class ItemArrays:
         self.importance = np.fromiter((i.importance for i in self.items), dtype=np.float64, count=n)
         self.evidence = np.minimum(1.0, (np.fromiter((i.evidence_count for i in self.items), dtype=np.float64,
                                                      count=n) - 1) / 4)
-        stamps = np.fromiter((i.valid_from.timestamp() for i in self.items), dtype=np.float64, count=n)
+        self.stamps = stamps = np.fromiter((i.valid_from.timestamp() for i in self.items), dtype=np.float64, count=n)
         top = ref.timestamp() if ref is not None else (float(stamps.max()) if n else 0.0)
         age_days = np.maximum(0.0, (top - stamps) / 86400)
         self.recency = np.exp(-math.log(2) * age_days / half_life_days)

@@ -31,7 +31,7 @@ class Snapshot:
 
 
 class SnapshotCache:
-    def __init__(self, max_users: int = 64) -> None:
+    def __init__(self, max_users: int = 256) -> None:
         self.max_users = max_users
         self._snaps: OrderedDict[str, Snapshot] = OrderedDict()
         self._versions: dict[str, int] = {}

@@ -234,7 +234,7 @@ class HybridRanker:
             domains = [*domains, *(d for d in extra if d not in domains)]
             related = {r for d in domains for r in RELATED_DOMAINS.get(d, ())} - set(domains)
         # Recency is measured from the newest candidate (or the as_of date), as the loop this replaced did.
-        stamps = np.fromiter((i.valid_from.timestamp() for i in items), dtype=np.float64, count=len(items))
+        stamps = arrays.stamps[rows]
         now = ref.timestamp() if ref is not None else float(stamps.max())
         recency = np.exp(-np.log(2) * np.maximum(0.0, (now - stamps) / 86400) / cfg.recency_half_life_days)
         domain = arrays.domain_match(domains, related, rows)

@@ -11,10 +11,17 @@ from benchmarks.perf.__main__ import main as perf_main
 def test_perf_quick(tmp_path, capsys):
     assert perf_main(["--quick", "--out", str(tmp_path)]) == 0
     data = json.loads((tmp_path / "perf.json").read_text())
-    row = data["rows"][0]
-    assert row["events"] == 200 and 0 < row["memories"] <= 200
-    assert row["writes_per_second"] > 0 and row["recall_ms_p95"] >= row["recall_ms_p50"] > 0
-    assert "writes/s" in capsys.readouterr().out
+    modes = {r["mode"]: r for r in data["ingest"][0]["rows"]}
+    assert set(modes) == {"add", "add_messages x2", "add_messages x50", "write-behind"}
+    assert len({r["memories"] for r in modes.values()}) == 1  # every mode writes the same memories
+    assert modes["write-behind"]["acknowledged_turns_per_second"] > 0
+    assert data["llm_calls"]["llm_calls_per_turn"] <= 1
+    for row in data["one_user"]:
+        assert row["memagent"]["p99"] >= row["memagent"]["p95"] >= row["memagent"]["p50"] > 0
+        assert row["numpy"]["p50"] > 0 and row["chroma"]["p50"] > 0 and row["peak_rss_mb"] > 0
+    assert data["many_users"]["users"] == 5
+    assert data["context"]["full_history_tokens"] > 0 and data["context"]["by_budget"]
+    assert "turns/s" in capsys.readouterr().out
     assert (tmp_path / "perf.md").read_text().count("|") > 10
 
 
