@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 
@@ -154,9 +154,9 @@ def test_app_from_env_serves_the_configured_database(tmp_path):
 
 @pytest.mark.integration
 def test_memagent_serve_runs_a_real_uvicorn_process(spawn, tmp_path):
-    server = spawn(["-c", "from memagent.cli import main; main()", "serve", "--db", str(tmp_path / "svc.db"),
+    server = spawn(["-m", "memagent", "serve", "--db", str(tmp_path / "svc.db"),
                     "--port", "0", "--embedder", "hashing"], env={"MEMAGENT_API_KEYS": KEYS})
-    with httpx.Client(base_url=server.url, timeout=30) as http:
+    with httpx2.Client(base_url=server.url, timeout=30) as http:
         write = http.post("/v1/users/u1/messages", headers=as_(ACME),
                           json={"messages": [{"content": "I'm vegetarian now"}]})
         assert write.status_code == 200 and write.json()["ops"][0]["op"] == "insert"
