@@ -43,7 +43,7 @@ def build_mcp_server(memory: Memory, user_id: str, *, name: str = "memagent") ->
     code (``not_found: ...``), so the model can read what went wrong. Raises MissingDependencyError.
     """
     server_cls, tool_error = _mcp()
-    server = server_cls(name, instructions=_INSTRUCTIONS)
+    server = server_cls(name, instructions=_INSTRUCTIONS, log_level="WARNING")  # stderr stays quiet on stdio
 
     def run(call: Any) -> Any:
         try:
