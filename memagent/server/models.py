@@ -7,12 +7,12 @@ to tenant ``acme`` as ``u1``, and no model here carries another tenant's id.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from memagent.graph.views import Explanation
-from memagent.types import AppliedOp, Event, HistoryEntry, MemoryItem, MemoryKind, Op, Recall, WriteResult
+from memagent.types import AppliedOp, HistoryEntry, MemoryKind, Op, Recall, WriteResult
 
 __all__ = [
     "AddMessages",
@@ -34,6 +34,11 @@ MAX_MESSAGES = 100
 
 class _Out(BaseModel):
     model_config = ConfigDict(from_attributes=True, extra="ignore")
+
+    @classmethod
+    def of(cls, obj: Any) -> Self:
+        """The response model of a memagent object: its fields of the same name (user ids are not among them)."""
+        return cls.model_validate(obj)
 
 
 class Message(BaseModel):
@@ -93,10 +98,6 @@ class MemoryOut(_Out):
     superseded_by: str | None = None
     source_event_ids: list[str]
 
-    @classmethod
-    def of(cls, item: MemoryItem) -> MemoryOut:
-        return cls.model_validate(item)
-
 
 class EventOut(_Out):
     id: str
@@ -105,10 +106,6 @@ class EventOut(_Out):
     text: str
     timestamp: datetime
     session_id: str | None = None
-
-    @classmethod
-    def of(cls, event: Event) -> EventOut:
-        return cls.model_validate(event)
 
 
 class RecallEntryOut(_Out):
