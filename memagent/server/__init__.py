@@ -28,9 +28,9 @@ _INSTALL_HINT = 'pip install "memagent[server]"'
 
 
 def create_app(*args: Any, **kwargs: Any) -> FastAPI:
-    """See :func:`memagent.server.app.create_app`. Raises MissingDependencyError without the extra."""
+    """See :func:`memagent.server.api.create_app`. Raises MissingDependencyError without the extra."""
     try:
-        from memagent.server.app import create_app as build
+        from memagent.server.api import create_app as build
     except ImportError as exc:
         msg = f"the memory service needs FastAPI: {_INSTALL_HINT}"
         raise MissingDependencyError(msg, extra="server") from exc

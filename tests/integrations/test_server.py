@@ -6,9 +6,17 @@ import httpx2
 import pytest
 from fastapi.testclient import TestClient
 
-from memagent import ConfigError, InvalidInputError, LLMTimeoutError, Memory, NotFoundError, StoreError
+from memagent import (
+    ConfigError,
+    HashingEmbedder,
+    InvalidInputError,
+    LLMTimeoutError,
+    Memory,
+    NotFoundError,
+    StoreError,
+)
 from memagent.server import ApiKeys, app_from_env, create_app
-from memagent.server.app import status_of
+from memagent.server.api import status_of
 
 ACME, BETA = "acme-key-0123456789", "beta-key-0123456789"
 KEYS = f"acme:{ACME},beta:{BETA}"
@@ -146,7 +154,7 @@ def test_app_from_env_serves_the_configured_database(tmp_path):
     env = {"MEMAGENT_DB": str(tmp_path / "svc.db"), "MEMAGENT_API_KEYS": KEYS, "MEMAGENT_EMBEDDER": "hashing"}
     with TestClient(app_from_env(env)) as c:
         assert say(c, "u1", "I love jazz").status_code == 200
-    with Memory.open(tmp_path / "svc.db", embedder=__import__("memagent").HashingEmbedder()) as reopened:
+    with Memory.open(tmp_path / "svc.db", embedder=HashingEmbedder()) as reopened:
         assert ["jazz" in i.text for i in reopened.items("acme/u1")] == [True]
     with pytest.raises(ConfigError):
         app_from_env({**env, "MEMAGENT_API_KEYS": ""})
@@ -168,3 +176,16 @@ def test_memagent_serve_runs_a_real_uvicorn_process(spawn, tmp_path):
         assert http.get("/v1/users/u1/memories").status_code == 401
     server.stop()  # SIGTERM: uvicorn runs the lifespan's shutdown (the memory is closed), then re-raises the signal
     assert "Application shutdown complete" in "".join(server.log)
+
+
+@pytest.mark.integration
+def test_uvicorn_imports_the_app_configured_by_the_environment(spawn, tmp_path):
+    env = {"MEMAGENT_DB": str(tmp_path / "svc.db"), "MEMAGENT_API_KEYS": KEYS, "MEMAGENT_EMBEDDER": "hashing"}
+    server = spawn(["-m", "uvicorn", "memagent.server:app", "--port", "0"], env=env)  # what a container runs
+    with httpx2.Client(base_url=server.url, timeout=30) as http:
+        assert http.get("/healthz").json()["status"] == "ok"
+        wrote = http.post("/v1/users/u1/messages", headers=as_(BETA), json={"messages": [{"content": "I love jazz"}]})
+        assert wrote.status_code == 200
+    server.stop()
+    with Memory.open(tmp_path / "svc.db", embedder=HashingEmbedder()) as reopened:
+        assert reopened.users() == ["beta/u1"]

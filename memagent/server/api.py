@@ -1,4 +1,5 @@
 """The FastAPI application: per-user memory routes behind API keys, memagent errors as HTTP statuses.
+(Not a module named ``app``: ``memagent.server:app`` must stay the configured instance for uvicorn.)
 
     app = create_app(Memory.open("service.db"), ApiKeys.parse("acme:KEY-of-16-chars-or-more"))
     uvicorn.run(app)                      # or: memagent serve --db service.db --api-key acme:KEY...
