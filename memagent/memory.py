@@ -36,8 +36,9 @@ from memagent.graph.views import Explanation, build_graph, explain, export_user,
 from memagent.graph.writer import MemoryWriter
 from memagent.llm.base import ChatModel
 from memagent.retrieval.hybrid import HybridRanker, RecallConfig
-from memagent.retrieval.packer import pack
+from memagent.retrieval.packer import fit, pack
 from memagent.retrieval.topics import TopicAffinity
+from memagent.retrieval.turns import TURN_NAMESPACE, TurnSearch
 from memagent.store.index import ExactIndex, VectorIndex, check_embedder_identity, key_owner, namespace_key
 from memagent.store.sqlite import SQLiteStore
 from memagent.types import (
@@ -46,6 +47,7 @@ from memagent.types import (
     HistoryEntry,
     MemoryItem,
     MemoryKind,
+    Op,
     Recall,
     Role,
     WriteResult,
@@ -115,7 +117,8 @@ class Memory:
             reindex_needed = False
         self.ranker = HybridRanker(store, index, recall_config, topics=TopicAffinity(self.embedder))
         # Index key suffixes of extra vectors: preferences' value phrases, plugins' (e.g. CIPHER contexts).
-        self.namespaces: set[str] = {VALUE_NAMESPACE}
+        self.namespaces: set[str] = {VALUE_NAMESPACE, TURN_NAMESPACE}
+        self.turns = TurnSearch(store, index, self.embedder, self.ranker)
         # Plugins that keep vectors of their own re-create them from stored data after an import.
         self._reindexers: dict[str, Callable[[str], int]] = {}
         # Request vectors are cached apart from memory texts (they say what the user asked): see QueryVectors.
@@ -136,7 +139,7 @@ class Memory:
         for uid in self.store.pending_users():  # acknowledged by a write-behind memory that stopped before writing
             self._write_queued(uid)
         if write_behind:
-            self.behind = WriteBehind(store, self._write_events)
+            self.behind = WriteBehind(store, self._add)
 
     # -- construction -----------------------------------------------------------------------------------
     @classmethod
@@ -189,14 +192,7 @@ class Memory:
             self.behind.settle(user_id)
             return
         while events := self.store.pending(user_id, limit=64):
-            self._write_events(user_id, events)
-
-    def _write_events(self, user_id: str, events: list[Event]) -> list[WriteResult]:
-        with self._lock(user_id):
-            try:
-                return self.writer.write_batch(events)
-            finally:
-                self.ranker.invalidate(user_id)
+            self._add(user_id, events)
 
     def __enter__(self) -> Memory:
         return self
@@ -239,17 +235,52 @@ class Memory:
                 committed (``error.committed`` is True; ``Memory.reconcile()`` or reopening re-indexes).
         """
         uid = check_user_id(user_id)
-        event = _make_event(uid, message, role=role, timestamp=timestamp, session_id=session_id, kind=kind,
+        event = self._event(uid, message, role=role, timestamp=timestamp, session_id=session_id, kind=kind,
                             metadata=metadata)
         if self.behind is not None:
             self.behind.submit([event])
             return WriteResult(event=event, pending=True)
+        return self._add(uid, [event])[0]
+
+    def _event(self, uid: str, message: str | Event, *, role: Role = "user", timestamp: datetime | None = None,
+               session_id: str | None = None, kind: EventKind = EventKind.TURN,
+               metadata: Mapping[str, Any] | None = None) -> Event:
+        """The validated event for ``message``. Raises InvalidInputError."""
+        if isinstance(message, Event):
+            if message.user_id != uid:
+                msg = f"event belongs to user {message.user_id!r}, not {uid!r}"
+                raise InvalidInputError(msg)
+            check_text(message.text, field="event.text")
+            event = message
+        else:
+            text, when = check_text(message, field="message"), _check_time(timestamp, "timestamp")
+            try:
+                event = Event(user_id=uid, text=text, role=role, kind=kind, timestamp=when or utcnow(),
+                              session_id=session_id, metadata=dict(metadata or {}))
+                json.dumps(event.metadata)
+            except (ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
+                msg = f"invalid event for user {uid!r}: {exc}"
+                raise InvalidInputError(msg) from exc
+        return event
+
+    def _add(self, uid: str, events: Sequence[Event]) -> list[WriteResult]:
+        """Write events in order (one embedding call for all their texts and turns, ``MemoryWriter.write_batch``),
+        then index their turns (found in the embedder's cache)."""
         with self._lock(uid):
             try:
-                result = self.writer.write(event)
+                results = self.writer.write_batch(events)
             finally:  # a failure after the commit (the index) must not leave a stale snapshot
                 self.ranker.invalidate(uid)
-        return result
+            # Not reached when a write failed: turns committed before it are indexed by reconcile (next open).
+            self._index_turns(uid, results)
+        return results
+
+    def _index_turns(self, uid: str, results: Sequence[WriteResult]) -> None:
+        """Index the written turns; after a forget (turns were redacted) re-check the user's turn vectors."""
+        if any(r.event.metadata.get("redacted") or r.by_op(Op.FORGET) for r in results):
+            self.turns.reconcile(uid)
+        else:
+            self.turns.index_events(uid, [r.event for r in results])
 
     def add_messages(
         self,
@@ -279,12 +310,11 @@ class Memory:
                 raise InvalidInputError(msg)
             parsed.append((role, check_text(content, field=f"messages[{n}].content")))
         uid = check_user_id(user_id)
-        events = [_make_event(uid, c, role=r, timestamp=timestamp, session_id=session_id)  # type: ignore[arg-type]
-                  for r, c in parsed]
+        events = [self._event(uid, c, role=r, session_id=session_id, timestamp=timestamp) for r, c in parsed]  # type: ignore[arg-type]
         if self.behind is not None:
             self.behind.submit(events)
             return [WriteResult(event=e, pending=True) for e in events]
-        return self._write_events(uid, events)  # one embedding call for the whole conversation
+        return self._add(uid, events)  # one embedding call for the whole conversation
 
     def write(self, event: Event, candidates: Sequence[Candidate]) -> WriteResult:
         """Record ``event`` with candidates a plugin extracted itself (CIPHER edits, standing instructions);
@@ -341,17 +371,22 @@ class Memory:
         kind_set = _check_kinds(kinds)
         as_of = _check_time(as_of, "as_of")
         qvec = self.queries.get(uid, query)
-        ranked = self.ranker.rank(uid, query, qvec, kinds=kind_set, as_of=as_of)
         cfg = self.ranker.config
+        item_kinds = None if kind_set is None else kind_set - {MemoryKind.TURN}
+        ranked = self.ranker.rank(uid, query, qvec, kinds=item_kinds, as_of=as_of) if item_kinds != set() else []
+        if cfg.turns and (kind_set is None or MemoryKind.TURN in kind_set):
+            ranked += self.turns.rank(uid, query, qvec, as_of=as_of, beside=ranked)
         chosen, used, dropped = pack(ranked, budget_tokens, cfg.priority_gate, cfg.min_score,
                                      profile_share=cfg.profile_share, compact_share=cfg.compact_share,
                                      profile_kinds=cfg.profile_kinds,
-                                     profile_strength=cfg.profile_strength,
+                                     profile_strength=cfg.profile_strength, turn_share=cfg.turn_share,
                                      line_tokens=None if as_of else self.ranker.snapshot(uid).line_tokens)
-        if touch and chosen and as_of is None:
-            self.store.touch_items(uid, [e.item.id for e in chosen], utcnow())
-        return Recall(user_id=uid, query=query, budget_tokens=budget_tokens, used_tokens=used,
-                      as_of=as_of, entries=chosen, dropped=dropped)
+        recall = fit(Recall(user_id=uid, query=query, budget_tokens=budget_tokens, used_tokens=used,
+                            as_of=as_of, entries=chosen, dropped=dropped))
+        touched = [e.item.id for e in recall.entries if e.item.kind != MemoryKind.TURN]
+        if touch and touched and as_of is None:
+            self.store.touch_items(uid, touched, utcnow())
+        return recall
 
     def get(self, user_id: str, item_id: str) -> MemoryItem:
         """Raises NotFoundError for an unknown user or an item that is not this user's."""
@@ -428,6 +463,7 @@ class Memory:
                 self.forgetter.after_commit(uid, gone)
             finally:
                 self.ranker.invalidate(uid)
+            self.turns.reconcile(uid)  # turns that quoted a forgotten value were redacted: drop their vectors
         return [i.id for i in gone.items]
 
     def redact_events(self, user_id: str, event_ids: Iterable[str]) -> int:
@@ -447,6 +483,7 @@ class Memory:
             self.queries.invalidate(uid)
             self.ranker.invalidate(uid)
             self.store.scrub()
+            self.turns.reconcile(uid)
         return len(ids)
 
     def delete_user(self, user_id: str) -> None:
@@ -487,6 +524,7 @@ class Memory:
         data = dict(data) if isinstance(data, Mapping) else data
         uid, items = import_user(self.store, data, user_id=check_user_id(user_id) if user_id else None)
         self._index_items(uid, items)
+        self.turns.reconcile(uid)
         for rebuild in self._reindexers.values():
             rebuild(uid)
         self.ranker.invalidate(uid)
@@ -527,6 +565,8 @@ class Memory:
             if have - stored:
                 self.index.delete(uid, have - stored)
                 removed += len(have - stored)
+            added, dropped = self.turns.reconcile(uid)
+            embedded, removed = embedded + added, removed + dropped
         if removed:  # a forget or delete_user was interrupted after its commit: finish its scrub
             self.store.scrub()
             scrub = getattr(self.index, "scrub", None)
@@ -541,8 +581,8 @@ class Memory:
         users = set(self.store.users())
         for key in self.index.users():
             owner, ns = key_owner(key)
-            if ns in (None, VALUE_NAMESPACE) or owner not in users:
-                continue  # the users' own vectors and value phrases are rebuilt from their items below
+            if ns in (None, VALUE_NAMESPACE, TURN_NAMESPACE) or owner not in users:
+                continue  # the users' own vectors, value phrases and turns are rebuilt below
             ids = sorted(self.index.ids(key))
             texts = self._texts_for(owner, ids)
             self.index.delete_user(key)
@@ -553,7 +593,8 @@ class Memory:
             items = self.store.items(uid, statuses=None)
             self.index.delete_user(uid)
             self.index.delete_user(namespace_key(uid, VALUE_NAMESPACE))
-            count += self._index_items(uid, items)
+            self.index.delete_user(namespace_key(uid, TURN_NAMESPACE))
+            count += self._index_items(uid, items) + self.turns.reconcile(uid)[0]
         return count
 
     def _index_items(self, user_id: str, items: Sequence[MemoryItem]) -> int:
@@ -583,27 +624,6 @@ class Memory:
     def require_user(self, user_id: str) -> str:
         """Return the validated id of an existing user. Raises NotFoundError / InvalidInputError."""
         return self._known(user_id)
-
-
-def _make_event(uid: str, message: str | Event, *, role: Role = "user", timestamp: datetime | None = None,
-                session_id: str | None = None, kind: EventKind = EventKind.TURN,
-                metadata: Mapping[str, Any] | None = None) -> Event:
-    """The event to record for ``message`` (a text or an Event of ``uid``). Raises InvalidInputError."""
-    if isinstance(message, Event):
-        if message.user_id != uid:
-            msg = f"event belongs to user {message.user_id!r}, not {uid!r}"
-            raise InvalidInputError(msg)
-        check_text(message.text, field="event.text")
-        return message
-    text, when = check_text(message, field="message"), _check_time(timestamp, "timestamp")
-    try:
-        event = Event(user_id=uid, text=text, role=role, kind=kind, timestamp=when or utcnow(),
-                      session_id=session_id, metadata=dict(metadata or {}))
-        json.dumps(event.metadata)
-    except (ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
-        msg = f"invalid event for user {uid!r}: {exc}"
-        raise InvalidInputError(msg) from exc
-    return event
 
 
 def _check_time(value: object, field: str) -> datetime | None:

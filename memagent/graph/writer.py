@@ -18,6 +18,7 @@ from memagent.embeddings.base import Embedder
 from memagent.errors import StoreError
 from memagent.graph.candidates import Candidate, Decision
 from memagent.graph.decide import Bucket, RuleDecider, replaced_by
+from memagent.graph.dialogue import DialogueExtractor
 from memagent.graph.forget import Forgetter, Forgotten
 from memagent.graph.heuristic import HeuristicExtractor
 from memagent.graph.llm_planner import LLMPlanner
@@ -63,7 +64,7 @@ class MemoryWriter:
         self.index = index
         self.embedder = embedder
         self.forgetter = forgetter
-        self.extractor = extractor or HeuristicExtractor()
+        self.extractor = extractor or DialogueExtractor()
         self.decider = decider or RuleDecider()
         self.planner = planner
 
@@ -117,8 +118,8 @@ class MemoryWriter:
         """Write a conversation's events in order, with one embedding call for all of them.
 
         Each event is extracted up front against the context it will have once the events before it are stored,
-        and every text the writes will embed (candidates, value phrases, the user turns an LLM plans) is embedded
-        in one batch; the writes then run one by one as :meth:`write` would, finding those vectors cached. When
+        and every text the writes will embed (candidates, value phrases, the user turns an LLM plans, the turns
+        themselves) is embedded in one batch; the writes then run one by one as :meth:`write` would, finding those vectors cached. When
         an event's stored context differs from the predicted one (an earlier event of the batch was forgotten,
         or the events are older than the stored ones), it is extracted again, so the result is what writing the
         events one at a time gives.
@@ -126,7 +127,8 @@ class MemoryWriter:
         if not events:
             return []
         predicted = self._predict(events)
-        self.embedder.embed([t for _, _, texts in predicted for t in texts])
+        # The events' own texts too: Memory indexes each conversation turn's vector once they are written.
+        self.embedder.embed([t for _, _, texts in predicted for t in texts] + [e.text for e in events if e.text])
         return [self.write(event, predicted=(context, cands)) for event, (context, cands, _) in zip(events, predicted,
                                                                                                    strict=True)]
 

@@ -25,6 +25,7 @@ class Snapshot:
     neighbours: dict[str, set[str]] = field(default_factory=dict)  # relates_to / triggers adjacency
     line_tokens: dict[str, int] = field(default_factory=dict)  # prompt line -> tokens, filled by the packer
     arrays: dict[str, Any] = field(default_factory=dict)  # kinds filter -> ItemArrays, filled by the ranker
+    extras: dict[str, object] = field(default_factory=dict)  # other per-user views (retrieval/turns.py), same life
 
     def __post_init__(self) -> None:
         self.by_id = {i.id: i for i in self.items}
