@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from memagent import HashingEmbedder, Memory
+from memagent import HashingEmbedder, Memory, NotFoundError
 from memagent.aio import AsyncMemory
 from memagent.instructions.retriever import InstructionRetriever
 from memagent.preferences import Cipher
@@ -137,9 +137,19 @@ def test_forgetting_by_id_of_another_user_is_not_found(tmp_path, victim):
     attacker = "u1::cipher" if victim == "u1" else "u1"
     mem.add(attacker, "I live in Lisbon")
     for call in (lambda: mem.forget(attacker, item), lambda: mem.get(attacker, item),
-                 lambda: mem.explain(attacker, item)):
-        with pytest.raises(KeyError):
+                 lambda: mem.explain(attacker, item), lambda: mem.history(attacker, item)):
+        with pytest.raises(NotFoundError):
             call()
-    assert mem.history(attacker, item) == []
     assert mem.get(victim, item).text == "User loves jazz."
+    assert [h.op for h in mem.history(victim, item)] == ["insert"]
+
+
+def test_the_history_of_a_forgotten_item_is_still_its_owners(tmp_path):
+    mem = _open(tmp_path)
+    item = mem.add("u1", "I love jazz").ops[0].item_id
+    mem.add("u2", "I live in Lisbon")
+    mem.forget("u1", item)
+    assert [(h.op, h.text) for h in mem.history("u1", item)] == [("insert", None), ("forget", None)]
+    with pytest.raises(NotFoundError):
+        mem.history("u2", item)
     mem.close()
