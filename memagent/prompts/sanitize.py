@@ -40,6 +40,7 @@ _INVISIBLE = re.compile(
     "\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
     "\U000e0100-\U000e01ef]+"
 )
+_TAG_CHARS = re.compile("[\U000e0020-\U000e007e]")
 _LINE_BREAK = re.compile("\r\n|[\n\r\v\f\x85\u2028\u2029]")
 _SEPARATORS = re.compile("[\t\x1c-\x1f]")
 _ANGLES = str.maketrans({"<": "\u2039", "\ufe64": "\u2039", "\uff1c": "\u2039",
@@ -77,9 +78,13 @@ _CONFUSABLES = str.maketrans({
 
 
 def skeleton(text: str) -> str:
-    """The form detectors read: NFKC, case-folded, invisible characters dropped, look-alike letters mapped to
-    Latin, whitespace collapsed."""
-    return _skeleton_of_clean(text if _PLAIN.fullmatch(text) else clean_text(text))
+    """The form detectors read: NFKC, case-folded, invisible characters dropped (ASCII smuggled as Unicode
+    tag characters is read as the ASCII it encodes), look-alike letters mapped to Latin, whitespace collapsed."""
+    return _skeleton_of_clean(text if _PLAIN.fullmatch(text) else clean_text(_untag(text)))
+
+
+def _untag(text: str) -> str:
+    return _TAG_CHARS.sub(lambda m: chr(ord(m.group()) - 0xE0000), text)
 
 
 _ROLE = r"(?:system|assistant|user|developer|human|ai|bot|tool|function|model|sys)"
@@ -104,7 +109,7 @@ _OVERRIDE_EN_KEYS = ("ignor", "disregard", "forget", "overr", "bypass", "discard
                      "filters", "guidelines", "censorship", "guardrails", "obey", "base64", "rot", "encoded", "decode")
 _OVERRIDE_EN = re.compile(
     r"\b(?:ignore|ignoring|disregard|forget|override|overrule|bypass|discard|abandon|dismiss|"
-    r"never\s+mind|stop\s+following|do\s+not\s+follow|don'?t\s+follow|not\s+follow)\b"
+    r"never\s+mind|stop\s+(?:following|obeying)|(?:do\s+not|don'?t|never|not)\s+(?:follow|obey|listen\s+to))\b"
     r".{0,60}\b(?:instructions?|prompts?|rules?|guidelines?|directives?|polic(?:y|ies)|constraints|restrictions|"
     r"programming|guardrails?|filters|safeguards?|system|developer)\b"
     r"|\b(?:reveal|show|print|display|output|repeat|leak|dump|tell|share|expose|disclose|recite|give|paste)\b"
@@ -128,6 +133,7 @@ _OVERRIDE_INTL_KEYS = ("ignor", "olvid", "oubli", "vergiss", "dimentic", "esque"
                        "игнор", "забуд", "инструкц", "системн", "忽略", "无视", "無視", "忘记", "系统提示", "系統提示",
                        "システムプロンプト", "指示", "무시", "시스템", "지시", "تجاهل", "التعليمات", "موجه", "अनदेखा",
                        "निर्देश", "सिस्टम")
+_OVERRIDE_INTL_ASCII_KEYS = tuple(k for k in _OVERRIDE_INTL_KEYS if k.isascii())
 _OVERRIDE_INTL = re.compile(
     r"ignor\w*\s+.{0,40}(?:instrucci|instruction|instruç|instruc|istruzion|anweisung|vorgabe|regel)"
     r"|(?:olvida|oublie|vergiss|dimentica|esqueça|esqueca)\w*\s+.{0,40}(?:instrucci|instruction|anweisung|istruzion|instruç)"
@@ -156,7 +162,7 @@ def prompt_markup(text: str) -> bool:
 def looks_like_override(text: str) -> bool:
     """True when ``text`` tries to steer the model rather than state a preference: override or ignore its
     instructions, reveal its prompt, change its role, lift its rules, or carry an encoded payload."""
-    cleaned = text if _PLAIN.fullmatch(text) else clean_text(text)
+    cleaned = text if _PLAIN.fullmatch(text) else clean_text(_untag(text))
     return _override(cleaned, _skeleton_of_clean(cleaned))
 
 
@@ -165,9 +171,10 @@ def prompt_text(text: str) -> str:
     never an angle bracket, and rendered as a JSON string literal when it looks like prompt structure or an
     attempt to steer the model."""
     plain = _PLAIN.fullmatch(text) is not None
-    cleaned = text if plain else clean_text(text)
+    shown = text if plain else clean_text(text).translate(_ANGLES)
+    shown = " ".join(shown.split())
+    cleaned = text if plain else clean_text(_untag(text))  # what detection reads: smuggled ASCII included
     skel = _skeleton_of_clean(cleaned, plain=plain)
-    shown = " ".join((cleaned if plain else cleaned.translate(_ANGLES)).split())
     if _markup(skel) or _override(cleaned, skel, plain=plain):
         return json.dumps(shown, ensure_ascii=False)
     return shown
@@ -188,7 +195,7 @@ def _override(cleaned: str, skel: str, *, plain: bool | None = None) -> bool:
         return True
     if max(map(len, skel.split()), default=0) >= 24 and _ENCODED.search(skel):
         return True
-    if plain if plain is not None else _PLAIN.fullmatch(cleaned):
-        return False
-    folded = unicodedata.normalize("NFKC", cleaned).casefold()
-    return any(k in folded for k in _OVERRIDE_INTL_KEYS) and _OVERRIDE_INTL.search(folded) is not None
+    plain = plain if plain is not None else _PLAIN.fullmatch(cleaned) is not None
+    folded = skel if plain else unicodedata.normalize("NFKC", cleaned).casefold()
+    keys = _OVERRIDE_INTL_ASCII_KEYS if plain else _OVERRIDE_INTL_KEYS
+    return any(k in folded for k in keys) and _OVERRIDE_INTL.search(folded) is not None
