@@ -46,7 +46,28 @@ _EXPORTS = {
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
-__all__ = sorted(_MODULE_OF)
+__all__ = [
+    "DefaultInstructionPolicy",
+    "InstructionParser",
+    "InstructionPolicy",
+    "InstructionRetriever",
+    "Overridden",
+    "ParsedInstruction",
+    "ParsedRequest",
+    "ParserModel",
+    "RetrieverConfig",
+    "STRATEGIES",
+    "SelectedInstruction",
+    "Selection",
+    "SlotValue",
+    "StoredInstruction",
+    "Strategy",
+    "Verdict",
+    "add_instruction",
+    "default_model",
+    "instruction_candidate",
+    "stored_instructions",
+]
 
 
 def __getattr__(name: str) -> Any:

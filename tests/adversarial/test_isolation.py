@@ -6,17 +6,12 @@ real user's key, and reopening or deleting must never touch another user's vecto
 
 from __future__ import annotations
 
-import asyncio
-import json
-from datetime import UTC, datetime
-
 import pytest
 
 from memagent import HashingEmbedder, Memory, NotFoundError
-from memagent.aio import AsyncMemory
-from memagent.instructions.retriever import InstructionRetriever
 from memagent.preferences import Cipher
 from memagent.store.index import key_owner
+from memagent.testing.forensics import user_views
 
 PARK = "The city council approved a new park on Monday. The park will have a playground and a pond."
 PARK_EDIT = "- City council approved a new park on Monday\n- Park will have a playground and a pond"
@@ -105,21 +100,9 @@ def test_no_view_of_any_user_shows_another_users_words(tmp_path):
     mem.close()
     mem = _open(tmp_path)
     cipher = Cipher(mem, task="summarization")
-    retriever = InstructionRetriever(mem, "hybrid")
-    amem = AsyncMemory(mem)
     for u in ODD_IDS:
-        views = {
-            "recall": mem.recall(u, "jazz flights airlines park").to_prompt(),
-            "as_of": mem.recall(u, "jazz", as_of=datetime.now(UTC)).to_prompt(),
-            "items": json.dumps([i.model_dump(mode="json") for i in mem.items(u, include_inactive=True)]),
-            "events": json.dumps([e.model_dump(mode="json") for e in mem.events(u)]),
-            "history": json.dumps([h.model_dump(mode="json") for h in mem.history(u)]),
-            "export": json.dumps(mem.export(u)),
-            "graph": str(list(mem.graph(u).nodes(data=True))),
-            "cipher": str([mem.store.get_event(u, e.event_id).text for e in cipher.infer(u, PARK, k=5).evidence]),
-            "instructions": str(retriever.select(u, "book a flight").texts()),
-            "async": asyncio.run(amem.recall(u, "jazz")).to_prompt(),
-        }
+        cipher_view = str([mem.store.get_event(u, e.event_id).text for e in cipher.infer(u, PARK, k=5).evidence])
+        views = {**user_views(mem, u, query="jazz flights airlines park book a flight"), "cipher": cipher_view}
         for view, text in views.items():
             leaked = [s for v, s in secret.items() if v != u and s in text]
             assert not leaked, (u, view, leaked)
