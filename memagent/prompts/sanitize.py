@@ -94,7 +94,7 @@ _MARKUP = (
     ((":", "="), re.compile(r"(?<![\w'])" + _ROLE + r"\s*:"  # a transcript's role marker: "SYSTEM:", "assistant :"
                             r"|[\"']role[\"']\s*:|\brole\s*[:=]\s*[\"']?(?:system|assistant|developer|tool)")),  # JSON/YAML
     (("<", "[", "(", "|"), re.compile(r"[\[<(]\s*/?\s*" + _ROLE + r"\s*[\]>)]"  # [system], <assistant>, (SYSTEM)
-                                      r"|<\s*[/!?|a-z]|\|\s*>"  # a tag, a comment, a chat-template token and its end
+                                      r"|<[/!?|a-z]|<\s+/|\|\s*>"  # a tag, a comment, a chat-template token and its end
                                       r"|\[/?inst\]|<<\s*/?sys\s*>>|\]\]>")),
     (("_of_turn", "im_start", "im_end", "eot_id", "endoftext", "user_memory", "standing_instructions"),
      re.compile(r"\b(?:start|end)_of_turn\b|\b(?:im_start|im_end|eot_id|endoftext)\b|user_memory|standing_instructions")),
