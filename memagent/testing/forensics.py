@@ -2,7 +2,7 @@
 
     files_containing(data_dir, "Quokkaville")   # [] once forgotten: no byte left in the db, WAL or index files
     consistency_problems(memory)                # [] when every stored item has its vector and nothing more
-    leaks(memory, user_id, secrets_of_others)   # [] when no view of this user shows another user's words
+    user_views(memory, user_id)                 # every text a caller can read about one user, by view
 """
 
 from __future__ import annotations
@@ -19,7 +19,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from memagent.memory import Memory
 
-__all__ = ["bytes_found", "consistency_problems", "files_containing", "leaks", "user_views"]
+__all__ = ["TRICKY_USER_IDS", "bytes_found", "consistency_problems", "files_containing", "user_views"]
+
+# User ids that look like each other, like index keys of each other (plugin namespaces, filters), like SQL,
+# or differ only by case, a space or an invisible character.
+TRICKY_USER_IDS = ("u1", "u10", "u1|preference", "u1 ", "U1", "u1%", "u_", "'; DROP TABLE items; --", "ü1", "u1\u200b",
+                   "u1::x", "u1::cipher", "*", "a" * 256)
 
 
 def files_containing(root: str | Path, needle: str) -> list[str]:
@@ -70,11 +75,3 @@ def user_views(memory: Memory, user_id: str, *, query: str = "what do you know a
         "instructions": InstructionRetriever(memory, "hybrid").select(user_id, query).to_prompt(),
         "async": asyncio.run(AsyncMemory(memory).recall(user_id, query)).to_prompt(),
     }
-
-
-def leaks(memory: Memory, user_id: str, others: Iterable[str], *, query: str = "what do you know about me",
-          extra: dict[str, str] | None = None) -> list[tuple[str, str]]:
-    """(view, word) pairs where a view of ``user_id`` (plus ``extra`` views) shows one of ``others``' words."""
-    views = {**user_views(memory, user_id, query=query), **(extra or {})}
-    words = list(others)
-    return [(view, w) for view, text in views.items() for w in words if w in text]

@@ -11,7 +11,7 @@ import pytest
 from memagent import HashingEmbedder, Memory, NotFoundError
 from memagent.preferences import Cipher
 from memagent.store.index import key_owner
-from memagent.testing.forensics import user_views
+from memagent.testing.forensics import TRICKY_USER_IDS, user_views
 
 PARK = "The city council approved a new park on Monday. The park will have a playground and a pond."
 PARK_EDIT = "- City council approved a new park on Monday\n- Park will have a playground and a pond"
@@ -85,8 +85,7 @@ def test_forget_removes_plugin_vectors_even_when_the_plugin_is_not_loaded(tmp_pa
     mem.close()
 
 
-ODD_IDS = ["u1", "u10", "u1|preference", "u1 ", "U1", "u1%", "u_", "'; DROP TABLE items; --", "ü1", "u1\u200b",
-           "u1::x", "u1::cipher", "*", "a" * 256]
+ODD_IDS = list(TRICKY_USER_IDS)
 
 
 def test_no_view_of_any_user_shows_another_users_words(tmp_path):
