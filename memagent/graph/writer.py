@@ -146,7 +146,7 @@ class MemoryWriter:
         new_items = [self._new_item(event, d.candidate) for d in decisions
                      if d.op in (Op.INSERT, Op.SUPERSEDE) and d.candidate is not None]
         pending = embed_items(self.embedder, new_items)
-        applied: list[AppliedOp] = list(refused)
+        applied: list[AppliedOp] = []
         forgotten = Forgotten()
         redact_request = False
         with self.store.transaction():
@@ -197,7 +197,7 @@ class MemoryWriter:
                 self.forgetter.after_commit(user_id, forgotten)
         if redact_request:
             event = event.model_copy(update={"text": "", "metadata": {"redacted": True}})
-        return WriteResult(event=event, ops=applied)
+        return WriteResult(event=event, ops=applied + refused)  # refusals last: ops[0] stays the first memory
 
     def screen(self, event: Event, decisions: Sequence[Decision]) -> tuple[list[Decision], list[AppliedOp]]:
         """Drop the instructions the policy refuses (whoever proposed them: the rules, an LLM plan, a plugin);
