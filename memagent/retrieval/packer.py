@@ -7,12 +7,22 @@ from collections.abc import Collection, Mapping, Sequence
 
 from memagent.llm.tokens import count_tokens
 from memagent.retrieval.hybrid import Scored
-from memagent.types import KIND_PRIORITY, MemoryKind, Recall, RecallEntry, prompt_line
+from memagent.types import (
+    KIND_PRIORITY,
+    SECTION_TITLES,
+    MemoryItem,
+    MemoryKind,
+    Recall,
+    RecallEntry,
+    prompt_frame,
+    prompt_line,
+)
 
-__all__ = ["PROMPT_OVERHEAD_TOKENS", "pack"]
+__all__ = ["PROMPT_OVERHEAD_TOKENS", "fit", "pack"]
 
-# Header, footer and section titles of Recall.to_prompt(); measured, with a little slack.
-PROMPT_OVERHEAD_TOKENS = 48
+# The fence and header lines of Recall.to_prompt() (section titles are counted as their kinds appear).
+PROMPT_OVERHEAD_TOKENS = count_tokens("\n".join([*prompt_frame()[0], prompt_frame()[1]])) + 1
+_TITLE_TOKENS = {kind: count_tokens(title) + 1 for kind, title in SECTION_TITLES.items()}
 # No entry costs less than this ("- x" is 2 tokens, plus its newline): below it, stop looking.
 MIN_LINE_TOKENS = 3
 
@@ -34,6 +44,7 @@ def pack(
     compact_share: float = 0.0,
     profile_kinds: Collection[MemoryKind] = (MemoryKind.INSTRUCTION, MemoryKind.PREFERENCE),
     profile_strength: float = 0.0,
+    turn_share: float = 0.0,
     line_tokens: dict[str, int] | None = None,
 ) -> tuple[list[RecallEntry], int, int]:
     """Choose entries under ``budget_tokens``; returns (chosen in priority order, tokens used, dropped count).
@@ -49,6 +60,9 @@ def pack(
     fit where one full line would, so a large profile is not cut off at the first few dozen lines. Budget left
     at the end turns short entries back into full ones, best first.
 
+    Right after the profile's full lines, ``turn_share`` of the budget goes to the best conversation turns
+    (kind ``TURN``, see :mod:`memagent.retrieval.turns`): the evidence extraction may have missed.
+
     ``line_tokens`` (line -> tokens) is filled as lines are counted; pass the same dict again while the
     memories are unchanged (the recall snapshot keeps one) and they are not tokenised twice.
     """
@@ -56,6 +70,14 @@ def pack(
     sizes = line_tokens if line_tokens is not None else {}
     chosen: dict[str, RecallEntry] = {}
     used = 0
+    kinds_in: set[MemoryKind] = set()
+    lines: dict[tuple[str, bool], str] = {}
+
+    def line_of(item: MemoryItem, compact: bool) -> str:
+        key = (item.id, compact)
+        if key not in lines:
+            lines[key] = prompt_line(item, compact=compact)
+        return lines[key]
 
     def size_of(line: str) -> int:
         size = sizes.get(line)
@@ -71,25 +93,34 @@ def pack(
         if entry.item.id in chosen:
             return
         compact = compact and entry.item.kind == MemoryKind.PREFERENCE  # an instruction's conditions are its meaning
-        line = prompt_line(entry.item, compact=compact)
-        if used + _tokens_at_least(line) > available:
+        line = line_of(entry.item, compact)
+        title = 0 if entry.item.kind in kinds_in else _TITLE_TOKENS[entry.item.kind]  # its section's first line
+        if used + title + _tokens_at_least(line) > available:
             return  # cannot fit even at the best compression: skip without tokenising
         size = size_of(line)
-        if used + size <= available:
+        if used + title + size <= available:
             chosen[entry.item.id] = RecallEntry(item=entry.item, score=entry.score, tokens=size,
                                                 components=entry.components, via=entry.via,  # type: ignore[arg-type]
                                                 compact=compact)
-            used += size
+            used += size + title
+            kinds_in.add(entry.item.kind)
 
+    def fill(entries: Sequence[Scored], until: float, *, compact: bool = False) -> None:
+        for entry in entries:
+            if used >= until or full():
+                break
+            take(entry, compact=compact)
+
+    profile = [e for e in sorted(ranked, key=lambda e: -(e.score + profile_strength * e.item.importance))
+               if e.item.kind in profile_kinds and e.score >= min_score]
     if profile_share > 0:
-        profile = [e for e in sorted(ranked, key=lambda e: -(e.score + profile_strength * e.item.importance))
-                   if e.item.kind in profile_kinds and e.score >= min_score]
-        for share, compact in ((profile_share, False), (profile_share + compact_share, True)):
-            reserved = available * min(1.0, share)
-            for entry in profile:
-                if used >= reserved or full():
-                    break
-                take(entry, compact=compact)
+        fill(profile, available * min(1.0, profile_share))
+    before_turns = used
+    if turn_share > 0:
+        fill([e for e in sorted(ranked, key=lambda e: -e.score) if e.item.kind == MemoryKind.TURN and e.score >= min_score],
+             used + available * turn_share)
+    if profile_share > 0:
+        fill(profile, available * min(1.0, profile_share + compact_share) + (used - before_turns), compact=True)
     for entry in sorted(ranked, key=lambda e: (KIND_PRIORITY[e.item.kind], -e.score)):
         if full():
             break
@@ -101,12 +132,31 @@ def pack(
         if entry.score >= min_score:
             take(entry)
     for entry in sorted((e for e in chosen.values() if e.compact), key=lambda e: -e.score):
-        grow = size_of(prompt_line(entry.item)) - entry.tokens
+        grow = size_of(line_of(entry.item, False)) - entry.tokens
         if used + grow <= available:
             chosen[entry.item.id] = entry.model_copy(update={"compact": False, "tokens": entry.tokens + grow})
             used += grow
     out = sorted(chosen.values(), key=lambda e: (KIND_PRIORITY[e.item.kind], -e.score))
     return out, used + (PROMPT_OVERHEAD_TOKENS if out else 0), len(ranked) - len(out)
+
+
+def fit(recall: Recall) -> Recall:
+    """``recall`` with ``used_tokens`` set to the exact size of ``to_prompt()`` (tiktoken), dropping the
+    lowest-scoring entries while that exceeds the budget: the packer's per-line counts and its allowance for
+    headers are estimates (a section title appears only when its kind does), the budget is a promise."""
+    entries = list(recall.entries)
+    while True:
+        trial = recall.model_copy(update={"entries": entries})
+        size = count_tokens(trial.to_prompt()) if entries else 0
+        if size <= recall.budget_tokens or not entries:
+            return trial.model_copy(update={"used_tokens": size,
+                                            "dropped": recall.dropped + len(recall.entries) - len(entries)})
+        over = size - recall.budget_tokens
+        for entry in sorted(entries, key=lambda e: e.score):  # the weakest lines that cover the excess
+            entries.remove(entry)
+            over -= entry.tokens
+            if over <= 0:
+                break
 
 
 def measure_overhead() -> int:

@@ -157,7 +157,9 @@ _ROLE_START = re.compile(r"^(?:system|assistant|user|developer|human|tool|model)
 _ROLE_ANYWHERE = re.compile(r"(?<![\w'])(?:system|assistant|user|developer|human|tool)\s*:")
 _SUFFIX = re.compile(r" \((?:since|said by the user on) \d{4}-\d{2}-\d{2}\)$")
 _FIXED = re.compile(r"^(?:Memory about the user\. .*|Standing instructions:|Preferences:|Facts:|Past events:|"
-                    r"\(no stored memory applies\))$")
+                    r"From past conversations \(oldest first\):|\(no stored memory applies\))$")
+# A recalled turn's own lead: its day and who spoke (written by memagent, not by the user).
+_TURN_LEAD = re.compile(r"^\[[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4}\] (?:user|assistant): ")
 
 
 def prompt_breakouts(prompt: str, *, trailer_leads: Sequence[str] = ()) -> list[str]:
@@ -190,7 +192,7 @@ def prompt_breakouts(prompt: str, *, trailer_leads: Sequence[str] = ()) -> list[
         if not line.startswith("- "):
             problems.append(f"a line of its own: {line[:60]!r}")
             continue
-        body = _SUFFIX.sub("", line[2:])
+        body = _TURN_LEAD.sub("", _SUFFIX.sub("", line[2:]), count=1)
         if re.search("[<>\ufe64\ufe65\uff1c\uff1e]", body):
             problems.append(f"an angle bracket: {line[:60]!r}")
         skel = skeleton(body)
