@@ -192,7 +192,8 @@ def prompt_breakouts(prompt: str, *, trailer_leads: Sequence[str] = ()) -> list[
         if not line.startswith("- "):
             problems.append(f"a line of its own: {line[:60]!r}")
             continue
-        body = _TURN_LEAD.sub("", _SUFFIX.sub("", line[2:]), count=1)
+        lead = _TURN_LEAD.match(line[2:])  # a turn: its lead, then the message (memagent appends no suffix)
+        body = line[2 + lead.end():] if lead else _SUFFIX.sub("", line[2:])
         if re.search("[<>\ufe64\ufe65\uff1c\uff1e]", body):
             problems.append(f"an angle bracket: {line[:60]!r}")
         skel = skeleton(body)

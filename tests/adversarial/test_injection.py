@@ -87,7 +87,10 @@ texts = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), mi
 @settings(max_examples=400, deadline=None)
 @given(texts, st.sampled_from(list(MemoryKind)), st.booleans(), st.booleans())
 def test_no_stored_text_renders_a_closing_fence_or_a_line_of_its_own(text, kind, compact, closed):
-    item = MemoryItem(user_id="u", kind=kind, text=text, valid_from=T0, valid_to=T0 if closed else None)
+    if kind == MemoryKind.TURN:  # recalled turns are stored as "<role>: <message>" with the role beside it
+        item = MemoryItem(user_id="u", kind=kind, text=f"user: {text}", valid_from=T0, metadata={"role": "user"})
+    else:
+        item = MemoryItem(user_id="u", kind=kind, text=text, valid_from=T0, valid_to=T0 if closed else None)
     recall = Recall(user_id="u", query="q", budget_tokens=10_000,
                     entries=[RecallEntry(item=item, score=1.0, tokens=0, compact=compact)])
     assert prompt_breakouts(recall.to_prompt()) == []
