@@ -86,7 +86,8 @@ class TurnSearch:
         turns = [e for e in events if is_turn(e)]
         if not turns:
             return 0
-        vectors = self.embedder.embed([turn_text(e) for e in turns])
+        # The message itself, not its rendered line: the vector is the same one a caller may have cached.
+        vectors = self.embedder.embed([e.text for e in turns])
         self.index.add(namespace_key(user_id, TURN_NAMESPACE), [e.id for e in turns], np.asarray(vectors))
         return len(turns)
 
@@ -117,7 +118,7 @@ class TurnSearch:
         key = namespace_key(user_id, TURN_NAMESPACE)
         dense = {i: max(0.0, s) for i, s in self.index.search(key, qvec, cfg.k_turns)}
         ids = list(turns.texts)
-        bm = self.ranker.bm25.scores(f"{user_id}|{_SNAPSHOT_KEY}", ids, [turns.texts[i] for i in ids], query)
+        bm = self.ranker.bm25.scores(f"{user_id}|{_SNAPSHOT_KEY}", ids, [turns.by_id[i].text for i in ids], query)
         found = list(dense) + [i for i, _ in sorted(bm.items(), key=lambda kv: -kv[1])[: cfg.k_turns] if i not in dense]
         covered = _covered(turns, beside, set(found))
         pool = [turns.by_id[i] for i in found if i in turns.by_id and i not in turns.stale and i not in covered
