@@ -19,8 +19,8 @@ from memagent.embeddings.base import Embedder
 from memagent.errors import StoreError
 from memagent.graph.candidates import Candidate, Decision
 from memagent.graph.decide import Bucket, RuleDecider, replaced_by
-from memagent.graph.forget import Forgetter, Forgotten
 from memagent.graph.dialogue import DialogueExtractor
+from memagent.graph.forget import Forgetter, Forgotten
 from memagent.graph.heuristic import HeuristicExtractor
 from memagent.graph.llm_planner import LLMPlanner
 from memagent.graph.values import embed_items, index_items

@@ -78,9 +78,9 @@ _CONFUSABLES = str.maketrans({
 
 
 def skeleton(text: str) -> str:
-    """The form detectors read: NFKC, case-folded, invisible characters dropped (ASCII smuggled as Unicode
-    tag characters is read as the ASCII it encodes), look-alike letters mapped to Latin, whitespace collapsed."""
-    return _skeleton_of_clean(text if _PLAIN.fullmatch(text) else clean_text(_untag(text)))
+    """The form detectors read: NFKC, case-folded, invisible characters dropped, look-alike letters mapped to
+    Latin, whitespace collapsed. (Detection also reads ASCII smuggled in Unicode tag characters.)"""
+    return _skeleton_of_clean(text if _PLAIN.fullmatch(text) else clean_text(text))
 
 
 def _untag(text: str) -> str:
@@ -156,28 +156,38 @@ _ENCODED = re.compile(r"(?<![\w/+])(?=[a-z0-9+/]*\d)(?=[a-z0-9+/]*[a-z])[a-z0-9+
 def prompt_markup(text: str) -> bool:
     """True when ``text`` contains something a prompt reads as structure: a tag or fence, a role marker,
     a chat-template token, a markdown heading or code fence, a JSON/YAML message role."""
-    return _markup(skeleton(text))
+    return any(_markup(_skeleton_of_clean(view)) for view in _views(text))
 
 
 def looks_like_override(text: str) -> bool:
     """True when ``text`` tries to steer the model rather than state a preference: override or ignore its
     instructions, reveal its prompt, change its role, lift its rules, or carry an encoded payload."""
-    cleaned = text if _PLAIN.fullmatch(text) else clean_text(_untag(text))
-    return _override(cleaned, _skeleton_of_clean(cleaned))
+    return any(_override(view, _skeleton_of_clean(view)) for view in _views(text))
 
 
 def prompt_text(text: str) -> str:
     """``text`` made safe for one line of a prompt (see the module docstring): never more than one line,
     never an angle bracket, and rendered as a JSON string literal when it looks like prompt structure or an
     attempt to steer the model."""
-    plain = _PLAIN.fullmatch(text) is not None
-    shown = text if plain else clean_text(text).translate(_ANGLES)
-    shown = " ".join(shown.split())
-    cleaned = text if plain else clean_text(_untag(text))  # what detection reads: smuggled ASCII included
-    skel = _skeleton_of_clean(cleaned, plain=plain)
-    if _markup(skel) or _override(cleaned, skel, plain=plain):
-        return json.dumps(shown, ensure_ascii=False)
-    return shown
+    if _PLAIN.fullmatch(text):
+        skel = _skeleton_of_clean(text, plain=True)
+        shown = " ".join(text.split())
+        steers = _markup(skel) or _override(text, skel, plain=True)
+    else:
+        shown = " ".join(clean_text(text).translate(_ANGLES).split())
+        steers = any(_markup(_skeleton_of_clean(v)) or _override(v, _skeleton_of_clean(v)) for v in _views(text))
+    return json.dumps(shown, ensure_ascii=False) if steers else shown
+
+
+def _views(text: str) -> list[str]:
+    """What detection reads: the text as displayed (invisible characters dropped) and, when it smuggles ASCII
+    in tag characters, the text with that ASCII read back in (either may be what a model acts on)."""
+    if _PLAIN.fullmatch(text):
+        return [text]
+    views = [clean_text(text)]
+    if _TAG_CHARS.search(text):
+        views.append(clean_text(_untag(text)))
+    return views
 
 
 def _skeleton_of_clean(cleaned: str, *, plain: bool | None = None) -> str:
