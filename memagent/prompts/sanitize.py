@@ -11,15 +11,15 @@ standing instructions, learnt preferences, replayed turns. Every such line goes 
 - every angle bracket, ASCII or a form NFKC folds into one (fullwidth, small), becomes ``‹`` / ``›``, so no
   tag, fence or chat-template token (``</user_memory>``, ``<|im_start|>``) can appear, in any letter case or
   however it is nested;
-- text that still looks like prompt structure or an attempt to steer the model (a role marker such as
-  ``SYSTEM:``, a markdown heading or code fence, a chat-template marker such as ``[INST]``, a JSON ``"role":``,
-  an override such as "ignore previous instructions", an encoded payload) is rendered as a JSON string
+- text that still looks like prompt structure (a role marker such as ``SYSTEM:``, a markdown heading or code
+  fence, a chat-template marker such as ``[INST]``, a JSON ``"role":``) is rendered as a JSON string
   literal, so it reads as a quotation, never as the prompt's own words.
 
 Detection runs on a *skeleton* of the text (NFKC, case-folded, invisible characters removed, Cyrillic and
 Greek look-alikes mapped to Latin) so "SYSTЕM:" with a Cyrillic Е, "ＳＹＳＴＥＭ：" or "SY\\u200bSTEM:" are caught;
-what is displayed keeps the user's own characters. The same detectors decide what may become a standing
-instruction (:mod:`memagent.instructions.policy`).
+what is displayed keeps the user's own characters. :func:`looks_like_override` (attempts to override the
+model's instructions, reveal its prompt or change its role, in several languages, or encoded payloads) and
+:func:`prompt_markup` decide what may become a standing instruction (:mod:`memagent.instructions.policy`).
 """
 
 from __future__ import annotations
@@ -41,10 +41,19 @@ _INVISIBLE = re.compile(
     "\U000e0100-\U000e01ef]+"
 )
 _TAG_CHARS = re.compile("[\U000e0020-\U000e007e]")
+# (Regex substitutions and str.replace, not str.translate: translate with a dict is slow on non-ASCII text.)
 _LINE_BREAK = re.compile("\r\n|[\n\r\v\f\x85\u2028\u2029]")
-_SEPARATORS = re.compile("[\t\x1c-\x1f]")
-_ANGLES = str.maketrans({"<": "\u2039", "\ufe64": "\u2039", "\uff1c": "\u2039",
-                         ">": "\u203a", "\ufe65": "\u203a", "\uff1e": "\u203a"})
+_BREAK_OR_SEPARATOR = re.compile("\r\n|[\n\r\v\f\x85\u2028\u2029\t\x1c-\x1f]")
+_SEPARATOR = re.compile("[\t\x1c-\x1f]")
+_ANGLES = (("<", "\u2039"), ("\ufe64", "\u2039"), ("\uff1c", "\u2039"), (">", "\u203a"), ("\ufe65", "\u203a"),
+           ("\uff1e", "\u203a"))
+
+
+def _escape_angles(text: str) -> str:
+    for angle, quote in _ANGLES:
+        if angle in text:
+            text = text.replace(angle, quote)
+    return text
 # Printable ASCII without angle brackets: such text needs no character-level cleaning.
 _PLAIN = re.compile(r"[ -;=?-~]*")
 
@@ -54,8 +63,12 @@ def clean_text(text: str, *, keep_newlines: bool = False) -> str:
     space, unless ``keep_newlines``) and tabs a space. For text replayed in its own chat message."""
     if _PLAIN.fullmatch(text):
         return text
-    text = _INVISIBLE.sub("", _ANSI.sub("", text))
-    return _SEPARATORS.sub(" ", _LINE_BREAK.sub("\n" if keep_newlines else " ", text))
+    if "\x1b" in text or "\x9b" in text:
+        text = _ANSI.sub("", text)
+    text = _INVISIBLE.sub("", text)
+    if keep_newlines:
+        return _SEPARATOR.sub(" ", _LINE_BREAK.sub("\n", text))
+    return _BREAK_OR_SEPARATOR.sub(" ", text)
 
 
 def is_blank(text: str) -> bool:
@@ -96,36 +109,42 @@ _MARKUP = (
     (("<", "[", "(", "|"), re.compile(r"[\[<(]\s*/?\s*" + _ROLE + r"\s*[\]>)]"  # [system], <assistant>, (SYSTEM)
                                       r"|<[/!?|a-z]|<\s+/|\|\s*>"  # a tag, a comment, a chat-template token and its end
                                       r"|\[/?inst\]|<<\s*/?sys\s*>>|\]\]>")),
-    (("_of_turn", "im_start", "im_end", "eot_id", "endoftext", "user_memory", "standing_instructions"),
-     re.compile(r"\b(?:start|end)_of_turn\b|\b(?:im_start|im_end|eot_id|endoftext)\b|user_memory|standing_instructions")),
-    (("#", "```", "~~~", "---", "===", "***"),  # markdown headings, code fences, horizontal rules
+    (("_",), re.compile(r"\b(?:start|end)_of_turn\b|\b(?:im_start|im_end|eot_id|endoftext)\b|user_memory|"
+                        r"standing_instructions")),  # chat-template token names; memagent's own fences
+    (("#", "`", "~", "--", "==", "**"),  # markdown headings, code fences, horizontal rules
      re.compile(r"(?:^|\s)#{1,6}\s|```|~~~|(?:^|\s)(?:-{3,}|={3,}|\*{3,})(?:\s|$)")),
 )
 
-_OVERRIDE_EN_KEYS = ("ignor", "disregard", "forget", "overr", "bypass", "discard", "abandon", "dismiss", "mind",
-                     "follow", "reveal", "show", "print", "display", "output", "repeat", "leak", "dump", "tell",
-                     "share", "expose", "disclos", "recite", "give", "paste", "system", "prompt", "you", "henceforth",
-                     "forward", " as", "pretend", "your", "mode", "jailbr", "anything", "restrictions", "rules",
-                     "filters", "guidelines", "censorship", "guardrails", "obey", "base64", "rot", "encoded", "decode")
-_OVERRIDE_EN = re.compile(
-    r"\b(?:ignore|ignoring|disregard|forget|override|overrule|bypass|discard|abandon|dismiss|"
-    r"never\s+mind|stop\s+(?:following|obeying)|(?:do\s+not|don'?t|never|not)\s+(?:follow|obey|listen\s+to))\b"
-    r".{0,60}\b(?:instructions?|prompts?|rules?|guidelines?|directives?|polic(?:y|ies)|constraints|restrictions|"
-    r"programming|guardrails?|filters|safeguards?|system|developer)\b"
-    r"|\b(?:reveal|show|print|display|output|repeat|leak|dump|tell|share|expose|disclose|recite|give|paste)\b"
-    r".{0,40}\b(?:system|hidden|secret|initial|original|internal|developer|confidential|your)"
-    r"\s+(?:prompt|instructions?|rules|configuration|config|guidelines|directives|secrets)"
-    r"|\bsystem\s*-?\s*(?:prompt|message|instructions?|rules)\b|\bprompt\s+injection\b"
-    r"|\byou\s+(?:are|'re|will\s+be|shall\s+be)\s+(?:now|no\s+longer|from\s+now\s+on|henceforth)\b"
-    r"|\b(?:from\s+now\s+on|henceforth|going\s+forward)\s*,?\s*you\s+(?:are|will\s+be|'re)\b"
-    r"|\b(?:act|behave|pose|roleplay|role-play)\s+as\b|\bpretend\s+(?:to\s+be|you\s+are|that\s+you)\b"
-    r"|\byour\s+(?:new|real|true)\s+(?:role|name|persona|identity|instructions?|purpose|task|rules)\b"
-    r"|\b(?:developer|god|admin|administrator|debug|maintenance|sudo|root|dan|jailbreak|jailbroken|unrestricted|"
-    r"unfiltered)\s+mode\b|\bjailbr[eo]ak|\bdo\s+anything\s+now\b"
-    r"|\b(?:no|without\s+(?:any\s+)?)\s*(?:restrictions|rules|filters|guidelines|censorship|guardrails)\b"
-    r"|\bobey\s+(?:me|only\s+me|my\s+commands)\b"
-    r"|\b(?:over|above|instead\s+of|rather\s+than)\s+(?:the|your|any)\s+(?:system|developer|original)\b"
-    r"|\b(?:base64|rot13|rot-13|hex-?encoded|decode\s+(?:this|the\s+following|and))\b",
+# Each alternative is gated by its own substrings, as for _MARKUP: conversation turns are full of "you" and "as".
+_OVERRIDE_EN = (
+    (("ignor", "disregard", "forget", "overr", "bypass", "discard", "abandon", "dismiss", "mind", "follow", "obey",
+      "listen"),
+     re.compile(r"\b(?:ignore|ignoring|disregard|forget|override|overrule|bypass|discard|abandon|dismiss|"
+                r"never\s+mind|stop\s+(?:following|obeying)|(?:do\s+not|don'?t|never|not)\s+(?:follow|obey|listen\s+to))\b"
+                r".{0,60}\b(?:instructions?|prompts?|rules?|guidelines?|directives?|polic(?:y|ies)|constraints|"
+                r"restrictions|programming|guardrails?|filters|safeguards?|system|developer)\b")),
+    (("prompt", "instruction", "rules", "config", "guidelines", "directives", "secrets"),
+     re.compile(r"\b(?:reveal|show|print|display|output|repeat|leak|dump|tell|share|expose|disclose|recite|give|paste)\b"
+                r".{0,40}\b(?:system|hidden|secret|initial|original|internal|developer|confidential|your)"
+                r"\s+(?:prompt|instructions?|rules|configuration|config|guidelines|directives|secrets)"
+                r"|\bsystem\s*-?\s*(?:prompt|message|instructions?|rules)\b|\bprompt\s+injection\b")),
+    (("system", "developer", "original"),
+     re.compile(r"\bsystem\s*-?\s*(?:prompt|message|instructions?|rules)\b"
+                r"|\b(?:over|above|instead\s+of|rather\s+than)\s+(?:the|your|any)\s+(?:system|developer|original)\b")),
+    (("you are", "you're", "you will be", "you shall be"),
+     re.compile(r"\byou\s+(?:are|'re|will\s+be|shall\s+be)\s+(?:now|no\s+longer|from\s+now\s+on|henceforth)\b"
+                r"|\b(?:from\s+now\s+on|henceforth|going\s+forward)\s*,?\s*you\s+(?:are|will\s+be|'re)\b")),
+    (("act as", "behave as", "pose as", "roleplay", "role-play", "pretend", "your new", "your real", "your true"),
+     re.compile(r"\b(?:act|behave|pose|roleplay|role-play)\s+as\b|\bpretend\s+(?:to\s+be|you\s+are|that\s+you)\b"
+                r"|\byour\s+(?:new|real|true)\s+(?:role|name|persona|identity|instructions?|purpose|task|rules)\b")),
+    ((" mode", "jailbr", "anything now"),
+     re.compile(r"\b(?:developer|god|admin|administrator|debug|maintenance|sudo|root|dan|jailbreak|jailbroken|"
+                r"unrestricted|unfiltered)\s+mode\b|\bjailbr[eo]ak|\bdo\s+anything\s+now\b")),
+    (("restrictions", "rules", "filters", "guidelines", "censorship", "guardrails", "obey"),
+     re.compile(r"\b(?:no|without\s+(?:any\s+)?)\s*(?:restrictions|rules|filters|guidelines|censorship|guardrails)\b"
+                r"|\bobey\s+(?:me|only\s+me|my\s+commands)\b")),
+    (("base64", "rot13", "rot-13", "encoded", "decode"),
+     re.compile(r"\b(?:base64|rot13|rot-13|hex-?encoded|decode\s+(?:this|the\s+following|and))\b")),
 )
 # The same intents in other languages, read on the NFKC + case-folded text (look-alike mapping would spoil them).
 _OVERRIDE_INTL_KEYS = ("ignor", "olvid", "oubli", "vergiss", "dimentic", "esque", "instruc", "instruç", "instruction",
@@ -167,25 +186,27 @@ def looks_like_override(text: str) -> bool:
 
 def prompt_text(text: str) -> str:
     """``text`` made safe for one line of a prompt (see the module docstring): never more than one line,
-    never an angle bracket, and rendered as a JSON string literal when it looks like prompt structure or an
-    attempt to steer the model."""
+    never an angle bracket, and rendered as a JSON string literal when it looks like prompt structure.
+
+    Override phrases alone do not quote a line (the fence and the header already say it is data, and recall
+    renders hundreds of lines per request); they decide what may become a standing instruction instead."""
     if _PLAIN.fullmatch(text):
-        skel = _skeleton_of_clean(text, plain=True)
         shown = " ".join(text.split())
-        steers = _markup(skel) or _override(text, skel, plain=True)
+        steers = _markup(_skeleton_of_clean(text, plain=True))
     else:
-        shown = " ".join(clean_text(text).translate(_ANGLES).split())
-        steers = any(_markup(_skeleton_of_clean(v)) or _override(v, _skeleton_of_clean(v)) for v in _views(text))
+        cleaned = clean_text(text)
+        shown = " ".join(_escape_angles(cleaned).split())
+        steers = any(_markup(_skeleton_of_clean(view)) for view in _views(text, cleaned))
     return json.dumps(shown, ensure_ascii=False) if steers else shown
 
 
-def _views(text: str) -> list[str]:
+def _views(text: str, cleaned: str | None = None) -> list[str]:
     """What detection reads: the text as displayed (invisible characters dropped) and, when it smuggles ASCII
     in tag characters, the text with that ASCII read back in (either may be what a model acts on)."""
     if _PLAIN.fullmatch(text):
         return [text]
-    views = [clean_text(text)]
-    if _TAG_CHARS.search(text):
+    views = [clean_text(text) if cleaned is None else cleaned]
+    if max(text) >= "\U000e0020" and _TAG_CHARS.search(text):
         views.append(clean_text(_untag(text)))
     return views
 
@@ -193,7 +214,10 @@ def _views(text: str) -> list[str]:
 def _skeleton_of_clean(cleaned: str, *, plain: bool | None = None) -> str:
     if plain if plain is not None else _PLAIN.fullmatch(cleaned):
         return " ".join(cleaned.lower().split())
-    return " ".join(unicodedata.normalize("NFKC", cleaned).casefold().translate(_CONFUSABLES).split())
+    folded = unicodedata.normalize("NFKC", cleaned).casefold()
+    if max(folded, default=" ") > "\u00ff":  # look-alikes are beyond Latin-1: translate only then (it is slow)
+        folded = folded.translate(_CONFUSABLES)
+    return " ".join(folded.split())
 
 
 def _markup(skel: str) -> bool:
@@ -201,7 +225,7 @@ def _markup(skel: str) -> bool:
 
 
 def _override(cleaned: str, skel: str, *, plain: bool | None = None) -> bool:
-    if any(k in skel for k in _OVERRIDE_EN_KEYS) and _OVERRIDE_EN.search(skel):
+    if any(any(k in skel for k in keys) and rx.search(skel) is not None for keys, rx in _OVERRIDE_EN):
         return True
     if max(map(len, skel.split()), default=0) >= 24 and _ENCODED.search(skel):
         return True
