@@ -34,6 +34,7 @@ from memagent.graph.llm_planner import LLMPlanner
 from memagent.graph.values import VALUE_NAMESPACE, embed_items, index_items
 from memagent.graph.views import Explanation, build_graph, explain, export_user, import_user
 from memagent.graph.writer import MemoryWriter
+from memagent.instructions.policy import DefaultInstructionPolicy, InstructionPolicy
 from memagent.llm.base import ChatModel
 from memagent.retrieval.hybrid import HybridRanker, RecallConfig
 from memagent.retrieval.packer import fit, pack
@@ -71,6 +72,9 @@ class Memory:
         recall_config: weights and limits of the read path.
         decay: the consolidation policy.
         extractor / decider: the offline write path (used when ``llm`` is None).
+        instruction_policy: what may become a standing instruction (default
+            :class:`~memagent.instructions.policy.DefaultInstructionPolicy`: the user's own requests only, never
+            text that tries to override the system, reveal prompts or change the assistant's role).
         reconcile: bring the index in line with the store on open (heals crashes between commit and index).
         reindex: when the index was built by another embedder, re-embed everything with this one instead of
             raising (memory items, and plugin vectors keyed by event or item ids, such as CIPHER contexts).
@@ -94,6 +98,7 @@ class Memory:
         decay: DecayPolicy | None = None,
         extractor: HeuristicExtractor | None = None,
         decider: RuleDecider | None = None,
+        instruction_policy: InstructionPolicy | None = None,
         reconcile: bool = True,
         reindex: bool = False,
         write_behind: bool = False,
@@ -103,6 +108,7 @@ class Memory:
         self.embedder = embedder if isinstance(embedder, CachedEmbedder) else CachedEmbedder(embedder)
         self.llm = llm
         self.decay = decay or DecayPolicy()
+        self.instruction_policy = instruction_policy if instruction_policy is not None else DefaultInstructionPolicy()
         bind = getattr(index, "bind", None)
         if bind is not None:  # a shared index (one chroma server, several stores) keeps each store apart
             bind(store.store_id())
@@ -127,7 +133,7 @@ class Memory:
                                                          self.ranker.snapshots], namespaces=self.namespaces)
         self.writer = MemoryWriter(
             store, index, self.embedder, self.forgetter, extractor=extractor, decider=decider,
-            planner=LLMPlanner(llm) if llm is not None else None,
+            planner=LLMPlanner(llm) if llm is not None else None, policy=self.instruction_policy,
         )
         self._user_locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
@@ -338,7 +344,8 @@ class Memory:
         """Store a standing instruction ("when I book flights, always economy with Delta") with its parsed
         structure (domains, condition and action slots). A newer instruction on the same slot supersedes.
 
-        Raises: as :meth:`add`.
+        Raises: as :meth:`add`; InvalidInputError also for text ``instruction_policy`` refuses (an attempt to
+        override the system, reveal prompts or change the assistant's role).
         """
         from memagent.instructions import add_instruction
 
@@ -408,8 +415,15 @@ class Memory:
         return self.store.events(self._known(user_id), session_id=session_id)
 
     def history(self, user_id: str, item_id: str | None = None) -> list[HistoryEntry]:
-        """The op log (forgotten items keep their op rows, without text). Raises NotFoundError."""
-        return self.store.history(self._known(user_id), item_id=item_id)
+        """The op log (forgotten items keep their op rows, without text), or one item's.
+
+        Raises: NotFoundError for an unknown user, or an item id that is not this user's (as ``get`` does).
+        """
+        uid = self._known(user_id)
+        rows = self.store.history(uid, item_id=item_id)
+        if item_id is not None and not rows:  # a forgotten item keeps its rows; no rows and no item: not ours
+            self.store.get_item(uid, item_id)
+        return rows
 
     def explain(self, user_id: str, item_id: str) -> Explanation:
         """The item, the events that support it, what it superseded and what superseded it. Raises NotFoundError."""

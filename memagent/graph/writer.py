@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -37,6 +38,9 @@ from memagent.types import (
     WriteResult,
 )
 
+if TYPE_CHECKING:
+    from memagent.instructions.policy import InstructionPolicy
+
 __all__ = ["MemoryWriter"]
 
 BUCKET_K = 8
@@ -59,6 +63,7 @@ class MemoryWriter:
         extractor: HeuristicExtractor | None = None,
         decider: RuleDecider | None = None,
         planner: LLMPlanner | None = None,
+        policy: InstructionPolicy | None = None,
     ) -> None:
         self.store = store
         self.index = index
@@ -67,6 +72,7 @@ class MemoryWriter:
         self.extractor = extractor or DialogueExtractor()
         self.decider = decider or RuleDecider()
         self.planner = planner
+        self.policy = policy  # what may become a standing instruction; None stores every instruction candidate
 
     # -- buckets ----------------------------------------------------------------------------------------
     def bucket(self, user_id: str, vector: np.ndarray, cand: Candidate | None = None, k: int = BUCKET_K) -> Bucket:
@@ -192,6 +198,7 @@ class MemoryWriter:
             candidates = predicted[1]  # extracted by write_batch against this very context
         if decisions is None:
             decisions = self.decide(user_id, candidates) if candidates is not None else self.plan(event, context)
+        decisions, refused = self.screen(event, decisions)
         new_items = [self._new_item(event, d.candidate) for d in decisions
                      if d.op in (Op.INSERT, Op.SUPERSEDE) and d.candidate is not None]
         pending = embed_items(self.embedder, new_items)
@@ -248,9 +255,31 @@ class MemoryWriter:
                 self.forgetter.after_commit(user_id, forgotten)
         if redact_request:
             event = event.model_copy(update={"text": "", "metadata": {"redacted": True}})
-        return WriteResult(event=event, ops=applied)
+        return WriteResult(event=event, ops=applied + refused)  # refusals last: ops[0] stays the first memory
+
+    def screen(self, event: Event, decisions: Sequence[Decision]) -> tuple[list[Decision], list[AppliedOp]]:
+        """Drop the instructions the policy refuses (whoever proposed them: the rules, an LLM plan, a plugin);
+        each becomes a ``noop`` op saying why. Forgetting an instruction is never refused."""
+        if self.policy is None:
+            return list(decisions), []
+        kept, refused = [], []
+        for d in decisions:
+            cand = d.candidate
+            if (cand is not None and cand.kind == MemoryKind.INSTRUCTION and cand.action != "forget"
+                    and d.op in (Op.INSERT, Op.SUPERSEDE, Op.MERGE)):
+                verdict = self.policy.review(cand.text, event)
+                if not verdict.allowed:
+                    refused.append(AppliedOp(op=Op.NOOP, kind=MemoryKind.INSTRUCTION,
+                                             reason=f"not a standing instruction: {verdict.reason}"))
+                    continue
+            kept.append(d)
+        return kept, refused
 
     def _new_item(self, event: Event, cand: Candidate) -> MemoryItem:
+        metadata = {**cand.metadata, **({"temporary": True} if cand.temporary else {})}
+        if cand.kind == MemoryKind.INSTRUCTION:  # who said it and when, rendered beside it in every prompt
+            metadata["provenance"] = {"said_by": event.role, "on": event.timestamp.date().isoformat(),
+                                      "event_id": event.id, "via": event.kind.value}
         return MemoryItem(
             user_id=event.user_id,
             kind=cand.kind,
@@ -262,7 +291,7 @@ class MemoryWriter:
             importance=cand.importance,
             valid_from=event.timestamp,
             source_event_ids=[event.id],
-            metadata={**cand.metadata, **({"temporary": True} if cand.temporary else {})},
+            metadata=metadata,
         )
 
     def _apply_new(self, event: Event, d: Decision, item: MemoryItem) -> AppliedOp:
