@@ -74,11 +74,15 @@ class PostgresStore(SQLStore):
         self._psycopg = _psycopg()
         self._claimed: set[str] = set()
         self._conn = self._connect()
-        with self._errors("migrating"):
-            try:
+        try:
+            with self._errors("migrating"):
                 migrate_pg(self._conn)
-            except RuntimeError as exc:
-                raise StoreError(str(exc)) from exc
+        except RuntimeError as exc:
+            self._conn.close()
+            raise StoreError(str(exc)) from exc
+        except BaseException:
+            self._conn.close()
+            raise
 
     def _connect(self) -> Any:
         from psycopg.rows import dict_row
