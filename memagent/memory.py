@@ -34,8 +34,9 @@ from memagent.graph.views import Explanation, build_graph, explain, export_user,
 from memagent.graph.writer import MemoryWriter
 from memagent.llm.base import ChatModel
 from memagent.retrieval.hybrid import HybridRanker, RecallConfig
-from memagent.retrieval.packer import pack
+from memagent.retrieval.packer import fit, pack
 from memagent.retrieval.topics import TopicAffinity
+from memagent.retrieval.turns import TURN_NAMESPACE, TurnSearch, without_covered
 from memagent.store.base import Store
 from memagent.store.index import VectorIndex, check_embedder_identity, key_owner, namespace_key
 from memagent.types import (
@@ -44,6 +45,7 @@ from memagent.types import (
     HistoryEntry,
     MemoryItem,
     MemoryKind,
+    Op,
     Recall,
     Role,
     WriteResult,
@@ -109,7 +111,8 @@ class Memory:
             reindex_needed = False
         self.ranker = HybridRanker(store, index, recall_config, topics=TopicAffinity(self.embedder))
         # Index key suffixes of extra vectors: preferences' value phrases, plugins' (e.g. CIPHER contexts).
-        self.namespaces: set[str] = {VALUE_NAMESPACE}
+        self.namespaces: set[str] = {VALUE_NAMESPACE, TURN_NAMESPACE}
+        self.turns = TurnSearch(store, index, self.embedder, self.ranker)
         # Plugins that keep vectors of their own re-create them from stored data after an import.
         self._reindexers: dict[str, Callable[[str], int]] = {}
         self.forgetter = Forgetter(store, index, caches=[self.embedder, self.ranker.bm25, self.ranker.snapshots], namespaces=self.namespaces)
@@ -204,6 +207,13 @@ class Memory:
                 committed (``error.committed`` is True; ``Memory.reconcile()`` or reopening re-indexes).
         """
         uid = check_user_id(user_id)
+        return self._add(uid, [self._event(uid, message, role=role, timestamp=timestamp, session_id=session_id,
+                                           kind=kind, metadata=metadata, event_id=event_id)])[0]
+
+    def _event(self, uid: str, message: str | Event, *, role: Role = "user", timestamp: datetime | None = None,
+               session_id: str | None = None, kind: EventKind = EventKind.TURN,
+               metadata: Mapping[str, Any] | None = None, event_id: str | None = None) -> Event:
+        """The validated event for ``message``. Raises InvalidInputError."""
         if isinstance(message, Event):
             if message.user_id != uid:
                 msg = f"event belongs to user {message.user_id!r}, not {uid!r}"
@@ -220,12 +230,27 @@ class Memory:
             except (ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
                 msg = f"invalid event for user {uid!r}: {exc}"
                 raise InvalidInputError(msg) from exc
+        return event
+
+    def _add(self, uid: str, events: Sequence[Event]) -> list[WriteResult]:
+        """Write events in order, then index their turns in one embedding call."""
+        results: list[WriteResult] = []
         with self._lock(uid):
             try:
-                result = self.writer.write(event)
+                for event in events:
+                    results.append(self.writer.write(event))
             finally:  # a failure after the commit (the index) must not leave a stale snapshot
                 self.ranker.invalidate(uid)
-        return result
+            # Not reached when a write failed: turns committed before it are indexed by reconcile (next open).
+            self._index_turns(uid, results)
+        return results
+
+    def _index_turns(self, uid: str, results: Sequence[WriteResult]) -> None:
+        """Index the written turns; after a forget (turns were redacted) re-check the user's turn vectors."""
+        if any(r.event.metadata.get("redacted") or r.by_op(Op.FORGET) for r in results):
+            self.turns.reconcile(uid)
+        else:
+            self.turns.index_events(uid, [r.event for r in results])
 
     def add_messages(
         self,
@@ -252,7 +277,9 @@ class Memory:
                 msg = f"messages[{n}] has role {role!r}; expected user, assistant or system"
                 raise InvalidInputError(msg)
             parsed.append((role, check_text(content, field=f"messages[{n}].content")))
-        return [self.add(user_id, c, role=r, session_id=session_id, timestamp=timestamp) for r, c in parsed]  # type: ignore[arg-type]
+        uid = check_user_id(user_id)
+        events = [self._event(uid, c, role=r, session_id=session_id, timestamp=timestamp) for r, c in parsed]  # type: ignore[arg-type]
+        return self._add(uid, events)
 
     def write(self, event: Event, candidates: Sequence[Candidate]) -> WriteResult:
         """Record ``event`` with candidates a plugin extracted itself (CIPHER edits, standing instructions);
@@ -307,17 +334,22 @@ class Memory:
         kind_set = _check_kinds(kinds)
         as_of = _check_time(as_of, "as_of")
         qvec = self.embedder.embed([query])[0]
-        ranked = self.ranker.rank(uid, query, qvec, kinds=kind_set, as_of=as_of)
         cfg = self.ranker.config
+        item_kinds = None if kind_set is None else kind_set - {MemoryKind.TURN}
+        ranked = self.ranker.rank(uid, query, qvec, kinds=item_kinds, as_of=as_of) if item_kinds != set() else []
+        if cfg.turns and (kind_set is None or MemoryKind.TURN in kind_set):
+            ranked += without_covered(self.turns.rank(uid, query, qvec, as_of=as_of), ranked)
         chosen, used, dropped = pack(ranked, budget_tokens, cfg.priority_gate, cfg.min_score,
                                      profile_share=cfg.profile_share, compact_share=cfg.compact_share,
                                      profile_kinds=cfg.profile_kinds,
-                                     profile_strength=cfg.profile_strength,
+                                     profile_strength=cfg.profile_strength, turn_share=cfg.turn_share,
                                      line_tokens=None if as_of else self.ranker.snapshot(uid).line_tokens)
-        if touch and chosen and as_of is None:
-            self.store.touch_items(uid, [e.item.id for e in chosen], utcnow())
-        return Recall(user_id=uid, query=query, budget_tokens=budget_tokens, used_tokens=used,
-                      as_of=as_of, entries=chosen, dropped=dropped)
+        recall = fit(Recall(user_id=uid, query=query, budget_tokens=budget_tokens, used_tokens=used,
+                            as_of=as_of, entries=chosen, dropped=dropped))
+        touched = [e.item.id for e in recall.entries if e.item.kind != MemoryKind.TURN]
+        if touch and touched and as_of is None:
+            self.store.touch_items(uid, touched, utcnow())
+        return recall
 
     def get(self, user_id: str, item_id: str) -> MemoryItem:
         """Raises NotFoundError for an unknown user or an item that is not this user's."""
@@ -394,6 +426,7 @@ class Memory:
                 self.forgetter.after_commit(uid, gone)
             finally:
                 self.ranker.invalidate(uid)
+            self.turns.reconcile(uid)  # turns that quoted a forgotten value were redacted: drop their vectors
         return [i.id for i in gone.items]
 
     def redact_events(self, user_id: str, event_ids: Iterable[str]) -> int:
@@ -412,6 +445,7 @@ class Memory:
             self.embedder.evict(texts)
             self.ranker.invalidate(uid)
             self.store.scrub()
+            self.turns.reconcile(uid)
         return len(ids)
 
     def delete_user(self, user_id: str) -> None:
@@ -451,6 +485,7 @@ class Memory:
         data = dict(data) if isinstance(data, Mapping) else data
         uid, items = import_user(self.store, data, user_id=check_user_id(user_id) if user_id else None)
         self._index_items(uid, items)
+        self.turns.reconcile(uid)
         for rebuild in self._reindexers.values():
             rebuild(uid)
         self.ranker.invalidate(uid)
@@ -491,6 +526,8 @@ class Memory:
             if have - stored:
                 self.index.delete(uid, have - stored)
                 removed += len(have - stored)
+            added, dropped = self.turns.reconcile(uid)
+            embedded, removed = embedded + added, removed + dropped
         if removed:  # a forget or delete_user was interrupted after its commit: finish its scrub
             self.store.scrub()
             scrub = getattr(self.index, "scrub", None)
@@ -505,8 +542,8 @@ class Memory:
         users = set(self.store.users())
         for key in self.index.users():
             owner, ns = key_owner(key)
-            if ns in (None, VALUE_NAMESPACE) or owner not in users:
-                continue  # the users' own vectors and value phrases are rebuilt from their items below
+            if ns in (None, VALUE_NAMESPACE, TURN_NAMESPACE) or owner not in users:
+                continue  # the users' own vectors, value phrases and turns are rebuilt below
             ids = sorted(self.index.ids(key))
             texts = self._texts_for(owner, ids)
             self.index.delete_user(key)
@@ -517,7 +554,8 @@ class Memory:
             items = self.store.items(uid, statuses=None)
             self.index.delete_user(uid)
             self.index.delete_user(namespace_key(uid, VALUE_NAMESPACE))
-            count += self._index_items(uid, items)
+            self.index.delete_user(namespace_key(uid, TURN_NAMESPACE))
+            count += self._index_items(uid, items) + self.turns.reconcile(uid)[0]
         return count
 
     def _index_items(self, user_id: str, items: Sequence[MemoryItem]) -> int:

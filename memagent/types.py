@@ -61,10 +61,12 @@ class MemoryKind(StrEnum):
     PREFERENCE = "preference"  # a like, dislike, habit or constraint
     FACT = "fact"  # something true about the user: "my sister is Ana", "I live in Seattle"
     EPISODE = "episode"  # something that happened, kept for context
+    TURN = "turn"  # a conversation turn recalled as evidence beside the memories (never stored as an item)
 
 
 # Packing priority when a recall is squeezed into a token budget: lower comes first.
-KIND_PRIORITY = {MemoryKind.INSTRUCTION: 0, MemoryKind.PREFERENCE: 1, MemoryKind.FACT: 2, MemoryKind.EPISODE: 3}
+KIND_PRIORITY = {MemoryKind.INSTRUCTION: 0, MemoryKind.PREFERENCE: 1, MemoryKind.FACT: 2, MemoryKind.EPISODE: 3,
+                 MemoryKind.TURN: 4}
 
 
 class EdgeType(StrEnum):
@@ -194,7 +196,7 @@ class RecallEntry(_Model):
     score: float
     tokens: int
     components: dict[str, float] = Field(default_factory=dict, description="dense, bm25, recency, ... behind the score")
-    via: Literal["search", "profile", "graph"] = "search"
+    via: Literal["search", "profile", "graph", "turn"] = "search"
     compact: bool = Field(default=False, description="rendered in short form (its first clause) to fit the budget")
 
     @property
@@ -230,13 +232,16 @@ class Recall(_Model):
         if not self.entries:
             return f"<{_TAG}>\n(no stored memory applies)\n</{_TAG}>"
         sections: dict[MemoryKind, list[str]] = {}
-        for e in self.entries:
+        # Turns in time order, newest last: of two turns stating a value, the later one is the current.
+        entries = sorted(self.entries, key=lambda e: e.item.valid_from if e.item.kind == MemoryKind.TURN else _EPOCH)
+        for e in entries:
             sections.setdefault(e.item.kind, []).append(prompt_line(e.item, compact=e.compact))
         titles = {
             MemoryKind.INSTRUCTION: "Standing instructions",
             MemoryKind.PREFERENCE: "Preferences",
             MemoryKind.FACT: "Facts",
             MemoryKind.EPISODE: "Past events",
+            MemoryKind.TURN: "From past conversations (oldest first)",
         }
         lines = [
             f"<{_TAG}>",
@@ -251,6 +256,13 @@ class Recall(_Model):
 
 
 _TAG = "user_memory"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def human_date(when: datetime) -> str:
+    """A date as people refer to it, weekday included ("Mon 9 Jun 2025"): questions say "the week before
+    9 June" or "last Friday", which an ISO date alone does not answer."""
+    return f"{when:%a} {when.day} {when:%b %Y}"
 
 
 # Facts and episodes are bound to a time ("lives in Lisbon" since when; "went to the cinema" when); standing
@@ -263,6 +275,8 @@ def prompt_line(item: MemoryItem, *, compact: bool = False) -> str:
     """How one memory is rendered in a prompt (the packer counts exactly this); ``compact`` renders a
     preference by its first clause (:func:`compact_text`)."""
     text = item.text.replace(f"</{_TAG}>", "").replace("\n", " ")
+    if item.kind == MemoryKind.TURN:
+        return f"- [{human_date(item.valid_from)}] {text}"
     if item.kind in _DATED_KINDS or item.valid_to is not None:  # as_of recalls show when a past value held
         return f"- {text} (since {item.valid_from.date().isoformat()})"
     if compact and item.kind == MemoryKind.PREFERENCE:

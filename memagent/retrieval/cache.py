@@ -23,6 +23,7 @@ class Snapshot:
     by_id: dict[str, MemoryItem] = field(default_factory=dict)
     neighbours: dict[str, set[str]] = field(default_factory=dict)  # relates_to / triggers adjacency
     line_tokens: dict[str, int] = field(default_factory=dict)  # prompt line -> tokens, filled by the packer
+    extras: dict[str, object] = field(default_factory=dict)  # other per-user views (retrieval/turns.py), same life
 
     def __post_init__(self) -> None:
         self.by_id = {i.id: i for i in self.items}

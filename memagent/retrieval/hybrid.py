@@ -77,6 +77,15 @@ class RecallConfig:
     # The domain component is also at least the topic agreement of request and memory measured with the
     # embedder (``retrieval.topics``): "products tested on animals" meets "makeup brands" with no shared word.
     soft_domains: bool = True
+    # Conversation turns compete beside memories (``retrieval.turns``): real talk states much that no extraction
+    # rule catches. A turn scores ``w_turn`` x a memory of equal relevance (the distilled memory first), plus
+    # ``w_importance`` x ``turn_user_importance`` when the user said it; ``turn_share`` of the budget is kept for
+    # the best turns once the profile's full lines are in.
+    turns: bool = True
+    w_turn: float = 0.9
+    k_turns: int = 40
+    turn_share: float = 0.3
+    turn_user_importance: float = 0.5
     # Entries at least this relevant are packed in priority order (instructions first, ...); the rest
     # compete on score for what budget is left.
     priority_gate: dict[MemoryKind, float] = field(
@@ -85,6 +94,7 @@ class RecallConfig:
             MemoryKind.PREFERENCE: 0.30,
             MemoryKind.FACT: 0.35,
             MemoryKind.EPISODE: 0.45,
+            MemoryKind.TURN: 0.45,
         }
     )
 

@@ -9,7 +9,7 @@ from memagent.llm.tokens import count_tokens
 from memagent.retrieval.hybrid import Scored
 from memagent.types import KIND_PRIORITY, MemoryKind, Recall, RecallEntry, prompt_line
 
-__all__ = ["PROMPT_OVERHEAD_TOKENS", "pack"]
+__all__ = ["PROMPT_OVERHEAD_TOKENS", "fit", "pack"]
 
 # Header, footer and section titles of Recall.to_prompt(); measured, with a little slack.
 PROMPT_OVERHEAD_TOKENS = 48
@@ -34,6 +34,7 @@ def pack(
     compact_share: float = 0.0,
     profile_kinds: Collection[MemoryKind] = (MemoryKind.INSTRUCTION, MemoryKind.PREFERENCE),
     profile_strength: float = 0.0,
+    turn_share: float = 0.0,
     line_tokens: dict[str, int] | None = None,
 ) -> tuple[list[RecallEntry], int, int]:
     """Choose entries under ``budget_tokens``; returns (chosen in priority order, tokens used, dropped count).
@@ -48,6 +49,9 @@ def pack(
     entries in short form (a preference's first clause, see :func:`memagent.types.compact_text`): two or three
     fit where one full line would, so a large profile is not cut off at the first few dozen lines. Budget left
     at the end turns short entries back into full ones, best first.
+
+    Right after the profile's full lines, ``turn_share`` of the budget goes to the best conversation turns
+    (kind ``TURN``, see :mod:`memagent.retrieval.turns`): the evidence extraction may have missed.
 
     ``line_tokens`` (line -> tokens) is filled as lines are counted; pass the same dict again while the
     memories are unchanged (the recall snapshot keeps one) and they are not tokenised twice.
@@ -81,15 +85,22 @@ def pack(
                                                 compact=compact)
             used += size
 
+    def fill(entries: Sequence[Scored], until: float, *, compact: bool = False) -> None:
+        for entry in entries:
+            if used >= until or full():
+                break
+            take(entry, compact=compact)
+
+    profile = [e for e in sorted(ranked, key=lambda e: -(e.score + profile_strength * e.item.importance))
+               if e.item.kind in profile_kinds and e.score >= min_score]
     if profile_share > 0:
-        profile = [e for e in sorted(ranked, key=lambda e: -(e.score + profile_strength * e.item.importance))
-                   if e.item.kind in profile_kinds and e.score >= min_score]
-        for share, compact in ((profile_share, False), (profile_share + compact_share, True)):
-            reserved = available * min(1.0, share)
-            for entry in profile:
-                if used >= reserved or full():
-                    break
-                take(entry, compact=compact)
+        fill(profile, available * min(1.0, profile_share))
+    before_turns = used
+    if turn_share > 0:
+        fill([e for e in sorted(ranked, key=lambda e: -e.score) if e.item.kind == MemoryKind.TURN and e.score >= min_score],
+             used + available * turn_share)
+    if profile_share > 0:
+        fill(profile, available * min(1.0, profile_share + compact_share) + (used - before_turns), compact=True)
     for entry in sorted(ranked, key=lambda e: (KIND_PRIORITY[e.item.kind], -e.score)):
         if full():
             break
@@ -107,6 +118,20 @@ def pack(
             used += grow
     out = sorted(chosen.values(), key=lambda e: (KIND_PRIORITY[e.item.kind], -e.score))
     return out, used + (PROMPT_OVERHEAD_TOKENS if out else 0), len(ranked) - len(out)
+
+
+def fit(recall: Recall) -> Recall:
+    """``recall`` with ``used_tokens`` set to the exact size of ``to_prompt()`` (tiktoken), dropping the
+    lowest-scoring entries while that exceeds the budget: the packer's per-line counts and its allowance for
+    headers are estimates (a section title appears only when its kind does), the budget is a promise."""
+    entries = list(recall.entries)
+    while True:
+        trial = recall.model_copy(update={"entries": entries})
+        size = count_tokens(trial.to_prompt()) if entries else 0
+        if size <= recall.budget_tokens or not entries:
+            return trial.model_copy(update={"used_tokens": size,
+                                            "dropped": recall.dropped + len(recall.entries) - len(entries)})
+        entries.remove(min(entries, key=lambda e: e.score))
 
 
 def measure_overhead() -> int:

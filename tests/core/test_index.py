@@ -15,7 +15,8 @@ import pytest
 
 from memagent import HashingEmbedder, IndexMismatchError, Memory
 from memagent.store.chroma_index import ChromaIndex
-from memagent.store.index import ExactIndex
+from memagent.retrieval.turns import TURN_NAMESPACE
+from memagent.store.index import ExactIndex, namespace_key
 from memagent.testing import VectorIndexContract
 
 
@@ -70,7 +71,8 @@ def test_crash_between_commit_and_index_update_is_reconciled(tmp_path):
         mem.add("u1", "I live in Porto")
     mem.index.add = real_add  # type: ignore[method-assign]
     assert len(mem.store.item_ids("u1")) == 2 and len(mem.index.ids("u1")) == 1
-    assert mem.reconcile() == {"embedded": 1, "removed": 0}
+    assert mem.reconcile() == {"embedded": 2, "removed": 0}  # the memory and the turn it came from
+    assert len(mem.index.ids(namespace_key("u1", TURN_NAMESPACE))) == 2
     assert "Porto" in " ".join(mem.recall("u1", "where do I live").texts())
     mem.index.add("u1", ["mem_orphan"], emb.embed(["stray"]))
     assert mem.reconcile()["removed"] == 1

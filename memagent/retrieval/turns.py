@@ -1,0 +1,190 @@
+"""Raw conversation turns as recall evidence, beside the memories extracted from them.
+
+Extraction keeps what its rules (or the LLM) recognise; real talk states much of what matters in ways no rule
+expects ("we ended up at that little Oaxacan place again, honestly the mole is the reason"). The turn still
+holds it. So every user and assistant turn is embedded when it is written (vectors under
+``namespace_key(user, "turns")``, keyed by event id) and at recall the best turns are scored like memories,
+dense + BM25 + topic + recency, and fused into the same ranking and the same token budget (kind ``TURN``).
+
+Two rules keep turns from undoing what the graph knows:
+
+* a turn that a superseded memory came from, and no current memory also came from, is left out: it states a
+  value the user has since replaced (the memory that superseded it speaks instead);
+* a turn scores ``w_turn`` times what a memory of the same relevance scores, so a distilled memory comes
+  first, and turns are rendered with their date, newest last, so a reader can prefer the newer of two.
+
+Forgetting removes turns like everything else: a forgotten memory's source turns are redacted (their text is
+gone) and their vectors deleted by :class:`~memagent.graph.forget.Forgetter` (the namespace is registered), and
+:meth:`TurnSearch.reconcile` drops vectors of any other redacted turn.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from memagent.embeddings.base import Embedder
+from memagent.graph.decide import containment
+from memagent.graph.domains import RELATED_DOMAINS, classify_domains
+from memagent.retrieval.hybrid import HybridRanker, Scored
+from memagent.store.base import Store
+from memagent.store.index import VectorIndex, namespace_key
+from memagent.types import Event, EventKind, MemoryItem, MemoryKind
+
+__all__ = ["TURN_NAMESPACE", "TurnSearch", "is_turn", "turn_text", "without_covered"]
+
+TURN_NAMESPACE = "turns"
+_KINDS = frozenset({EventKind.TURN, EventKind.SESSION})
+_ROLES = frozenset({"user", "assistant"})
+# A long assistant reply is mostly the assistant's own words; its opening carries what it confirmed.
+_MAX_WORDS = {"user": 80, "assistant": 40}
+_SNAPSHOT_KEY = "turns"
+
+
+def is_turn(event: Event) -> bool:
+    """Whether ``event`` is conversation evidence: a user or assistant message with text (not an edit, an
+    explicit instruction or a redacted turn)."""
+    return (event.kind in _KINDS and event.role in _ROLES and bool(event.text.strip())
+            and not event.metadata.get("redacted"))
+
+
+def turn_text(event: Event) -> str:
+    """``"<role>: <text>"`` on one line, clipped to the first words of a long message."""
+    words = event.text.split()
+    limit = _MAX_WORDS.get(event.role, 40)
+    body = " ".join(words[:limit]) + (" ..." if len(words) > limit else "")
+    return f"{event.role}: {body}"
+
+
+@dataclass
+class _Turns:
+    """One user's turn candidates as of a snapshot: the events, their rendered texts, what they are about."""
+
+    by_id: dict[str, Event]
+    texts: dict[str, str]
+    domains: dict[str, list[str]]
+    stale: set[str]  # turns only superseded memories came from
+
+
+class TurnSearch:
+    """Indexes a user's turns when they are written and scores them at recall (see the module docstring)."""
+
+    def __init__(self, store: Store, index: VectorIndex, embedder: Embedder, ranker: HybridRanker) -> None:
+        self.store = store
+        self.index = index
+        self.embedder = embedder
+        self.ranker = ranker  # its snapshot cache and BM25 cache hold the turn views, invalidated with the rest
+
+    # -- writing ----------------------------------------------------------------------------------------
+    def index_events(self, user_id: str, events: Iterable[Event]) -> int:
+        """Embed and index the conversation turns among ``events`` (one embedding call); returns vectors added."""
+        turns = [e for e in events if is_turn(e)]
+        if not turns:
+            return 0
+        vectors = self.embedder.embed([turn_text(e) for e in turns])
+        self.index.add(namespace_key(user_id, TURN_NAMESPACE), [e.id for e in turns], np.asarray(vectors))
+        return len(turns)
+
+    def reconcile(self, user_id: str) -> tuple[int, int]:
+        """Index the user's turns the index lacks (a crash after the commit, data written before turns were
+        indexed) and drop vectors of turns that were redacted or deleted. Returns (added, removed)."""
+        key = namespace_key(user_id, TURN_NAMESPACE)
+        events = {e.id: e for e in self.store.events(user_id) if is_turn(e)}
+        have = self.index.ids(key)
+        gone = have - set(events)
+        if gone:
+            self.index.delete(key, gone)
+        added = self.index_events(user_id, [e for i, e in events.items() if i not in have])
+        return added, len(gone)
+
+    # -- reading ----------------------------------------------------------------------------------------
+    def rank(self, user_id: str, query: str, qvec: np.ndarray, *, as_of: datetime | None = None,
+             query_domains: Sequence[str] | None = None) -> list[Scored]:
+        """The user's best turns for ``query`` as scored candidates of kind ``TURN``; best first."""
+        cfg = self.ranker.config
+        turns = self._turns(user_id)
+        if not turns.by_id:
+            return []
+        key = namespace_key(user_id, TURN_NAMESPACE)
+        dense = {i: max(0.0, s) for i, s in self.index.search(key, qvec, cfg.k_turns)}
+        ids = list(turns.texts)
+        bm = self.ranker.bm25.scores(f"{user_id}|{_SNAPSHOT_KEY}", ids, [turns.texts[i] for i in ids], query)
+        found = list(dense) + [i for i, _ in sorted(bm.items(), key=lambda kv: -kv[1])[: cfg.k_turns] if i not in dense]
+        pool = [turns.by_id[i] for i in found if i in turns.by_id and i not in turns.stale
+                and (as_of is None or turns.by_id[i].timestamp < as_of)]
+        if not pool:
+            return []
+        # Topic agreement and dense scores of BM25-only finds need their vectors.
+        vecs = self.index.vectors(key, [e.id for e in pool])
+        have = [e.id for e in pool if e.id in vecs]
+        topic: dict[str, float] = {}
+        if have:
+            mat = np.stack([vecs[i] for i in have])
+            for i, sim in zip(have, mat @ qvec, strict=True):
+                dense.setdefault(i, max(0.0, float(sim)))
+            if self.ranker.topics is not None and cfg.soft_domains:
+                topic = dict(zip(have, (float(a) for a in self.ranker.topics.affinity(qvec, mat)), strict=True))
+        domains = list(query_domains) if query_domains is not None else classify_domains(query)
+        related = {r for d in domains for r in RELATED_DOMAINS.get(d, ())} - set(domains)
+        ref = as_of or max(e.timestamp for e in turns.by_id.values())
+        out = []
+        for ev in pool:
+            own = turns.domains[ev.id]
+            age_days = max(0.0, (ref - ev.timestamp).total_seconds() / 86400)
+            comp = {
+                "dense": dense.get(ev.id, 0.0),
+                "bm25": bm.get(ev.id, 0.0),
+                "domain": 1.0 if set(own) & set(domains) else 0.5 if set(own) & related else 0.0,
+                "topic": topic.get(ev.id, 0.0),
+                "recency": math.exp(-math.log(2) * age_days / cfg.recency_half_life_days),
+            }
+            score = cfg.w_turn * (
+                cfg.w_dense * comp["dense"] + cfg.w_bm25 * comp["bm25"]
+                + cfg.w_domain * max(comp["domain"], comp["topic"]) + cfg.w_recency * comp["recency"]
+                + cfg.w_importance * (cfg.turn_user_importance if ev.role == "user" else 0.0)
+            )
+            out.append(Scored(_as_item(ev, turns.texts[ev.id]), round(score, 6), comp, "turn"))
+        return sorted(out, key=lambda s: -s.score)
+
+    def _turns(self, user_id: str) -> _Turns:
+        snap = self.ranker.snapshot(user_id)
+        cached = snap.extras.get(_SNAPSHOT_KEY)
+        if isinstance(cached, _Turns):
+            return cached
+        events = [e for e in self.store.events(user_id) if is_turn(e)]
+        sources_current: set[str] = set()
+        sources_past: set[str] = set()
+        for item in self.store.items(user_id, statuses=None):
+            (sources_current if item.is_current else sources_past).update(item.source_event_ids)
+        texts = {e.id: turn_text(e) for e in events}
+        turns = _Turns(by_id={e.id: e for e in events}, texts=texts,
+                       domains={i: classify_domains(t) for i, t in texts.items()},
+                       stale=sources_past - sources_current)
+        snap.extras[_SNAPSHOT_KEY] = turns
+        return turns
+
+
+def without_covered(turns: Sequence[Scored], items: Sequence[Scored], *, share: float = 0.8) -> list[Scored]:
+    """``turns`` minus those a ranked memory derived from them already repeats (``share`` of the turn's content
+    words): "User said: <the turn>" and the turn itself would spend the budget twice on one statement."""
+    by_event: dict[str, list[str]] = {}
+    for s in items:
+        for ev in s.item.source_event_ids:
+            by_event.setdefault(ev, []).append(s.item.text)
+    return [t for t in turns
+            if not any(containment(t.item.text.partition(": ")[2], text) >= share for text in by_event.get(t.item.id, ()))]
+
+
+def _as_item(event: Event, text: str) -> MemoryItem:
+    """A turn in the shape of a recalled memory (never stored as one): its id is the event's."""
+    return MemoryItem.model_construct(
+        id=event.id, user_id=event.user_id, kind=MemoryKind.TURN, text=text, subject=None, value=None, domain=None,
+        polarity=0, importance=0.0, confidence=1.0, evidence_count=1, created_at=event.timestamp,
+        valid_from=event.timestamp, valid_to=None, superseded_by=None, status="current",
+        source_event_ids=[event.id], access_count=0, last_accessed=None,
+        metadata={"role": event.role, "session_id": event.session_id},
+    )
