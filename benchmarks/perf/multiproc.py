@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--backend", choices=["postgres", "sqlite"], default="postgres")
     p.add_argument("--workers", type=int, default=4)
     p.add_argument("--users", type=int, default=10_000)
-    p.add_argument("--writes", type=int, default=2, help="writes per user (each followed by a recall)")
+    p.add_argument("--writes", type=int, default=1, help="writes per user (each followed by a recall)")
     p.add_argument("--retry-share", type=float, default=0.05, help="share of requests also sent to another worker")
     p.add_argument("--hot-every", type=int, default=100, help="one hot-user write per this many requests (0: none)")
     p.add_argument("--dsn", default=None, help="a running PostgreSQL (default: start one in a temp dir)")

@@ -4,7 +4,9 @@
     "~/.memagent/app.db", "sqlite:///app.db", "sqlite:////abs/app.db", ":memory:"   SQLite + ExactIndex beside it
     "postgresql://user:pass@host:5432/db", vector="chroma://host:8000"          Postgres + a chroma server
 
-``vector`` also takes ``"exact"`` (the default for SQLite) and ``"chroma+https://host:port"`` (TLS).
+``vector`` also takes ``"exact"`` (the default for SQLite) and ``"chroma+https://host:port"`` (TLS). A URL
+may carry it as a query parameter instead, so one setting configures a service
+(``MEMAGENT_DB="postgresql://u:p@db/memagent?vector=chroma://chroma:8000"``); ``vector=`` wins.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from memagent.errors import ConfigError
 from memagent.store.base import Store
@@ -53,6 +55,17 @@ def _sqlite_path(target: str | Path) -> tuple[str, str]:
     return str(p), str(p) + ".vectors"
 
 
+def _split_vector(target: str) -> tuple[str, str | None]:
+    """``target`` without a ``vector=`` query parameter, and that parameter's value."""
+    parts = urlsplit(target)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    found = [v for k, v in query if k == "vector"]
+    if not found:
+        return target, None
+    rest = urlencode([(k, v) for k, v in query if k != "vector"])
+    return urlunsplit(parts._replace(query=rest)), found[-1]
+
+
 def _chroma(spec: str, dim: int) -> VectorIndex:
     from memagent.store.chroma_index import ChromaIndex
 
@@ -86,6 +99,9 @@ def open_backend(target: str | Path, *, dim: int, vector: str | None = None, ind
         MissingDependencyError: psycopg is missing for a PostgreSQL URL.
     """
     options = dict(store_options or {})
+    if isinstance(target, str) and "://" in target:
+        target, in_url = _split_vector(target)
+        vector = vector if vector is not None else in_url
     if isinstance(target, str) and target.startswith(_PG_SCHEMES):
         from memagent.store.postgres import PostgresStore
 

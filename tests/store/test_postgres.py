@@ -126,6 +126,13 @@ def test_open_explains_unusable_urls(target, vector, match):
         Memory.open(target, vector=vector, embedder=HashingEmbedder(dim=64))
 
 
+def test_the_vector_server_may_ride_in_the_store_url(dsn, chroma_server):
+    mem = Memory.open(f"{dsn}?connect_timeout=5&vector={chroma_server.url}", embedder=HashingEmbedder(dim=64))
+    mem.add("u1", "I love jazz")
+    assert mem.index.ids("u1") and mem.store.dsn == f"{dsn}?connect_timeout=5"
+    mem.close()
+
+
 def test_an_unreachable_server_is_a_store_error():
     with pytest.raises(StoreError, match="postgres: connecting failed"):
         Memory.open("postgresql://nobody@127.0.0.1:1/x", vector="chroma://127.0.0.1:1", embedder=HashingEmbedder(dim=64))
