@@ -102,30 +102,28 @@ def open_backend(target: str | Path, *, dim: int, vector: str | None = None, ind
     if isinstance(target, str) and "://" in target:
         target, in_url = _split_vector(target)
         vector = vector if vector is not None else in_url
+    defaults: dict[str, Any] = {}
+    store: Store
     if isinstance(target, str) and target.startswith(_PG_SCHEMES):
         from memagent.store.postgres import PostgresStore
 
         if index is None and (vector is None or vector == "exact"):
             _index(None, dim, None)  # raises the ConfigError that says what to pass
-        store = PostgresStore(target, **options)
-        try:
-            chosen = index if index is not None else _index(vector, dim, None)
-        except BaseException:
-            store.close()
-            raise
+        store, beside = PostgresStore(target, **options), None
         # Reconciling on open scans every user and races other app servers' writes (it would drop vectors of
         # items they committed a moment ago): on shared storage it is a maintenance job, run from one place.
-        return Backend(store, chosen, defaults={"reconcile": False})
-    if isinstance(target, str) and "://" in target and not target.startswith("sqlite:"):
+        defaults["reconcile"] = False
+    elif isinstance(target, str) and "://" in target and not target.startswith("sqlite:"):
         msg = f"unknown store URL {target!r}: expected a path, sqlite:///path.db or postgresql://..."
         raise ConfigError(msg)
-    from memagent.store.sqlite import SQLiteStore
+    else:
+        from memagent.store.sqlite import SQLiteStore
 
-    db, vectors = _sqlite_path(target)
-    sqlite = SQLiteStore(db, **options)
+        db, beside = _sqlite_path(target)
+        store = SQLiteStore(db, **options)
     try:
-        chosen = index if index is not None else _index(vector, dim, vectors)
+        chosen = index if index is not None else _index(vector, dim, beside)
     except BaseException:
-        sqlite.close()
+        store.close()
         raise
-    return Backend(sqlite, chosen)
+    return Backend(store, chosen, defaults)

@@ -7,82 +7,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from memagent.store import schema as sqlite_schema
+from memagent.store.schema import upgrade
+
 __all__ = ["PG_SCHEMA_VERSION", "migrate_pg"]
 
-_V1 = """
-CREATE TABLE IF NOT EXISTS users (
-    user_id TEXT PRIMARY KEY,
-    created_at DOUBLE PRECISION NOT NULL
-);
-CREATE TABLE IF NOT EXISTS events (
-    id TEXT PRIMARY KEY,
-    user_id TEXT NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
-    seq BIGINT NOT NULL,
-    kind TEXT NOT NULL,
-    role TEXT NOT NULL,
-    text TEXT NOT NULL,
-    ts DOUBLE PRECISION NOT NULL,
-    session_id TEXT,
-    metadata TEXT NOT NULL DEFAULT '{}'
-);
--- unique: a second writer that slipped past the per-user lock would fail here instead of duplicating a seq
-CREATE UNIQUE INDEX IF NOT EXISTS events_user_seq ON events(user_id, seq);
-CREATE INDEX IF NOT EXISTS events_user_ts ON events(user_id, ts, seq);
-CREATE INDEX IF NOT EXISTS events_user_session ON events(user_id, session_id, seq);
-CREATE TABLE IF NOT EXISTS items (
-    id TEXT PRIMARY KEY,
-    user_id TEXT NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
-    kind TEXT NOT NULL,
-    text TEXT NOT NULL,
-    subject TEXT,
-    value TEXT,
-    domain TEXT,
-    polarity INTEGER NOT NULL DEFAULT 0,
-    importance DOUBLE PRECISION NOT NULL,
-    confidence DOUBLE PRECISION NOT NULL,
-    evidence_count INTEGER NOT NULL DEFAULT 1,
-    created_at DOUBLE PRECISION NOT NULL,
-    valid_from DOUBLE PRECISION NOT NULL,
-    valid_to DOUBLE PRECISION,
-    superseded_by TEXT,
-    status TEXT NOT NULL,
-    access_count INTEGER NOT NULL DEFAULT 0,
-    last_accessed DOUBLE PRECISION,
-    metadata TEXT NOT NULL DEFAULT '{}'
-);
-CREATE INDEX IF NOT EXISTS items_user_status ON items(user_id, status, kind);
-CREATE INDEX IF NOT EXISTS items_user_subject ON items(user_id, subject);
-CREATE TABLE IF NOT EXISTS item_events (
-    item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
-    event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
-    user_id TEXT NOT NULL,
-    PRIMARY KEY (item_id, event_id)
-);
-CREATE INDEX IF NOT EXISTS item_events_event ON item_events(event_id);
-CREATE TABLE IF NOT EXISTS edges (
-    id BIGSERIAL PRIMARY KEY,
-    user_id TEXT NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
-    src TEXT NOT NULL,
-    dst TEXT NOT NULL,
-    type TEXT NOT NULL,
-    created_at DOUBLE PRECISION NOT NULL,
-    metadata TEXT NOT NULL DEFAULT '{}'
-);
-CREATE INDEX IF NOT EXISTS edges_src ON edges(user_id, src);
-CREATE INDEX IF NOT EXISTS edges_dst ON edges(user_id, dst);
-CREATE TABLE IF NOT EXISTS history (
-    id BIGSERIAL PRIMARY KEY,
-    user_id TEXT NOT NULL,
-    op TEXT NOT NULL,
-    item_id TEXT,
-    event_id TEXT,
-    at DOUBLE PRECISION NOT NULL,
-    text TEXT,
-    detail TEXT NOT NULL DEFAULT '{}'
-);
-CREATE INDEX IF NOT EXISTS history_user ON history(user_id, id);
-CREATE INDEX IF NOT EXISTS history_item ON history(item_id);
-"""
+
+def _from_sqlite(ddl: str) -> str:
+    """SQLite DDL in PostgreSQL's types: the tables stay column-for-column the same on both engines."""
+    for old, new in (("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY"), ("id INTEGER PRIMARY KEY", "id BIGSERIAL PRIMARY KEY"),
+                     ("seq INTEGER", "seq BIGINT"), (" REAL", " DOUBLE PRECISION"),
+                     # unique: a writer that slipped past the per-user lock fails here instead of duplicating a seq
+                     ("CREATE INDEX IF NOT EXISTS events_user_seq", "CREATE UNIQUE INDEX IF NOT EXISTS events_user_seq")):
+        ddl = ddl.replace(old, new)
+    return ddl
+
+
+# SQLite's versions 1 and 2 (schema.py; old migrations never change) make PostgreSQL's version 1.
+_V1 = _from_sqlite(sqlite_schema.V1 + sqlite_schema.V2)
 
 # Each entry upgrades from version i to i + 1.
 _MIGRATIONS: list[str] = [_V1]
@@ -101,20 +43,11 @@ def migrate_pg(conn: Any) -> int:
         RuntimeError: the database is newer than this code (the caller translates it to StoreError).
         psycopg.Error: the DDL failed.
     """
+    record = "INSERT INTO meta(key, value) VALUES('schema_version', %s) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", _MIGRATION_LOCK)
         conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         found = int(row["value"]) if row else 0
-        if found > PG_SCHEMA_VERSION:
-            msg = (f"database schema version {found} is newer than this memagent ({PG_SCHEMA_VERSION}); "
-                   "upgrade memagent")
-            raise RuntimeError(msg)
-        for version in range(found, PG_SCHEMA_VERSION):
-            conn.execute(_MIGRATIONS[version])
-            conn.execute(
-                "INSERT INTO meta(key, value) VALUES('schema_version', %s) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (str(version + 1),),
-            )
+        upgrade(found, _MIGRATIONS, conn.execute, lambda v: conn.execute(record, (str(v),)))
     return found

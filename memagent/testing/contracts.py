@@ -123,6 +123,24 @@ def _item(user: str, text: str, *, subject: str | None = None, sources: Sequence
                       source_event_ids=list(sources))
 
 
+def _concurrently(work: Any, apps: Sequence[Any]) -> list[BaseException]:
+    """Run ``work(app, n)`` for every app server in its own thread, at once; returns what they raised."""
+    errors: list[BaseException] = []
+
+    def run(app: Any, n: int) -> None:
+        try:
+            work(app, n)
+        except BaseException as exc:  # collected and returned to the test, which asserts on them
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(app, n)) for n, app in enumerate(apps)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    return errors
+
+
 def _write(store: Store, event: Event) -> None:
     with store.transaction():
         store.ensure_user(event.user_id)
@@ -272,41 +290,24 @@ class StoreContract:
 
     def test_concurrent_retries_on_two_app_servers_write_once(self, backend: StoreBackend) -> None:
         apps = [backend.memory() for _ in range(2)]
-        results, errors = [], []
+        results: list[Any] = []
 
         def send(app: Any, n: int) -> None:
-            try:
-                for k in range(5):
-                    results.append(app.add("u1", f"My favorite tea is oolong {k}", event_id=f"req-{k}"))
-            except BaseException as exc:  # collected and asserted below
-                errors.append(exc)
+            for k in range(5):
+                results.append(app.add("u1", f"My favorite tea is oolong {k}", event_id=f"req-{k}"))
 
-        threads = [threading.Thread(target=send, args=(app, n)) for n, app in enumerate(apps)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
-        assert errors == [] and len(results) == 10
+        assert _concurrently(send, apps) == [] and len(results) == 10
         assert sorted(e.id for e in apps[0].events("u1")) == [f"req-{k}" for k in range(5)]
 
     def test_two_app_servers_never_both_supersede_one_preference(self, backend: StoreBackend) -> None:
         apps = [backend.memory() for _ in range(2)]
         apps[0].add("u1", "My favorite cheese is brie")
-        errors: list[BaseException] = []
 
         def write(app: Any, n: int) -> None:
-            try:
-                for k in range(6):
-                    app.add("u1", f"My favorite cheese is kind{n}x{k}")
-            except BaseException as exc:  # collected and asserted below
-                errors.append(exc)
+            for k in range(6):
+                app.add("u1", f"My favorite cheese is kind{n}x{k}")
 
-        threads = [threading.Thread(target=write, args=(app, n)) for n, app in enumerate(apps)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
-        assert errors == []
+        assert _concurrently(write, apps) == []
         current = apps[1].items("u1")
         assert len(current) == 1, [i.text for i in current]
         assert len(apps[0].items("u1", include_inactive=True)) == 13

@@ -22,7 +22,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 __all__ = ["ChromaServer", "PostgresServer", "ServerUnavailable", "free_port", "postgres_bin"]
 
@@ -60,7 +60,27 @@ def _wait(check: Any, timeout: float, what: str, proc: subprocess.Popen[bytes] |
             time.sleep(0.05)
 
 
-class PostgresServer:
+class _Server:
+    """``with Server() as s:`` starts it (cleaning up if the start fails) and stops it on exit."""
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class PostgresServer(_Server):
     """``initdb`` + ``pg_ctl start`` in a temp dir; ``url`` is a superuser DSN (trust auth, localhost only).
 
     The server runs with ``wal_recycle=off`` so a scrub's WAL switch deletes old segments (see PostgresStore),
@@ -88,7 +108,7 @@ class PostgresServer:
             cmd = ["runuser", "-u", "postgres", "--", *cmd]
         return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
 
-    def start(self) -> PostgresServer:
+    def start(self) -> Self:
         bindir = postgres_bin()
         if bindir is None:
             raise ServerUnavailable("PostgreSQL is not installed (no initdb): apt-get install postgresql")
@@ -135,18 +155,9 @@ class PostgresServer:
         return [str(p.relative_to(self.data_dir)) for p in self.data_dir.rglob("*")
                 if p.is_file() and data in p.read_bytes()]
 
-    def __enter__(self) -> PostgresServer:
-        try:
-            return self.start()
-        except BaseException:
-            self.stop()
-            raise
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
-class ChromaServer:
+class ChromaServer(_Server):
     """``chroma run --path DIR --port N`` in a temp dir; ``url`` is ``chroma://127.0.0.1:N``."""
 
     def __init__(self, *, port: int | None = None) -> None:
@@ -158,7 +169,7 @@ class ChromaServer:
     def url(self) -> str:
         return f"chroma://127.0.0.1:{self.port}"
 
-    def start(self) -> ChromaServer:
+    def start(self) -> Self:
         chroma = shutil.which("chroma", path=os.path.dirname(sys.executable)) or shutil.which("chroma")
         if chroma is None:
             raise ServerUnavailable("the chroma CLI is missing (it is installed with chromadb)")
@@ -183,12 +194,3 @@ class ChromaServer:
             shutil.rmtree(self.root, ignore_errors=True)
             self.root = None
 
-    def __enter__(self) -> ChromaServer:
-        try:
-            return self.start()
-        except BaseException:
-            self.stop()
-            raise
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
