@@ -233,6 +233,7 @@ class StoreContract:
 
     def test_schema_is_migrated_once_and_the_store_id_is_shared(self, backend: StoreBackend) -> None:
         a, b = backend.store(), backend.store()
+        assert isinstance(a, Store)  # every method of the protocol is there
         assert a.meta_get("schema_version") is not None
         assert a.meta_get("schema_version") == b.meta_get("schema_version")
         assert a.store_id() == b.store_id()
