@@ -18,6 +18,7 @@ from memagent.embeddings.base import Embedder
 from memagent.errors import StoreError
 from memagent.graph.candidates import Candidate, Decision
 from memagent.graph.decide import Bucket, RuleDecider, replaced_by
+from memagent.graph.dialogue import DialogueExtractor
 from memagent.graph.forget import Forgetter, Forgotten
 from memagent.graph.heuristic import HeuristicExtractor
 from memagent.graph.llm_planner import LLMPlanner
@@ -67,7 +68,7 @@ class MemoryWriter:
         self.index = index
         self.embedder = embedder
         self.forgetter = forgetter
-        self.extractor = extractor or HeuristicExtractor()
+        self.extractor = extractor or DialogueExtractor()
         self.decider = decider or RuleDecider()
         self.planner = planner
 
