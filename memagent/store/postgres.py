@@ -10,8 +10,9 @@ Concurrency design:
   previous writer's commit. SERIALIZABLE would also work, but it aborts unrelated writers on predicate
   conflicts and needs retry loops everywhere, for a guarantee the lock already gives.
 - A retried write carries the same event id; the writer checks for it under the lock (see ``MemoryWriter``).
-- One connection per store, guarded by a lock (like ``SQLiteStore``); open one store per process or thread
-  pool. A dropped connection is reopened on the next call outside a transaction.
+- One connection per thread that uses the store (opened on its first call, closed when the thread has
+  ended or the store closes), so the threads of one app server run in parallel. A dropped connection is
+  reopened on the next call outside a transaction.
 
 Forgetting: an UPDATE or DELETE leaves the old row version in the table file, and plain VACUUM only marks
 its space free (the bytes stay until reused), and the write-ahead log keeps a copy too. So ``scrub()``
@@ -26,8 +27,10 @@ Backups, replicas and WAL archives keep their own copies: that is outside what a
 from __future__ import annotations
 
 import contextlib
+import threading
 import warnings
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from memagent.errors import MemagentWarning, MissingDependencyError, StoreError
@@ -38,6 +41,17 @@ __all__ = ["PostgresStore"]
 
 # Tables whose rows hold user text (or the user id): what scrub rewrites.
 _TEXT_TABLES = "events, items, history, edges, item_events, users"
+
+
+@dataclass
+class _Session:
+    """One thread's connection and transaction state: threads of one process run their statements (and
+    transactions of different users) in parallel, each on its own connection."""
+
+    conn: Any
+    depth: int = 0
+    claimed: set[str] = field(default_factory=set)  # users locked by the open transaction
+    lock: threading.RLock = field(default_factory=threading.RLock)
 
 
 def _psycopg() -> Any:
@@ -64,7 +78,7 @@ class PostgresStore(SQLStore):
     """
 
     def __init__(self, dsn: str, *, scrub: Literal["full", "deferred"] = "full", connect_timeout: float = 10.0) -> None:
-        super().__init__()
+        # No super().__init__(): the lock and the transaction depth are per thread here (see _Session).
         if scrub not in ("full", "deferred"):
             msg = f"scrub must be 'full' or 'deferred', not {scrub!r}"
             raise ValueError(msg)
@@ -72,17 +86,50 @@ class PostgresStore(SQLStore):
         self.scrub_mode = scrub
         self._connect_timeout = connect_timeout
         self._psycopg = _psycopg()
-        self._claimed: set[str] = set()
-        self._conn = self._connect()
+        self._local = threading.local()
+        self._sessions: list[tuple[threading.Thread, _Session]] = []
+        self._sessions_guard = threading.Lock()
         try:
             with self._errors("migrating"):
-                migrate_pg(self._conn)
+                migrate_pg(self._s.conn)
         except RuntimeError as exc:
-            self._conn.close()
+            self.close()
             raise StoreError(str(exc)) from exc
         except BaseException:
-            self._conn.close()
+            self.close()
             raise
+
+    @property
+    def _s(self) -> _Session:
+        """This thread's session, opened on its first call. Sessions of threads that have ended are closed
+        here, so a thread pool that replaces its workers does not pile up connections."""
+        session: _Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = _Session(self._connect())
+            self._local.session = session
+            with self._sessions_guard:
+                ended = [s for t, s in self._sessions if not t.is_alive()]
+                self._sessions = [(t, s) for t, s in self._sessions if t.is_alive()]
+                self._sessions.append((threading.current_thread(), session))
+            for s in ended:
+                s.conn.close()
+        return session
+
+    @property
+    def _lock(self) -> threading.RLock:  # type: ignore[override]
+        return self._s.lock
+
+    @property
+    def _depth(self) -> int:  # type: ignore[override]
+        return self._s.depth
+
+    @_depth.setter
+    def _depth(self, value: int) -> None:
+        self._s.depth = value
+
+    @property
+    def _conn(self) -> Any:
+        return self._s.conn
 
     def _connect(self) -> Any:
         from psycopg.rows import dict_row
@@ -102,26 +149,32 @@ class PostgresStore(SQLStore):
     @property
     def _live(self) -> Any:
         """The connection, reopened if the server dropped it (never inside a transaction: that one is lost)."""
-        if self._conn.closed and not self._depth:
-            self._conn = self._connect()
-        return self._conn
+        session = self._s
+        if session.conn.closed and not session.depth:
+            session.conn = self._connect()
+        return session.conn
 
     # -- plumbing ---------------------------------------------------------------------------------------
     def close(self) -> None:
-        with self._lock, self._errors("closing"):
-            self._conn.close()
+        """Close every thread's connection (a thread that calls the store again gets a new one)."""
+        with self._sessions_guard:
+            sessions, self._sessions = self._sessions, []
+        self._local = threading.local()
+        with self._errors("closing"):
+            for _, session in sessions:
+                session.conn.close()
 
     def _begin(self) -> None:
         with self._errors("begin"):
             self._live.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
 
     def _commit(self) -> None:
-        self._claimed.clear()
+        self._s.claimed.clear()
         with self._errors("commit"):
             self._conn.execute("COMMIT")
 
     def _rollback(self) -> None:
-        self._claimed.clear()
+        self._s.claimed.clear()
         if self._conn.closed:  # the server went away mid-transaction: nothing to roll back on this side
             return
         with self._errors("rollback"):
@@ -129,9 +182,9 @@ class PostgresStore(SQLStore):
 
     def _claim(self, user_id: str) -> None:
         with self._lock:
-            if self._depth and user_id not in self._claimed:
+            if self._depth and user_id not in self._s.claimed:
                 self._exec("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (user_id,))
-                self._claimed.add(user_id)
+                self._s.claimed.add(user_id)
 
     def _exec(self, sql: str, params: Sequence[Any] = ()) -> Any:
         with self._lock, self._errors(sql.split(None, 2)[0].lower()):

@@ -142,3 +142,39 @@ def test_missing_psycopg_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "psycopg", None)
     with pytest.raises(MissingDependencyError, match=r"memagent\[postgres\]"):
         Memory.open("postgresql://x@127.0.0.1:1/x", vector="chroma://127.0.0.1:1", embedder=HashingEmbedder(dim=64))
+
+
+def test_threads_of_one_store_write_different_users_in_parallel(store):
+    """Each thread has its own connection: a transaction held open for u1 neither blocks u2's writer nor
+    lets u1's second writer in."""
+    done: dict[str, float] = {}
+
+    def write(user: str) -> None:
+        start = time.perf_counter()
+        with store.transaction():
+            store.ensure_user(user)
+            store.add_history(user, Op.INSERT, item_id="x", text="t")
+        done[user] = time.perf_counter() - start
+
+    with store.transaction():
+        store.ensure_user("u1")
+        threads = {u: threading.Thread(target=write, args=(u,)) for u in ("u1", "u2")}
+        for t in threads.values():
+            t.start()
+        threads["u2"].join(5)
+        time.sleep(0.3)
+        assert "u2" in done and "u1" not in done
+    threads["u1"].join(5)
+    assert done["u1"] >= 0.3 and store.op_version("u1") > 0 and store.users() == ["u1", "u2"]
+
+
+def test_connections_of_ended_threads_are_closed(store):
+    def call() -> None:
+        store.users()
+
+    for _ in range(3):  # each new thread's first call closes the sessions of threads that have ended
+        t = threading.Thread(target=call)
+        t.start()
+        t.join(5)
+    with store._sessions_guard:
+        assert [t.is_alive() for t, _ in store._sessions] == [True, False]  # this thread's, and the last one's
