@@ -61,7 +61,8 @@ class SQLStore:
 
     Subclasses own the connection: ``_exec`` / ``_rows`` (translating engine errors to StoreError),
     ``_begin`` / ``_commit`` / ``_rollback``, ``_claim`` (per-user serialisation), ``data_version``, ``scrub``
-    and ``close``. Each instance is thread-safe: one connection, guarded by ``self._lock``.
+    and ``close``. Each instance is thread-safe (SQLiteStore: one connection behind ``self._lock``; PostgresStore:
+    one connection per thread).
 
     Raises (every method):
         StoreError: the engine failed (locked beyond the timeout, disk full, corrupt file, newer schema, ...).
