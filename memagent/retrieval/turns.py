@@ -32,8 +32,8 @@ from memagent._lexical import content_words
 from memagent.embeddings.base import Embedder
 from memagent.graph.domains import RELATED_DOMAINS, classify_domains
 from memagent.retrieval.hybrid import HybridRanker, Scored
+from memagent.store.base import Store
 from memagent.store.index import VectorIndex, namespace_key
-from memagent.store.sqlite import SQLiteStore
 from memagent.types import Event, EventKind, MemoryItem, MemoryKind
 
 __all__ = ["TURN_NAMESPACE", "TurnSearch", "is_turn", "turn_text"]
@@ -75,7 +75,7 @@ class _Turns:
 class TurnSearch:
     """Indexes a user's turns when they are written and scores them at recall (see the module docstring)."""
 
-    def __init__(self, store: SQLiteStore, index: VectorIndex, embedder: Embedder, ranker: HybridRanker) -> None:
+    def __init__(self, store: Store, index: VectorIndex, embedder: Embedder, ranker: HybridRanker) -> None:
         self.store = store
         self.index = index
         self.embedder = embedder
