@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from memagent._text import check_text, check_user_id
+from memagent._text import MAX_ID_CHARS, check_text, check_user_id
 from memagent.embeddings import CachedEmbedder, Embedder, default_embedder
 from memagent.embeddings.cache import QueryVectors
 from memagent.errors import ConfigError, IndexMismatchError, InvalidInputError, NotFoundError
@@ -40,8 +40,8 @@ from memagent.retrieval.hybrid import HybridRanker, RecallConfig
 from memagent.retrieval.packer import fit, pack
 from memagent.retrieval.topics import TopicAffinity
 from memagent.retrieval.turns import TURN_NAMESPACE, TurnSearch
-from memagent.store.index import ExactIndex, VectorIndex, check_embedder_identity, key_owner, namespace_key
-from memagent.store.sqlite import SQLiteStore
+from memagent.store.base import Store
+from memagent.store.index import VectorIndex, check_embedder_identity, key_owner, namespace_key
 from memagent.types import (
     Event,
     EventKind,
@@ -62,10 +62,10 @@ DEFAULT_BUDGET_TOKENS = 800
 
 
 class Memory:
-    """Long-term memory for many users, backed by SQLite (system of record) and a vector index.
+    """Long-term memory for many users, backed by a store (system of record) and a vector index.
 
     Args:
-        store: the SQLite store.
+        store: the system of record (``SQLiteStore`` or ``PostgresStore``).
         index: a vector index (``ExactIndex`` or ``ChromaIndex``); rebuilt from the store when out of sync.
         embedder: embeds memory texts and queries; its name is recorded in the index.
         llm: optional chat model; when given, each write is planned with one structured call.
@@ -89,7 +89,7 @@ class Memory:
 
     def __init__(
         self,
-        store: SQLiteStore,
+        store: Store,
         index: VectorIndex,
         embedder: Embedder,
         *,
@@ -142,10 +142,14 @@ class Memory:
         elif reconcile:
             self.reconcile()
         self.behind: WriteBehind | None = None
-        for uid in self.store.pending_users():  # acknowledged by a write-behind memory that stopped before writing
+        queued = getattr(self.store, "pending_users", None)  # the write-behind queue (SQLite stores keep one)
+        for uid in queued() if queued is not None else []:  # acknowledged by a memory that stopped before writing
             self._write_queued(uid)
         if write_behind:
-            self.behind = WriteBehind(store, self._add)
+            if queued is None:
+                msg = f"write_behind needs a store with a write queue (SQLiteStore), not {type(store).__name__}"
+                raise ConfigError(msg)
+            self.behind = WriteBehind(store, self._add)  # type: ignore[arg-type]
 
     # -- construction -----------------------------------------------------------------------------------
     @classmethod
@@ -156,31 +160,30 @@ class Memory:
         embedder: Embedder | None = None,
         llm: ChatModel | None = None,
         index: VectorIndex | None = None,
+        vector: str | None = None,
+        store_options: Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> Memory:
-        """Open (or create) a memory at ``path``: a ``.db`` file, a directory, or ``":memory:"``.
+        """Open (or create) a memory: a ``.db`` file, a directory, ``":memory:"``, ``"sqlite:///app.db"``, or a
+        shared ``"postgresql://user:pass@host/db"`` (see :mod:`memagent.store.backends`).
 
-        The exact vector index lives beside the database (``<path>.vectors``) unless ``index`` is given
-        (e.g. ``ChromaIndex.persistent(dir)`` or ``ChromaIndex.http(host, port)``).
+        With SQLite the exact vector index lives beside the database (``<path>.vectors``) unless ``index`` is
+        given (e.g. ``ChromaIndex.persistent(dir)``) or ``vector="chroma://host:port"`` names a chroma server.
+        PostgreSQL needs ``vector="chroma://host:port"`` (or an ``index``), and does not reconcile on open
+        (run :meth:`reconcile` from one maintenance process). ``store_options`` go to the store's constructor
+        (``timeout`` for SQLite; ``scrub`` for PostgreSQL).
 
         Raises:
-            ConfigError: ``path`` is unusable. StoreError / IndexMismatchError: as for ``Memory``.
+            ConfigError: ``path`` or ``vector`` is unusable. StoreError / IndexMismatchError: as for ``Memory``.
+            MissingDependencyError: psycopg is missing for a PostgreSQL URL.
         """
+        from memagent.store.backends import open_backend
+
         # "is None", not "or": an empty CachedEmbedder has len() 0 and would be silently replaced.
         embedder = embedder if embedder is not None else default_embedder()
-        if str(path) == ":memory:":
-            db, vectors = ":memory:", ":memory:"
-        else:
-            p = Path(path).expanduser()
-            if p.is_dir() or (not p.suffix and not p.exists()):
-                p = p / "memagent.db"
-            if p.exists() and not p.is_file():
-                msg = f"{p} exists and is not a file"
-                raise ConfigError(msg)
-            db, vectors = str(p), str(p) + ".vectors"
-        store = SQLiteStore(db)
-        index = index if index is not None else ExactIndex(vectors, embedder.dim)
-        return cls(store, index, embedder, llm=llm, **kwargs)
+        backend = open_backend(path, dim=embedder.dim, vector=vector, index=index,
+                               store_options=dict(store_options or {}))
+        return cls(backend.store, backend.index, embedder, llm=llm, **{**backend.defaults, **kwargs})
 
     def close(self) -> None:
         if self.behind is not None:
@@ -190,14 +193,15 @@ class Memory:
 
     def flush(self) -> None:
         """Write every queued event now (a write-behind memory writes them in the background anyway)."""
-        for uid in self.store.pending_users():
+        queued = getattr(self.store, "pending_users", None)
+        for uid in queued() if queued is not None else []:
             self._write_queued(uid)
 
     def _write_queued(self, user_id: str) -> None:
         if self.behind is not None:
             self.behind.settle(user_id)
             return
-        while events := self.store.pending(user_id, limit=64):
+        while events := self.store.pending(user_id, limit=64):  # type: ignore[attr-defined]
             self._add(user_id, events)
 
     def __enter__(self) -> Memory:
@@ -228,10 +232,13 @@ class Memory:
         session_id: str | None = None,
         kind: EventKind = EventKind.TURN,
         metadata: Mapping[str, Any] | None = None,
+        event_id: str | None = None,
     ) -> WriteResult:
         """Record one event for ``user_id`` and update the memory graph from it.
 
-        Returns the stored event and the ops applied (insert / merge / supersede / forget).
+        Returns the stored event and the ops applied (insert / merge / supersede / forget). ``event_id`` is
+        the client's id for the event: a retried request with the same id writes nothing and returns the
+        first write's result, on every app server (an ``Event`` passed in is keyed by its own ``id``).
 
         Raises:
             InvalidInputError: empty, oversized or invalid-unicode text; a bad user id; an Event of another user.
@@ -242,7 +249,7 @@ class Memory:
         """
         uid = check_user_id(user_id)
         event = self._event(uid, message, role=role, timestamp=timestamp, session_id=session_id, kind=kind,
-                            metadata=metadata)
+                            metadata=metadata, event_id=event_id)
         if self.behind is not None:
             self.behind.submit([event])
             return WriteResult(event=event, pending=True)
@@ -250,7 +257,7 @@ class Memory:
 
     def _event(self, uid: str, message: str | Event, *, role: Role = "user", timestamp: datetime | None = None,
                session_id: str | None = None, kind: EventKind = EventKind.TURN,
-               metadata: Mapping[str, Any] | None = None) -> Event:
+               metadata: Mapping[str, Any] | None = None, event_id: str | None = None) -> Event:
         """The validated event for ``message``. Raises InvalidInputError."""
         if isinstance(message, Event):
             if message.user_id != uid:
@@ -260,9 +267,10 @@ class Memory:
             event = message
         else:
             text, when = check_text(message, field="message"), _check_time(timestamp, "timestamp")
+            given_id = {"id": check_text(event_id, field="event_id", max_chars=MAX_ID_CHARS)} if event_id is not None else {}
             try:
                 event = Event(user_id=uid, text=text, role=role, kind=kind, timestamp=when or utcnow(),
-                              session_id=session_id, metadata=dict(metadata or {}))
+                              session_id=session_id, metadata=dict(metadata or {}), **given_id)
                 json.dumps(event.metadata)
             except (ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
                 msg = f"invalid event for user {uid!r}: {exc}"

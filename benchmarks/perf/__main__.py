@@ -40,6 +40,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    given = sys.argv[1:] if argv is None else argv
+    if any(a.split("=")[0] in ("--backend", "--workers") for a in given):  # several processes on one shared backend
+        from benchmarks.perf.multiproc import main as multiproc_main
+
+        return multiproc_main(given)
     from benchmarks.perf import context, ingest, latency
 
     p = argparse.ArgumentParser(prog="python -m benchmarks.perf", description=__doc__.split("\n\n")[0])

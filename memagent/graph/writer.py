@@ -23,9 +23,9 @@ from memagent.graph.dialogue import DialogueExtractor
 from memagent.graph.forget import Forgetter, Forgotten
 from memagent.graph.heuristic import HeuristicExtractor
 from memagent.graph.llm_planner import LLMPlanner
-from memagent.graph.values import embed_items, has_value_vector, index_items
+from memagent.graph.values import ItemVectors, embed_items, has_value_vector, index_items
+from memagent.store.base import Store
 from memagent.store.index import VectorIndex
-from memagent.store.sqlite import SQLiteStore
 from memagent.types import (
     AppliedOp,
     Edge,
@@ -52,10 +52,14 @@ class _Outdated(Exception):
     """Another connection changed the user's memories between planning and committing."""
 
 
+class _Replayed(Exception):
+    """Another connection committed this very event (a retried request) between the check and the commit."""
+
+
 class MemoryWriter:
     def __init__(
         self,
-        store: SQLiteStore,
+        store: Store,
         index: VectorIndex,
         embedder: Embedder,
         forgetter: Forgetter,
@@ -78,8 +82,13 @@ class MemoryWriter:
     def bucket(self, user_id: str, vector: np.ndarray, cand: Candidate | None = None, k: int = BUCKET_K) -> Bucket:
         """The candidate's nearest current items, plus same-subject items (and food likes for a diet change)."""
         hits = dict(self.index.search(user_id, vector, k * 3))
-        nearest = sorted(self.store.current_ids(user_id, hits), key=lambda i: -hits[i])[:k]
-        ranked = sorted(self.store.items(user_id, ids=nearest), key=lambda i: -hits[i.id])
+        current_ids = getattr(self.store, "current_ids", None)
+        if current_ids is not None:  # SQLite: build only the k nearest current items, not every hit
+            nearest = sorted(current_ids(user_id, hits), key=lambda i: -hits[i])[:k]
+            ranked = sorted(self.store.items(user_id, ids=nearest), key=lambda i: -hits[i.id])
+        else:
+            items = {i.id: i for i in self.store.items(user_id, ids=list(hits))}
+            ranked = sorted((i for i in items.values() if i.is_current), key=lambda i: -hits[i.id])[:k]
         extra: list[MemoryItem] = []
         if cand is not None and cand.subject:
             extra += self.store.items(user_id, subject=cand.subject)
@@ -176,23 +185,45 @@ class MemoryWriter:
         """Record ``event`` and apply its decisions in one transaction: the given ones, the rules' decisions for
         the given ``candidates``, or a plan made here. In-process writers of one user are serialised by
         ``Memory``; a plan that another process outdated (it changed this user's memories after the bucket was
-        read) is made again, so two writers never both supersede the same value and leave two current ones.
+        read) is made again, the last time under the user's lock, so two writers never both supersede the same
+        value and leave two current ones.
+
+        Idempotent by event id: an event the user already has (a retried request with the same client event
+        id) writes nothing and returns what the first write applied (see :meth:`replay`).
         """
+        if self.store.event_exists(event.user_id, event.id):
+            _take_pending(self.store, event.id)  # a queued event another connection already wrote
+            return self.replay(event.user_id, event.id)
         attempt = 1
         while True:
             try:
                 return self._write(event, decisions, candidates, check=decisions is None and attempt < _ATTEMPTS,
+                                   plan_locked=decisions is None and attempt >= _ATTEMPTS,
                                    predicted=predicted if attempt == 1 else None)
             except _Outdated:
                 attempt += 1
+            except _Replayed:  # a retry of this event committed on another connection meanwhile
+                _take_pending(self.store, event.id)
+                return self.replay(event.user_id, event.id)
 
-    def _write(self, event: Event, decisions: Sequence[Decision] | None, candidates: Sequence[Candidate] | None,
-               *, check: bool, predicted: tuple[list[tuple[str, str]], list[Candidate] | None] | None = None,
-               ) -> WriteResult:
+    def replay(self, user_id: str, event_id: str) -> WriteResult:
+        """The stored event and the ops its write applied, read back from the op history."""
+        event = self.store.get_event(user_id, event_id)
+        ops = []
+        for h in self.store.history(user_id):
+            if h.event_id != event_id or h.item_id is None or "superseded_by" in h.detail:
+                continue  # another event's, or the closing of an older version (part of its supersede op)
+            targets = h.detail.get("targets") or []
+            ops.append(AppliedOp(op=h.op, item_id=None if h.op == Op.FORGET else h.item_id,
+                                 target_id=h.item_id if h.op in (Op.MERGE, Op.FORGET) else (targets[0] if targets else None),
+                                 text=h.text, reason=str(h.detail.get("reason", "replayed"))))
+        return WriteResult(event=event, ops=ops)
+
+    def _plan(self, event: Event, decisions: Sequence[Decision] | None, candidates: Sequence[Candidate] | None,
+              predicted: tuple[list[tuple[str, str]], list[Candidate] | None] | None = None,
+              ) -> tuple[Sequence[Decision], ItemVectors, list[AppliedOp]]:
         user_id = event.user_id
-        version = self.store.op_version(user_id)
         context = self._context(event)
-        queued = self.store.is_pending(event.id)
         if (decisions is None and candidates is None and predicted is not None and predicted[1] is not None
                 and predicted[0] == [(e.id, e.text) for e in context]):
             candidates = predicted[1]  # extracted by write_batch against this very context
@@ -201,16 +232,28 @@ class MemoryWriter:
         decisions, refused = self.screen(event, decisions)
         new_items = [self._new_item(event, d.candidate) for d in decisions
                      if d.op in (Op.INSERT, Op.SUPERSEDE) and d.candidate is not None]
-        pending = embed_items(self.embedder, new_items)
+        return decisions, embed_items(self.embedder, new_items), refused
+
+    def _write(self, event: Event, decisions: Sequence[Decision] | None, candidates: Sequence[Candidate] | None,
+               *, check: bool, plan_locked: bool = False,
+               predicted: tuple[list[tuple[str, str]], list[Candidate] | None] | None = None) -> WriteResult:
+        user_id = event.user_id
+        version = self.store.op_version(user_id)
+        if not plan_locked:
+            decisions, pending, refused = self._plan(event, decisions, candidates, predicted)
         applied: list[AppliedOp] = []
         forgotten = Forgotten()
         redact_request = False
         with self.store.transaction():
-            if check and self.store.op_version(user_id) != version:
+            self.store.lock_user(user_id)  # other processes' writers of this user wait until this commits
+            if plan_locked:
+                decisions, pending, refused = self._plan(event, decisions, candidates)
+            elif check and self.store.op_version(user_id) != version:
                 raise _Outdated
-            if queued and not self.store.take_pending(event.id):
-                return WriteResult(event=event, ops=[])  # another connection wrote this queued event first
             self.store.ensure_user(user_id)  # inside the transaction: a failed write leaves no empty user behind
+            if self.store.event_exists(user_id, event.id):
+                raise _Replayed
+            _take_pending(self.store, event.id)  # written now: no longer queued (see graph/behind.py)
             previous = self.store.last_event_id(user_id)
             self.store.insert_event(event)
             if previous:
@@ -365,3 +408,10 @@ class MemoryWriter:
 def _probe_text(cand: Candidate) -> str:
     """What a candidate's bucket is searched with: a forget request's value (what is to be forgotten), else its text."""
     return cand.value or cand.text if cand.action == "forget" else cand.text
+
+
+def _take_pending(store: object, event_id: str) -> None:
+    """Drop the event's row from the write-behind queue, in a store that keeps one (SQLite)."""
+    take = getattr(store, "take_pending", None)
+    if take is not None:
+        take(event_id)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Sequence
 
-__all__ = ["SCHEMA_VERSION", "migrate"]
+__all__ = ["SCHEMA_VERSION", "V1", "V2", "migrate", "upgrade"]
 
-_V1 = """
+V1 = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS users (
     user_id TEXT PRIMARY KEY,
@@ -81,14 +82,14 @@ CREATE INDEX IF NOT EXISTS history_item ON history(item_id);
 """
 
 # v2: the newest event of a user (the `follows` link of every write) without scanning all of them.
-_V2 = """
+V2 = """
 CREATE INDEX IF NOT EXISTS events_user_seq ON events(user_id, seq);
 """
 
 # v3: events acknowledged by a write-behind memory and not yet written (extracted, embedded, indexed). The row
 # holds the event as JSON; the transaction that writes the event deletes it, so a crash leaves it to be written on
 # the next open.
-_V3 = """
+V3 = """
 CREATE TABLE IF NOT EXISTS pending (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     event_id TEXT NOT NULL UNIQUE,
@@ -99,8 +100,22 @@ CREATE INDEX IF NOT EXISTS pending_user ON pending(user_id, seq);
 """
 
 # Each entry upgrades from version i to i + 1.
-_MIGRATIONS: list[str] = [_V1, _V2, _V3]
+_MIGRATIONS: list[str] = [V1, V2, V3]
 SCHEMA_VERSION = len(_MIGRATIONS)
+
+
+def upgrade(found: int, migrations: Sequence[str], run: Callable[[str], object], record: Callable[[int], object]) -> None:
+    """Run the migrations after version ``found``, calling ``record(v)`` after each (both engines share this).
+
+    Raises:
+        RuntimeError: the database is newer than this code.
+    """
+    if found > len(migrations):
+        msg = f"database schema version {found} is newer than this memagent ({len(migrations)}); upgrade memagent"
+        raise RuntimeError(msg)
+    for version in range(found, len(migrations)):
+        run(migrations[version])
+        record(version + 1)
 
 
 def migrate(conn: sqlite3.Connection) -> int:
@@ -112,14 +127,9 @@ def migrate(conn: sqlite3.Connection) -> int:
     conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     found = int(row[0]) if row else 0
-    if found > SCHEMA_VERSION:
-        msg = f"database schema version {found} is newer than this memagent ({SCHEMA_VERSION}); upgrade memagent"
-        raise sqlite3.DatabaseError(msg)
-    for version in range(found, SCHEMA_VERSION):
-        conn.executescript(_MIGRATIONS[version])
-        conn.execute(
-            "INSERT INTO meta(key, value) VALUES('schema_version', ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (str(version + 1),),
-        )
+    record = "INSERT INTO meta(key, value) VALUES('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+    try:
+        upgrade(found, _MIGRATIONS, conn.executescript, lambda v: conn.execute(record, (str(v),)))
+    except RuntimeError as exc:
+        raise sqlite3.DatabaseError(str(exc)) from exc
     return found
