@@ -75,7 +75,7 @@ OPENERS: dict[str, tuple[str, ...]] = {
 # Small talk: a user line and the assistant's reply, dropped into task sessions.
 SMALL_TALK = (
     ("sorry if I'm slow today, barely slept", "No worries at all, take your time. We can go at whatever pace suits you."),
-    ("ugh it's been raining for like a week straight", "That sounds grim. Hopefully it clears up soon, the forecast "
+    ("ugh it's been raining for ages now", "That sounds grim. Hopefully it clears up soon, the forecast "
      "usually turns around after a stretch like that."),
     ("my cat just knocked a plant off the shelf lol", "Oh no! Hopefully the plant survives. Cats do seem to treat "
      "shelves as a personal challenge."),
@@ -96,7 +96,7 @@ OFF_TOPIC: tuple[tuple[tuple[str, str], ...], ...] = (
      ("I did two years at a small firm doing bookkeeping, mostly invoices and payroll",
       "That's solid, relevant experience. I'd lead with the payroll work, since it shows you can handle deadlines "
       "and sensitive data. Here's a first paragraph you can adjust."),
-     ("that's good but a bit stiff", "Fair point. I've loosened the wording and cut the second sentence, which was "
+     ("that's good but a bit stiff", "Fair enough. I've loosened the wording and cut the second sentence, which was "
       "doing the same job as the first.")),
     (("my basil keeps dying, what am I doing wrong",
       "Basil is fussy. The usual culprits are too little light, soggy soil, or pinching off too few tops. Where do "
@@ -112,11 +112,11 @@ OFF_TOPIC: tuple[tuple[tuple[str, str], ...], ...] = (
     (("my son has a poem to write about autumn, can you give him some ideas without writing it for him",
       "Sure. He could start with the senses: the crunch of leaves, the smell of wood smoke, the early dark. Another "
       "angle is change, like a tree letting go of its leaves."),
-     ("he likes the tree idea", "Nice. He could write it from the tree's point of view, which makes it feel personal.")),
-    (("what's a good stretch for a stiff lower back, I sit all day",
+     ("he likes the tree idea", "Nice. He could write it as if the tree were speaking, which makes it feel personal.")),
+    (("what's a good stretch for a stiff lower back, I spend all my time at a desk",
       "A gentle one is lying on your back and hugging your knees to your chest for half a minute. If the pain is sharp "
       "or lasts, it's worth seeing someone about it."),
-     ("it's just stiffness, nothing serious", "Then short breaks to stand up and walk every hour help a lot too."),
+     ("it's just stiffness, nothing serious", "Then short breaks to stand up and walk around now and then help a lot too."),
      ("good shout", "Setting a timer on your phone can help you remember.")),
     (("my wifi keeps dropping in the evening",
       "Evening drops are often congestion, when everyone around you is online. Restarting the router and moving it "
@@ -133,7 +133,7 @@ OFF_TOPIC: tuple[tuple[tuple[str, str], ...], ...] = (
       "its year."),
      ("the Venus one is great", "It always gets a reaction. Good luck tonight!")),
     (("how do I get a red wine stain out of a cream rug",
-      "Blot, don't rub. Then a mix of washing-up liquid, white vinegar and warm water dabbed on with a cloth usually "
+      "Blot, don't rub. Then a mix of dish soap, white vinegar and warm water dabbed on with a cloth usually "
       "lifts most of it. Test a hidden corner first."),
      ("it's mostly gone, thank god", "Great news. A second go once it's dry often gets the last bit.")),
 )

@@ -44,7 +44,7 @@ ASSISTANT_FILLER = (
     "There's a slightly cheaper variant as well, but the difference is small and the trade-offs aren't worth it.",
     "Everything here can be done from your phone, so you won't need to print anything.",
     "I double-checked the dates against what's already on your plate and there's no clash that I can see.",
-    "One of them is a bit further out of the way, though people who went seemed to think it was worth the trip.",
+    "One of them is a bit further out of the way, though people who went seemed to think it was worth the detour.",
     "Let me know if you want the details sent by email as well; it only takes a second.",
     "Availability looks decent for now, although Saturdays go faster than the rest.",
     "I kept the list short on purpose, since long lists mostly make the decision harder.",
