@@ -1,11 +1,11 @@
 """The systems the PERMA harness compares. Each sees one user's sessions in time order and, at a question,
 returns the context it would give an answering model within a token budget.
 
-* ``memagent``: the public API: ``Memory.add_messages`` per session (with the session's timestamp), then
-  ``Memory.recall(question, budget_tokens=...)``; the context is ``Recall.to_prompt()``. Writes go through
-  :class:`~memagent.graph.dialogue.DialogueExtractor` (conversational preferences, session-domain routing) and
-  reads with ``RecallConfig(infer_domains=True)`` (requests also routed by the user's most similar memories).
-* ``memagent_heuristic``: memagent's defaults (the first-person :class:`~memagent.graph.heuristic.HeuristicExtractor`).
+* ``memagent``: the public API with its defaults, as a user gets it from ``Memory.open(path)``:
+  ``Memory.add_messages`` per session (with the session's timestamp), then
+  ``Memory.recall(question, budget_tokens=...)``; the context is ``Recall.to_prompt()``.
+* ``memagent_no_turns``: ablation, the defaults without conversation turns in recall (``RecallConfig(turns=False)``).
+* ``memagent_heuristic``: ablation, the first-person :class:`~memagent.graph.heuristic.HeuristicExtractor` only.
 * ``bm25_turns``: BM25 over exchanges (a user message and the reply: PERMA's RAG baseline chunks 2 messages).
 * ``dense_turns``: the same exchanges ranked by cosine similarity with the memory's embedder.
 * ``recency``: the latest exchanges.
@@ -27,14 +27,13 @@ from benchmarks.perma.loader import Question, Session
 from memagent import Memory, RecallConfig
 from memagent.embeddings import Embedder
 from memagent.errors import ConfigError
-from memagent.graph.dialogue import DialogueExtractor
 from memagent.graph.heuristic import HeuristicExtractor
 from memagent.llm.tokens import count_tokens
 from memagent.retrieval.bm25 import BM25Cache
 
 __all__ = ["SYSTEMS", "Context", "System", "make_system"]
 
-SYSTEMS = ("memagent", "memagent_heuristic", "bm25_turns", "dense_turns", "recency", "full_history", "none")
+SYSTEMS = ("memagent", "memagent_no_turns", "memagent_heuristic", "bm25_turns", "dense_turns", "recency", "full_history", "none")
 
 
 @dataclass
@@ -198,12 +197,13 @@ def make_system(name: str, user_id: str, embedder: Embedder, *, as_of: bool = Fa
     Raises:
         ConfigError: unknown system name.
     """
-    if name in ("memagent", "memagent_heuristic"):
-        if name == "memagent":
-            memory = Memory.open(":memory:", embedder=embedder, extractor=DialogueExtractor(),
-                                 recall_config=RecallConfig(infer_domains=True))
-        else:
-            memory = Memory.open(":memory:", embedder=embedder, extractor=HeuristicExtractor())
+    if name.startswith("memagent"):
+        options = {"memagent": {}, "memagent_no_turns": {"recall_config": RecallConfig(turns=False)},
+                   "memagent_heuristic": {"extractor": HeuristicExtractor()}}
+        if name not in options:
+            msg = f"unknown system {name!r}; choose from {', '.join(SYSTEMS)}"
+            raise ConfigError(msg)
+        memory = Memory.open(":memory:", embedder=embedder, **options[name])
         system = MemagentSystem(memory, user_id, as_of=as_of)
         system.name = name
         return system

@@ -37,10 +37,12 @@ NOTES = (
     "user's statement; choice = the user's pick and the assistant's confirmation; persona = the user turn whose "
     "sentence best matches the preference text (word overlap + embedding similarity; ties within 0.05 are gold).",
     "Filler: 'default' = other topics' questions with short generic replies; 'hard' = the same alternating with "
-    "other topics' whole persona conversations (competing preferences stated in passing); 'original' = the "
-    "LMSYS file passed with --filler.",
+    "other topics' whole persona conversations (competing preferences stated in passing); 'sessions' = only "
+    "other topics' whole persona and choice conversations, one session each (a long multi-session history in "
+    "PrefEval's own text); 'original' = the LMSYS file passed with --filler.",
     "full_context keeps the newest messages that fit --window tokens; naive_rag = top --rag-k messages by "
-    "cosine similarity with the same embedder; none = the question alone (never a hit).",
+    "cosine similarity with the same embedder; bm25_turns / dense_turns = messages ranked by BM25 / cosine and packed "
+    "into --budget tokens; none = the question alone (never a hit).",
     "A context hit is necessary, not sufficient: the paper shows models ignore preferences that are in context. "
     "The LLM mode (--model) measures whether answers follow them.",
 )

@@ -7,6 +7,9 @@ built from the benchmark data itself (and can be shared):
   assistant reply; 1-3 questions per session.
 - ``hard``: the same, alternating with whole persona conversations of other pairs (other topics), so the
   user also states, in passing, many competing preferences about other things.
+- ``sessions``: nothing but whole conversations of other pairs (other topics), persona-driven and choice-based
+  in turn, each its own session: a long multi-session history written by PrefEval's authors, not by this
+  project, in which every session states or implies a preference the question does not ask about.
 - ``original``: the LMSYS conversations (``filtered_inter_turns.json``) for users who have them, passed with
   ``--filler PATH``: the same prefix for every pair, as in the paper.
 
@@ -27,7 +30,7 @@ from memagent.errors import ConfigError, InvalidInputError
 
 __all__ = ["FILLERS", "REPLIES", "FillerPool", "Session", "build_filler", "load_original"]
 
-FILLERS = ("default", "hard", "original")
+FILLERS = ("default", "hard", "sessions", "original")
 Session = tuple[Message, ...]
 
 # Generic on purpose: a reply that named things could itself state or contradict a preference.
@@ -48,6 +51,7 @@ class FillerPool:
     questions: tuple[tuple[str, str], ...]
     personas: tuple[tuple[str, Session], ...]
     original: Session = ()
+    choices: tuple[tuple[str, Session], ...] = ()
 
     @classmethod
     def from_dir(cls, data_dir: str | Path, *, original: Session = ()) -> FillerPool:
@@ -63,7 +67,8 @@ class FillerPool:
                 seen.add(q)
                 questions.append((topic, q))
         personas = [(topic, conversation_messages("persona", row)) for topic, _, row in rows(data_dir, "persona")]
-        return cls(tuple(questions), tuple(personas), original)
+        choices = [(topic, conversation_messages("choice", row)) for topic, _, row in rows(data_dir, "choice")]
+        return cls(tuple(questions), tuple(personas), original, tuple(choices))
 
 
 def load_original(path: str | Path) -> Session:
@@ -134,12 +139,20 @@ def build_filler(pair: Pair, pool: FillerPool, mode: str, turns: int, *, seed: i
     rng = random.Random(f"{seed}:filler:{pair.key}")
     questions = [q for t, q in pool.questions if t != pair.topic and q != pair.question]
     personas = [c for t, c in pool.personas if t != pair.topic]
+    choices = [c for t, c in pool.choices if t != pair.topic]
     rng.shuffle(questions)
     rng.shuffle(personas)
+    rng.shuffle(choices)
     sessions: list[Session] = []
     left = turns
     while left > 0:
-        if mode == "hard" and personas and len(sessions) % 2 == 0:
+        if mode == "sessions":
+            convs = choices if (len(sessions) % 2 and choices) or not personas else personas
+            if not convs:
+                break
+            conv = convs.pop()
+            sessions.append(conv[: 2 * min(left, max(1, len(conv) // 2))])
+        elif mode == "hard" and personas and len(sessions) % 2 == 0:
             conv = personas.pop()
             sessions.append(conv[: 2 * min(left, len(conv) // 2)])
         elif questions:

@@ -8,6 +8,8 @@ from, so the harness decides a gold hit by provenance, never by matching text.
 - ``full_context``: the whole conversation as chat messages, oldest dropped first to fit ``window`` tokens,
   as a real model with that context length would see it.
 - ``naive_rag``: the top-k earlier messages by embedding similarity to the question (the paper's RAG).
+- ``bm25_turns`` / ``dense_turns``: earlier messages ranked by BM25 / cosine similarity to the question, packed
+  best first into the same ``budget`` as memagent (the baselines issue 17 asks memagent to beat).
 - ``memagent``: ``Memory.add_messages`` for every session, then ``Memory.recall`` within ``budget`` tokens.
 """
 
@@ -29,11 +31,12 @@ from memagent.embeddings import CachedEmbedder
 from memagent.errors import ConfigError
 from memagent.llm.base import ChatModel
 from memagent.llm.tokens import count_tokens
+from memagent.retrieval.bm25 import BM25Cache
 from memagent.types import Recall
 
 __all__ = ["SYSTEMS", "Context", "FullContext", "MemagentSystem", "NaiveRAG", "NoMemory", "System", "make_system"]
 
-SYSTEMS = ("none", "full_context", "naive_rag", "memagent")
+SYSTEMS = ("none", "full_context", "naive_rag", "bm25_turns", "dense_turns", "memagent")
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -144,6 +147,44 @@ class NaiveRAG(System):
         return Context(text=text, entries=[{i} for i in top], tokens=_tokens(text))
 
 
+class RankedTurns(System):
+    """Earlier messages ranked by BM25 or by cosine similarity, packed best first into ``budget`` tokens."""
+
+    def __init__(self, name: str, embedder: CachedEmbedder, budget: int) -> None:
+        super().__init__()
+        self.name, self.embedder, self.budget = name, embedder, budget
+
+    def reset(self, user_id: str) -> None:
+        super().reset(user_id)
+        self.vectors: list[np.ndarray] = []
+
+    def ingest(self, session: Sequence[Message], *, session_id: str, timestamp: datetime) -> None:
+        super().ingest(session, session_id=session_id, timestamp=timestamp)
+        if self.name == "dense_turns":
+            self.vectors.extend(self.embedder.embed([m.content for m in session]))
+
+    def _order(self, question: str) -> list[int]:
+        if self.name == "dense_turns":
+            sims = np.stack(self.vectors) @ self.embedder.embed([question])[0]
+            return [int(i) for i in np.argsort(-sims, kind="stable")]
+        ids = [str(i) for i in range(len(self.log))]
+        scores = BM25Cache.score_once(ids, [m.content for m in self.log], question)
+        return sorted((int(i) for i in scores), key=lambda i: (-scores[str(i)], -i))
+
+    def context(self, question: str) -> Context:
+        if not self.log:
+            return Context()
+        header = "Relevant messages from earlier conversations with this user:"
+        used, picked = _tokens(header), []
+        for i in self._order(question):
+            cost = _tokens(f"- {self.log[i].role}: {self.log[i].content}") + 1
+            if used + cost <= self.budget:
+                picked.append(i)
+                used += cost
+        text = "\n".join([header, *(f"- {self.log[i].role}: {self.log[i].content}" for i in picked)])
+        return Context(text=text, entries=[{i} for i in picked], tokens=_tokens(text))
+
+
 class MemagentSystem(System):
     """A fresh in-memory ``Memory`` per user, fed and queried through the public API only."""
 
@@ -214,6 +255,8 @@ def make_system(name: str, *, embedder: CachedEmbedder, budget: int, window: int
         return FullContext(window)
     if name == "naive_rag":
         return NaiveRAG(embedder, rag_k)
+    if name in ("bm25_turns", "dense_turns"):
+        return RankedTurns(name, embedder, budget)
     if name == "memagent":
         return MemagentSystem(memory_factory or (lambda: Memory.open(":memory:", embedder=embedder)), budget)
     msg = f"unknown system {name!r}; choose from {', '.join(SYSTEMS)}"

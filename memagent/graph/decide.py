@@ -75,7 +75,9 @@ def replaced_by(cand: Candidate, item: MemoryItem, *, same_domain: bool = True) 
         return containment(old, item.text) == 1.0
     if item.kind != MemoryKind.PREFERENCE:
         return False
-    if item.metadata.get("slot") == meta["replaces_slot"]:
+    # The slot is named in metadata (dialogue memories) or is the subject of a first-person statement
+    # ("My favorite color is blue" has subject favorite:color; "... is green now" replaces slot "favorite color").
+    if item.metadata.get("slot") == meta["replaces_slot"] or (item.subject and _phrase(item.subject) == _phrase(meta["replaces_slot"])):
         return not other_domain or related_domains(cand.domain, item.domain) or not same_domain
     return bool(meta.get("replaces_type")) and not other_domain and value_type(item.value or item.text) == meta["replaces_type"]
 

@@ -19,6 +19,7 @@ from memagent.errors import StoreError
 from memagent.graph.candidates import Candidate, Decision
 from memagent.graph.decide import Bucket, RuleDecider, replaced_by
 from memagent.graph.forget import Forgetter, Forgotten
+from memagent.graph.dialogue import DialogueExtractor
 from memagent.graph.heuristic import HeuristicExtractor
 from memagent.graph.llm_planner import LLMPlanner
 from memagent.graph.values import embed_items, index_items
@@ -63,7 +64,7 @@ class MemoryWriter:
         self.index = index
         self.embedder = embedder
         self.forgetter = forgetter
-        self.extractor = extractor or HeuristicExtractor()
+        self.extractor = extractor or DialogueExtractor()
         self.decider = decider or RuleDecider()
         self.planner = planner
 

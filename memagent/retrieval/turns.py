@@ -27,6 +27,7 @@ from datetime import datetime
 
 import numpy as np
 
+from memagent._lexical import content_words
 from memagent.embeddings.base import Embedder
 from memagent.graph.decide import containment
 from memagent.graph.domains import RELATED_DOMAINS, classify_domains
@@ -156,16 +157,43 @@ class TurnSearch:
         if isinstance(cached, _Turns):
             return cached
         events = [e for e in self.store.events(user_id) if is_turn(e)]
+        items = self.store.items(user_id, statuses=None)
         sources_current: set[str] = set()
         sources_past: set[str] = set()
-        for item in self.store.items(user_id, statuses=None):
+        for item in items:
             (sources_current if item.is_current else sources_past).update(item.source_event_ids)
         texts = {e.id: turn_text(e) for e in events}
         turns = _Turns(by_id={e.id: e for e in events}, texts=texts,
                        domains={i: classify_domains(t) for i, t in texts.items()},
-                       stale=sources_past - sources_current)
+                       stale=(sources_past - sources_current) | _restating_replaced(events, texts, items))
         snap.extras[_SNAPSHOT_KEY] = turns
         return turns
+
+
+def _restating_replaced(events: Sequence[Event], texts: dict[str, str], items: Sequence[MemoryItem]) -> set[str]:
+    """Turns from before a change that state the replaced value and not the one that replaced it ("soft
+    chimes" in March, after "birdsong" superseded it in May): shown, they would present the old value as news."""
+    by_id = {i.id: i for i in items}
+    changes: list[tuple[datetime, frozenset[str], frozenset[str]]] = []
+    for old in items:
+        if old.status != "superseded" or not old.value or old.valid_to is None:
+            continue
+        new = by_id.get(old.superseded_by or "")
+        seen = {old.id}
+        while new is not None and new.superseded_by and new.superseded_by not in seen:  # the value standing now
+            seen.add(new.id)
+            new = by_id.get(new.superseded_by)
+        old_words = frozenset(content_words(old.value))
+        if old_words:
+            changes.append((old.valid_to, old_words, frozenset(content_words(new.value or "")) if new else frozenset()))
+    if not changes:
+        return set()
+    stale = set()
+    for ev in events:
+        words = set(content_words(texts[ev.id]))
+        if any(ev.timestamp < until and old <= words and not (new and new <= words) for until, old, new in changes):
+            stale.add(ev.id)
+    return stale
 
 
 def without_covered(turns: Sequence[Scored], items: Sequence[Scored], *, share: float = 0.8) -> list[Scored]:

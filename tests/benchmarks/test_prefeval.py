@@ -98,6 +98,30 @@ def test_hard_filler_mixes_in_other_topics_persona_conversations(data, pairs):
     assert texts & other_persona and not texts & own_persona
 
 
+def test_sessions_filler_is_other_topics_whole_conversations_only(data, pairs):
+    pool = FillerPool.from_dir(data)
+    pair = pairs[0]
+    sessions = build_filler(pair, pool, "sessions", 8, seed=0)
+    own = [c for t, c in pool.personas + pool.choices if t == pair.topic]
+    others = [c for t, c in pool.personas + pool.choices if t != pair.topic]
+    assert sessions and all(any(s == c[: len(s)] for c in others) for s in sessions)
+    assert not any(s == c[: len(s)] for s in sessions for c in own)
+    assert {len(s) % 2 for s in sessions} == {0} and sum(len(s) // 2 for s in sessions) <= 8
+    assert any(s in {c for _, c in pool.choices} for s in sessions)  # choice conversations are among them
+
+
+def test_ranked_turn_baselines_pack_into_the_budget(emb):
+    from benchmarks.prefeval.systems import RankedTurns
+
+    msgs = [Message("user", "I love vegetarian curry"), Message("user", "my car needs new tyres"),
+            Message("user", "the weather was grey " * 30), Message("user", "tyres and car repairs cost a lot")]
+    for name in ("bm25_turns", "dense_turns"):
+        system = RankedTurns(name, emb, budget=40)
+        _feed(system, msgs)
+        ctx = system.context("where to fix my car tyres")
+        assert ctx.tokens <= 40 and ctx.entries[0] & {1, 3} and {2} not in ctx.entries
+
+
 def test_original_filler_file_and_errors(tmp_path, data, pairs):
     path = tmp_path / "inter.json"
     path.write_text(json.dumps([{"conversation": [{"role": "user", "content": "u1"}, {"role": "assistant", "content": "a1"},
