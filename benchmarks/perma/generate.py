@@ -13,11 +13,11 @@ Everything is deterministic in ``(seed, user index)``: user ``k`` is the same wh
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 import json
 import random
 import sys
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,15 @@ from typing import Any
 from benchmarks.perma import phrasing as P
 from benchmarks.perma.catalog import DOMAINS, Domain, Slot
 from benchmarks.perma.loader import is_held_out, parse_date
+from benchmarks.perma.synth_natural import (
+    HABITS,
+    annotated_values,
+    rehabit,
+    render_natural,
+    render_off_topic,
+    unsaid,
+)
 from benchmarks.perma.synth_questions import make_tasks, mcq_items, task_files
-from benchmarks.perma.synth_natural import HABITS, annotated_values, render_natural, render_off_topic, rehabit, unsaid
 from benchmarks.perma.synth_sessions import Plan, Rendered, annotation, render
 
 __all__ = ["build_user", "generate", "main"]
@@ -300,7 +307,8 @@ def _with_story(plan: Plan, story: str) -> Plan:
     return plan
 
 
-def _off_topic_sessions(timeline: list[Plan], rng: random.Random, habit: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+def _off_topic_sessions(timeline: list[Plan], rng: random.Random,
+                        habit: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """10-16 unrelated sessions at free day parts between the task sessions: (timeline event, dialog) pairs."""
     taken = {p.date for p in timeline if p.date}
     first, last = timeline[0].date, timeline[-1].date

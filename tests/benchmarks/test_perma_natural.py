@@ -75,13 +75,14 @@ def test_changes_and_one_offs_are_told_in_their_session_after_the_old_value(natu
             assert c.reason in stories
 
 
-def test_same_users_and_questions_as_the_default_style(tmp_path):
+def test_same_users_and_questions_as_the_default_style():
     for k in (0, 3):
         _, plain, _ = build_user(k, seed=1)
         _, nat, _ = build_user(k, seed=1, style="natural")
         kept = [p for p in plain if p.startswith(("profile/", "evaluation/"))]
         assert kept and all(plain[p] == nat[p] for p in kept)
-        assert plain["tasks/user2000%d/raw_dialogues_c.json" % k] != nat["tasks/user2000%d/raw_dialogues_c.json" % k]
+        dialogues = f"tasks/user{20000 + k}/raw_dialogues_c.json"
+        assert plain[dialogues] != nat[dialogues]
 
 
 def test_off_topic_sessions_carry_no_preferences_and_dates_stay_strictly_increasing(natural):
