@@ -1,4 +1,4 @@
-"""The ``memagent`` command: demo, chat, inspect, forget, delete-user, export, import, bench."""
+"""The ``memagent`` command: demo, chat, inspect, forget, delete-user, export, import, bench, serve, mcp."""
 
 from __future__ import annotations
 
@@ -228,6 +228,70 @@ def bench(ctx: typer.Context, name: Annotated[str, typer.Argument(help="perf, pr
         raise typer.Exit(2)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
     raise typer.Exit(subprocess.call([sys.executable, "-m", f"benchmarks.{name}", *ctx.args], cwd=root, env=env))
+
+def _open_location(db: str, embedder: str) -> Any:
+    """A memory at a path (the recorded embedder is reused) or a URL ``Memory.open`` understands."""
+    if "://" not in db:
+        return _open(Path(db), embedder)
+    from memagent import Memory
+    from memagent.server import embedder_named
+
+    return Memory.open(db, embedder=embedder_named(embedder))
+
+
+ServeDbOpt = Annotated[str, typer.Option("--db", envvar="MEMAGENT_DB", help="database file or URL")]
+ServeEmbedderOpt = Annotated[str, typer.Option("--embedder", envvar="MEMAGENT_EMBEDDER", help="auto, local or hashing")]
+
+
+@app.command()
+@_friendly
+def serve(
+    db: ServeDbOpt = "memagent.db",
+    host: Annotated[str, typer.Option(help="interface to bind (0.0.0.0 in a container)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port (0 picks a free one)")] = 8000,
+    api_key: Annotated[list[str] | None, typer.Option("--api-key", help="tenant:key, repeatable (default: "
+                                                      "MEMAGENT_API_KEYS, else one generated key, printed)")] = None,
+    embedder: ServeEmbedderOpt = "auto",
+) -> None:
+    """Serve the HTTP memory API (FastAPI; needs the server extra). OpenAPI docs at /docs."""
+    from memagent.server import ApiKeys, create_app
+
+    specs = api_key or [s for s in os.environ.get("MEMAGENT_API_KEYS", "").split(",") if s.strip()]
+    if specs:
+        keys = ApiKeys.parse(specs)
+    else:
+        keys, key = ApiKeys.generate()
+        typer.echo(f"no API key given: generated one for tenant 'default': {key}", err=True)
+    service = create_app(_open_location(db, embedder), keys, close_memory=True)
+    import uvicorn  # after create_app, which names the extra when FastAPI is missing
+
+    uvicorn.run(service, host=host, port=port)
+
+
+@app.command("mcp")
+@_friendly
+def mcp_command(
+    user: UserOpt,
+    db: ServeDbOpt = "memagent.db",
+    transport: Annotated[str, typer.Option(help="stdio (for desktop and IDE clients) or http (streamable HTTP)")] = "stdio",
+    host: Annotated[str, typer.Option(help="interface to bind (http)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port (http; 0 picks a free one)")] = 8765,
+    embedder: ServeEmbedderOpt = "auto",
+) -> None:
+    """Serve one user's memory as MCP tools: remember, recall, forget, explain, list_preferences."""
+    from memagent.mcp_server import build_mcp_server, serve_http, serve_stdio
+
+    if transport not in ("stdio", "http"):
+        raise typer.BadParameter(f"unknown transport {transport!r}: use stdio or http")
+    memory = _open_location(db, embedder)
+    try:
+        server = build_mcp_server(memory, user)
+        if transport == "stdio":
+            serve_stdio(server)
+        else:
+            serve_http(server, host=host, port=port)
+    finally:
+        memory.close()
 
 
 def main() -> None:

@@ -36,7 +36,7 @@ from memagent.llm.base import ChatModel
 from memagent.retrieval.hybrid import HybridRanker, RecallConfig
 from memagent.retrieval.packer import fit, pack
 from memagent.retrieval.topics import TopicAffinity
-from memagent.retrieval.turns import TURN_NAMESPACE, TurnSearch, without_covered
+from memagent.retrieval.turns import TURN_NAMESPACE, TurnSearch
 from memagent.store.index import ExactIndex, VectorIndex, check_embedder_identity, key_owner, namespace_key
 from memagent.store.sqlite import SQLiteStore
 from memagent.types import (
@@ -335,7 +335,7 @@ class Memory:
         item_kinds = None if kind_set is None else kind_set - {MemoryKind.TURN}
         ranked = self.ranker.rank(uid, query, qvec, kinds=item_kinds, as_of=as_of) if item_kinds != set() else []
         if cfg.turns and (kind_set is None or MemoryKind.TURN in kind_set):
-            ranked += without_covered(self.turns.rank(uid, query, qvec, as_of=as_of), ranked)
+            ranked += self.turns.rank(uid, query, qvec, as_of=as_of, beside=ranked)
         chosen, used, dropped = pack(ranked, budget_tokens, cfg.priority_gate, cfg.min_score,
                                      profile_share=cfg.profile_share, compact_share=cfg.compact_share,
                                      profile_kinds=cfg.profile_kinds,

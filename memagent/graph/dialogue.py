@@ -265,6 +265,8 @@ class DialogueExtractor(HeuristicExtractor):
 
     def _request(self, clause: str, slot: str | None, topic: Counter[str], bot: str) -> Candidate | None:
         if _ACCEPT.match(clause) and len(clause.split()) <= 5:
+            if len(listed_options(bot)) >= 2:
+                return None  # "Sounds great!" to a list of options picks none of them
             proposal = _PROPOSAL.search(bot) or _OFFER.search(bot)
             value = _value(proposal.group(1), max_words=16) if proposal else None
             return self._facet(value, slot, topic, clause) if value else None

@@ -98,7 +98,11 @@ class HeuristicExtractor:
                   "forget"),
             _Rule(_rx(r"^(?:from\s+now\s+on|going\s+forward|in\s+(?:the\s+)?future|henceforth|moving\s+forward)[,:]?\s+(.+)"),
                   "instruction"),
-            _Rule(_rx(r"^(?:whenever|every\s+time|each\s+time|anytime|any\s+time)\s+(.+?),\s*(.+)"), "instruction"),
+            # "Whenever I fly, book an aisle seat" asks something of the assistant; "whenever I hear this jam, I
+            # dance" tells a story: after the comma, a first-person clause is a rule only when it states a want.
+            _Rule(_rx(r"^(?:whenever|every\s+time|each\s+time|anytime|any\s+time)\s+(.+?),\s*"
+                      r"(?!(?:i|i'm|i'd|i've|i'll|we|we're|my|it|it's|that|this|there|they|he|she)\b(?!\s*(?:'d\s+)?"
+                      r"(?:prefer|want|like|need|would\s+like|'d\s+like|'d\s+prefer)\b))(\S+\s+\S.*)"), "instruction"),
             _Rule(_rx(r"^(?:when|if)\s+(?:i\s+|i'm\s+|i\s+am\s+)(.+?),\s*(?:please\s+)?((?:always|never|only|make\s+sure|"
                       r"remember|use|book|get|choose|pick|find|look|check|search|set|i\s+(?:prefer|want|like|need|"
                       r"would\s+like|'d\s+like)|i'd\s+(?:prefer|like)).*)"), "instruction"),
@@ -452,7 +456,12 @@ class HeuristicExtractor:
             return None
         # The option is named before the trigger ("the salad bar sounds good") or after it ("I'll go with
         # the Tesla"): match on the whole sentence minus the trigger words.
-        option = picked_option(s, m, offered) or clean_phrase(s, cut=False, max_words=30)
+        option = picked_option(s, m, offered)
+        if option is None:
+            rest = s[: m.start()] + s[m.end():]
+            if not content_words(rest):
+                return None  # "Sounds great!" agrees with something, but names no option: nothing was chosen
+            option = clean_phrase(s, cut=False, max_words=30)
         return self._chose(option, s, offered)
 
     def _b_choice_eval(self, m: re.Match[str], s: str, context: Sequence[Event]) -> Candidate | None:

@@ -7,12 +7,22 @@ from collections.abc import Collection, Mapping, Sequence
 
 from memagent.llm.tokens import count_tokens
 from memagent.retrieval.hybrid import Scored
-from memagent.types import KIND_PRIORITY, MemoryKind, Recall, RecallEntry, prompt_line
+from memagent.types import (
+    KIND_PRIORITY,
+    SECTION_TITLES,
+    MemoryItem,
+    MemoryKind,
+    Recall,
+    RecallEntry,
+    prompt_frame,
+    prompt_line,
+)
 
 __all__ = ["PROMPT_OVERHEAD_TOKENS", "fit", "pack"]
 
-# Header, footer and section titles of Recall.to_prompt(); measured, with a little slack.
-PROMPT_OVERHEAD_TOKENS = 48
+# The fence and header lines of Recall.to_prompt() (section titles are counted as their kinds appear).
+PROMPT_OVERHEAD_TOKENS = count_tokens("\n".join([*prompt_frame()[0], prompt_frame()[1]])) + 1
+_TITLE_TOKENS = {kind: count_tokens(title) + 1 for kind, title in SECTION_TITLES.items()}
 # No entry costs less than this ("- x" is 2 tokens, plus its newline): below it, stop looking.
 MIN_LINE_TOKENS = 3
 
@@ -60,6 +70,14 @@ def pack(
     sizes = line_tokens if line_tokens is not None else {}
     chosen: dict[str, RecallEntry] = {}
     used = 0
+    kinds_in: set[MemoryKind] = set()
+    lines: dict[tuple[str, bool], str] = {}
+
+    def line_of(item: MemoryItem, compact: bool) -> str:
+        key = (item.id, compact)
+        if key not in lines:
+            lines[key] = prompt_line(item, compact=compact)
+        return lines[key]
 
     def size_of(line: str) -> int:
         size = sizes.get(line)
@@ -75,15 +93,17 @@ def pack(
         if entry.item.id in chosen:
             return
         compact = compact and entry.item.kind == MemoryKind.PREFERENCE  # an instruction's conditions are its meaning
-        line = prompt_line(entry.item, compact=compact)
-        if used + _tokens_at_least(line) > available:
+        line = line_of(entry.item, compact)
+        title = 0 if entry.item.kind in kinds_in else _TITLE_TOKENS[entry.item.kind]  # its section's first line
+        if used + title + _tokens_at_least(line) > available:
             return  # cannot fit even at the best compression: skip without tokenising
         size = size_of(line)
-        if used + size <= available:
+        if used + title + size <= available:
             chosen[entry.item.id] = RecallEntry(item=entry.item, score=entry.score, tokens=size,
                                                 components=entry.components, via=entry.via,  # type: ignore[arg-type]
                                                 compact=compact)
-            used += size
+            used += size + title
+            kinds_in.add(entry.item.kind)
 
     def fill(entries: Sequence[Scored], until: float, *, compact: bool = False) -> None:
         for entry in entries:
@@ -112,7 +132,7 @@ def pack(
         if entry.score >= min_score:
             take(entry)
     for entry in sorted((e for e in chosen.values() if e.compact), key=lambda e: -e.score):
-        grow = size_of(prompt_line(entry.item)) - entry.tokens
+        grow = size_of(line_of(entry.item, False)) - entry.tokens
         if used + grow <= available:
             chosen[entry.item.id] = entry.model_copy(update={"compact": False, "tokens": entry.tokens + grow})
             used += grow
@@ -131,7 +151,12 @@ def fit(recall: Recall) -> Recall:
         if size <= recall.budget_tokens or not entries:
             return trial.model_copy(update={"used_tokens": size,
                                             "dropped": recall.dropped + len(recall.entries) - len(entries)})
-        entries.remove(min(entries, key=lambda e: e.score))
+        over = size - recall.budget_tokens
+        for entry in sorted(entries, key=lambda e: e.score):  # the weakest lines that cover the excess
+            entries.remove(entry)
+            over -= entry.tokens
+            if over <= 0:
+                break
 
 
 def measure_overhead() -> int:

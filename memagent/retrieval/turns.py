@@ -29,14 +29,13 @@ import numpy as np
 
 from memagent._lexical import content_words
 from memagent.embeddings.base import Embedder
-from memagent.graph.decide import containment
 from memagent.graph.domains import RELATED_DOMAINS, classify_domains
 from memagent.retrieval.hybrid import HybridRanker, Scored
 from memagent.store.index import VectorIndex, namespace_key
 from memagent.store.sqlite import SQLiteStore
 from memagent.types import Event, EventKind, MemoryItem, MemoryKind
 
-__all__ = ["TURN_NAMESPACE", "TurnSearch", "is_turn", "turn_text", "without_covered"]
+__all__ = ["TURN_NAMESPACE", "TurnSearch", "is_turn", "turn_text"]
 
 TURN_NAMESPACE = "turns"
 _KINDS = frozenset({EventKind.TURN, EventKind.SESSION})
@@ -67,8 +66,9 @@ class _Turns:
 
     by_id: dict[str, Event]
     texts: dict[str, str]
+    words: dict[str, frozenset[str]]  # content words of each turn's message
     domains: dict[str, list[str]]
-    stale: set[str]  # turns only superseded memories came from
+    stale: set[str]  # turns only superseded memories came from, or stating a value replaced since
 
 
 class TurnSearch:
@@ -86,7 +86,8 @@ class TurnSearch:
         turns = [e for e in events if is_turn(e)]
         if not turns:
             return 0
-        vectors = self.embedder.embed([turn_text(e) for e in turns])
+        # The message itself, not its rendered line: the vector is the same one a caller may have cached.
+        vectors = self.embedder.embed([e.text for e in turns])
         self.index.add(namespace_key(user_id, TURN_NAMESPACE), [e.id for e in turns], np.asarray(vectors))
         return len(turns)
 
@@ -104,8 +105,12 @@ class TurnSearch:
 
     # -- reading ----------------------------------------------------------------------------------------
     def rank(self, user_id: str, query: str, qvec: np.ndarray, *, as_of: datetime | None = None,
-             query_domains: Sequence[str] | None = None) -> list[Scored]:
-        """The user's best turns for ``query`` as scored candidates of kind ``TURN``; best first."""
+             query_domains: Sequence[str] | None = None, beside: Sequence[Scored] = ()) -> list[Scored]:
+        """The user's best turns for ``query`` as scored candidates of kind ``TURN``; best first.
+
+        A turn that a memory in ``beside`` (the ranked memories) derived from it already repeats, most of its
+        content words, is left out: "User said: <the turn>" and the turn would spend the budget twice.
+        """
         cfg = self.ranker.config
         turns = self._turns(user_id)
         if not turns.by_id:
@@ -113,9 +118,10 @@ class TurnSearch:
         key = namespace_key(user_id, TURN_NAMESPACE)
         dense = {i: max(0.0, s) for i, s in self.index.search(key, qvec, cfg.k_turns)}
         ids = list(turns.texts)
-        bm = self.ranker.bm25.scores(f"{user_id}|{_SNAPSHOT_KEY}", ids, [turns.texts[i] for i in ids], query)
+        bm = self.ranker.bm25.scores(f"{user_id}|{_SNAPSHOT_KEY}", ids, [turns.by_id[i].text for i in ids], query)
         found = list(dense) + [i for i, _ in sorted(bm.items(), key=lambda kv: -kv[1])[: cfg.k_turns] if i not in dense]
-        pool = [turns.by_id[i] for i in found if i in turns.by_id and i not in turns.stale
+        covered = _covered(turns, beside, set(found))
+        pool = [turns.by_id[i] for i in found if i in turns.by_id and i not in turns.stale and i not in covered
                 and (as_of is None or turns.by_id[i].timestamp < as_of)]
         if not pool:
             return []
@@ -132,7 +138,7 @@ class TurnSearch:
         domains = list(query_domains) if query_domains is not None else classify_domains(query)
         related = {r for d in domains for r in RELATED_DOMAINS.get(d, ())} - set(domains)
         ref = as_of or max(e.timestamp for e in turns.by_id.values())
-        out = []
+        out: list[tuple[float, Event, dict[str, float]]] = []
         for ev in pool:
             own = turns.domains[ev.id]
             age_days = max(0.0, (ref - ev.timestamp).total_seconds() / 86400)
@@ -148,8 +154,9 @@ class TurnSearch:
                 + cfg.w_domain * max(comp["domain"], comp["topic"]) + cfg.w_recency * comp["recency"]
                 + cfg.w_importance * (cfg.turn_user_importance if ev.role == "user" else 0.0)
             )
-            out.append(Scored(_as_item(ev, turns.texts[ev.id]), round(score, 6), comp, "turn"))
-        return sorted(out, key=lambda s: -s.score)
+            out.append((round(score, 6), ev, comp))
+        out.sort(key=lambda t: -t[0])
+        return [Scored(_as_item(ev, turns.texts[ev.id]), score, comp, "turn") for score, ev, comp in out[: cfg.k_turns]]
 
     def _turns(self, user_id: str) -> _Turns:
         snap = self.ranker.snapshot(user_id)
@@ -163,14 +170,16 @@ class TurnSearch:
         for item in items:
             (sources_current if item.is_current else sources_past).update(item.source_event_ids)
         texts = {e.id: turn_text(e) for e in events}
-        turns = _Turns(by_id={e.id: e for e in events}, texts=texts,
+        words = {e.id: frozenset(content_words(e.text)) for e in events}
+        turns = _Turns(by_id={e.id: e for e in events}, texts=texts, words=words,
                        domains={i: classify_domains(t) for i, t in texts.items()},
-                       stale=(sources_past - sources_current) | _restating_replaced(events, texts, items))
+                       stale=(sources_past - sources_current) | _restating_replaced(events, words, items))
         snap.extras[_SNAPSHOT_KEY] = turns
         return turns
 
 
-def _restating_replaced(events: Sequence[Event], texts: dict[str, str], items: Sequence[MemoryItem]) -> set[str]:
+def _restating_replaced(events: Sequence[Event], words: dict[str, frozenset[str]],
+                        items: Sequence[MemoryItem]) -> set[str]:
     """Turns from before a change that state the replaced value and not the one that replaced it ("soft
     chimes" in March, after "birdsong" superseded it in May): shown, they would present the old value as news."""
     by_id = {i.id: i for i in items}
@@ -188,23 +197,21 @@ def _restating_replaced(events: Sequence[Event], texts: dict[str, str], items: S
             changes.append((old.valid_to, old_words, frozenset(content_words(new.value or "")) if new else frozenset()))
     if not changes:
         return set()
-    stale = set()
-    for ev in events:
-        words = set(content_words(texts[ev.id]))
-        if any(ev.timestamp < until and old <= words and not (new and new <= words) for until, old, new in changes):
-            stale.add(ev.id)
-    return stale
+    return {ev.id for ev in events
+            if any(ev.timestamp < until and old <= words[ev.id] and not (new and new <= words[ev.id])
+                   for until, old, new in changes)}
 
 
-def without_covered(turns: Sequence[Scored], items: Sequence[Scored], *, share: float = 0.8) -> list[Scored]:
-    """``turns`` minus those a ranked memory derived from them already repeats (``share`` of the turn's content
-    words): "User said: <the turn>" and the turn itself would spend the budget twice on one statement."""
-    by_event: dict[str, list[str]] = {}
-    for s in items:
+def _covered(turns: _Turns, beside: Sequence[Scored], among: set[str], share: float = 0.8) -> set[str]:
+    """Those of ``among`` at least ``share`` of whose content words a ranked memory derived from them repeats."""
+    out: set[str] = set()
+    for s in beside:
         for ev in s.item.source_event_ids:
-            by_event.setdefault(ev, []).append(s.item.text)
-    return [t for t in turns
-            if not any(containment(t.item.text.partition(": ")[2], text) >= share for text in by_event.get(t.item.id, ()))]
+            if ev in among and ev not in out and turns.words.get(ev):
+                own = turns.words[ev]
+                if len(own & set(content_words(s.item.text))) >= share * len(own):
+                    out.add(ev)
+    return out
 
 
 def _as_item(event: Event, text: str) -> MemoryItem:
