@@ -68,7 +68,7 @@ class _Talk:
         if text:
             self.msgs.append({"role": "user", "content": text})
 
-    def bot(self, text: str, *, pad: float = 0.6) -> None:
+    def bot(self, text: str, *, pad: float = 0.85) -> None:
         """An assistant turn; most get one or two filler sentences, since real assistant turns run long."""
         fresh = [f for f in N.ASSISTANT_FILLER if f not in self.used]
         if self.rng.random() < pad and len(fresh) >= 2:
