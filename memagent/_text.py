@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from memagent.errors import InvalidInputError
+from memagent.prompts.sanitize import is_blank
 
 __all__ = ["MAX_TEXT_CHARS", "check_text", "check_user_id"]
 
@@ -17,13 +18,14 @@ def check_text(text: object, *, field: str = "text", allow_empty: bool = False, 
 
     Raises:
         InvalidInputError: not a str, empty (unless allowed), longer than ``max_chars``, or not encodable as
-            UTF-8 (lone surrogates from a bad decode).
+            UTF-8 (lone surrogates from a bad decode). Text with nothing visible (only whitespace, NUL and
+            other control characters, escape sequences, zero-width or bidi characters) is empty.
     """
     if not isinstance(text, str):
         msg = f"{field} must be a str, got {type(text).__name__}"
         raise InvalidInputError(msg, field=field)
-    if not allow_empty and not text.strip():
-        msg = f"{field} is empty"
+    if not allow_empty and is_blank(text):
+        msg = f"{field} is empty" if not text.strip() else f"{field} has no visible characters (only control or invisible ones)"
         raise InvalidInputError(msg, field=field)
     if len(text) > max_chars:
         msg = f"{field} has {len(text):,} characters; the limit is {max_chars:,} (split it into several events)"

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from memagent._text import check_text, check_user_id
+from memagent._text import MAX_ID_CHARS, check_text, check_user_id
 from memagent.embeddings import CachedEmbedder, Embedder, default_embedder
 from memagent.errors import ConfigError, IndexMismatchError, InvalidInputError, NotFoundError
 from memagent.graph.candidates import Candidate
@@ -32,13 +32,14 @@ from memagent.graph.llm_planner import LLMPlanner
 from memagent.graph.values import VALUE_NAMESPACE, embed_items, index_items
 from memagent.graph.views import Explanation, build_graph, explain, export_user, import_user
 from memagent.graph.writer import MemoryWriter
+from memagent.instructions.policy import DefaultInstructionPolicy, InstructionPolicy
 from memagent.llm.base import ChatModel
 from memagent.retrieval.hybrid import HybridRanker, RecallConfig
 from memagent.retrieval.packer import fit, pack
 from memagent.retrieval.topics import TopicAffinity
 from memagent.retrieval.turns import TURN_NAMESPACE, TurnSearch
-from memagent.store.index import ExactIndex, VectorIndex, check_embedder_identity, key_owner, namespace_key
-from memagent.store.sqlite import SQLiteStore
+from memagent.store.base import Store
+from memagent.store.index import VectorIndex, check_embedder_identity, key_owner, namespace_key
 from memagent.types import (
     Event,
     EventKind,
@@ -59,16 +60,19 @@ DEFAULT_BUDGET_TOKENS = 800
 
 
 class Memory:
-    """Long-term memory for many users, backed by SQLite (system of record) and a vector index.
+    """Long-term memory for many users, backed by a store (system of record) and a vector index.
 
     Args:
-        store: the SQLite store.
+        store: the system of record (``SQLiteStore`` or ``PostgresStore``).
         index: a vector index (``ExactIndex`` or ``ChromaIndex``); rebuilt from the store when out of sync.
         embedder: embeds memory texts and queries; its name is recorded in the index.
         llm: optional chat model; when given, each write is planned with one structured call.
         recall_config: weights and limits of the read path.
         decay: the consolidation policy.
         extractor / decider: the offline write path (used when ``llm`` is None).
+        instruction_policy: what may become a standing instruction (default
+            :class:`~memagent.instructions.policy.DefaultInstructionPolicy`: the user's own requests only, never
+            text that tries to override the system, reveal prompts or change the assistant's role).
         reconcile: bring the index in line with the store on open (heals crashes between commit and index).
         reindex: when the index was built by another embedder, re-embed everything with this one instead of
             raising (memory items, and plugin vectors keyed by event or item ids, such as CIPHER contexts).
@@ -80,7 +84,7 @@ class Memory:
 
     def __init__(
         self,
-        store: SQLiteStore,
+        store: Store,
         index: VectorIndex,
         embedder: Embedder,
         *,
@@ -89,6 +93,7 @@ class Memory:
         decay: DecayPolicy | None = None,
         extractor: HeuristicExtractor | None = None,
         decider: RuleDecider | None = None,
+        instruction_policy: InstructionPolicy | None = None,
         reconcile: bool = True,
         reindex: bool = False,
     ) -> None:
@@ -97,6 +102,7 @@ class Memory:
         self.embedder = embedder if isinstance(embedder, CachedEmbedder) else CachedEmbedder(embedder)
         self.llm = llm
         self.decay = decay or DecayPolicy()
+        self.instruction_policy = instruction_policy if instruction_policy is not None else DefaultInstructionPolicy()
         bind = getattr(index, "bind", None)
         if bind is not None:  # a shared index (one chroma server, several stores) keeps each store apart
             bind(store.store_id())
@@ -118,7 +124,7 @@ class Memory:
         self.forgetter = Forgetter(store, index, caches=[self.embedder, self.ranker.bm25, self.ranker.snapshots], namespaces=self.namespaces)
         self.writer = MemoryWriter(
             store, index, self.embedder, self.forgetter, extractor=extractor, decider=decider,
-            planner=LLMPlanner(llm) if llm is not None else None,
+            planner=LLMPlanner(llm) if llm is not None else None, policy=self.instruction_policy,
         )
         self._user_locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
@@ -136,31 +142,30 @@ class Memory:
         embedder: Embedder | None = None,
         llm: ChatModel | None = None,
         index: VectorIndex | None = None,
+        vector: str | None = None,
+        store_options: Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> Memory:
-        """Open (or create) a memory at ``path``: a ``.db`` file, a directory, or ``":memory:"``.
+        """Open (or create) a memory: a ``.db`` file, a directory, ``":memory:"``, ``"sqlite:///app.db"``, or a
+        shared ``"postgresql://user:pass@host/db"`` (see :mod:`memagent.store.backends`).
 
-        The exact vector index lives beside the database (``<path>.vectors``) unless ``index`` is given
-        (e.g. ``ChromaIndex.persistent(dir)`` or ``ChromaIndex.http(host, port)``).
+        With SQLite the exact vector index lives beside the database (``<path>.vectors``) unless ``index`` is
+        given (e.g. ``ChromaIndex.persistent(dir)``) or ``vector="chroma://host:port"`` names a chroma server.
+        PostgreSQL needs ``vector="chroma://host:port"`` (or an ``index``), and does not reconcile on open
+        (run :meth:`reconcile` from one maintenance process). ``store_options`` go to the store's constructor
+        (``timeout`` for SQLite; ``scrub`` for PostgreSQL).
 
         Raises:
-            ConfigError: ``path`` is unusable. StoreError / IndexMismatchError: as for ``Memory``.
+            ConfigError: ``path`` or ``vector`` is unusable. StoreError / IndexMismatchError: as for ``Memory``.
+            MissingDependencyError: psycopg is missing for a PostgreSQL URL.
         """
+        from memagent.store.backends import open_backend
+
         # "is None", not "or": an empty CachedEmbedder has len() 0 and would be silently replaced.
         embedder = embedder if embedder is not None else default_embedder()
-        if str(path) == ":memory:":
-            db, vectors = ":memory:", ":memory:"
-        else:
-            p = Path(path).expanduser()
-            if p.is_dir() or (not p.suffix and not p.exists()):
-                p = p / "memagent.db"
-            if p.exists() and not p.is_file():
-                msg = f"{p} exists and is not a file"
-                raise ConfigError(msg)
-            db, vectors = str(p), str(p) + ".vectors"
-        store = SQLiteStore(db)
-        index = index if index is not None else ExactIndex(vectors, embedder.dim)
-        return cls(store, index, embedder, llm=llm, **kwargs)
+        backend = open_backend(path, dim=embedder.dim, vector=vector, index=index,
+                               store_options=dict(store_options or {}))
+        return cls(backend.store, backend.index, embedder, llm=llm, **{**backend.defaults, **kwargs})
 
     def close(self) -> None:
         self.index.close()
@@ -192,10 +197,13 @@ class Memory:
         session_id: str | None = None,
         kind: EventKind = EventKind.TURN,
         metadata: Mapping[str, Any] | None = None,
+        event_id: str | None = None,
     ) -> WriteResult:
         """Record one event for ``user_id`` and update the memory graph from it.
 
-        Returns the stored event and the ops applied (insert / merge / supersede / forget).
+        Returns the stored event and the ops applied (insert / merge / supersede / forget). ``event_id`` is
+        the client's id for the event: a retried request with the same id writes nothing and returns the
+        first write's result, on every app server (an ``Event`` passed in is keyed by its own ``id``).
 
         Raises:
             InvalidInputError: empty, oversized or invalid-unicode text; a bad user id; an Event of another user.
@@ -206,11 +214,11 @@ class Memory:
         """
         uid = check_user_id(user_id)
         return self._add(uid, [self._event(uid, message, role=role, timestamp=timestamp, session_id=session_id,
-                                           kind=kind, metadata=metadata)])[0]
+                                           kind=kind, metadata=metadata, event_id=event_id)])[0]
 
     def _event(self, uid: str, message: str | Event, *, role: Role = "user", timestamp: datetime | None = None,
                session_id: str | None = None, kind: EventKind = EventKind.TURN,
-               metadata: Mapping[str, Any] | None = None) -> Event:
+               metadata: Mapping[str, Any] | None = None, event_id: str | None = None) -> Event:
         """The validated event for ``message``. Raises InvalidInputError."""
         if isinstance(message, Event):
             if message.user_id != uid:
@@ -220,9 +228,10 @@ class Memory:
             event = message
         else:
             text, when = check_text(message, field="message"), _check_time(timestamp, "timestamp")
+            given_id = {"id": check_text(event_id, field="event_id", max_chars=MAX_ID_CHARS)} if event_id is not None else {}
             try:
                 event = Event(user_id=uid, text=text, role=role, kind=kind, timestamp=when or utcnow(),
-                              session_id=session_id, metadata=dict(metadata or {}))
+                              session_id=session_id, metadata=dict(metadata or {}), **given_id)
                 json.dumps(event.metadata)
             except (ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
                 msg = f"invalid event for user {uid!r}: {exc}"
@@ -298,7 +307,8 @@ class Memory:
         """Store a standing instruction ("when I book flights, always economy with Delta") with its parsed
         structure (domains, condition and action slots). A newer instruction on the same slot supersedes.
 
-        Raises: as :meth:`add`.
+        Raises: as :meth:`add`; InvalidInputError also for text ``instruction_policy`` refuses (an attempt to
+        override the system, reveal prompts or change the assistant's role).
         """
         from memagent.instructions import add_instruction
 
@@ -368,8 +378,15 @@ class Memory:
         return self.store.events(self._known(user_id), session_id=session_id)
 
     def history(self, user_id: str, item_id: str | None = None) -> list[HistoryEntry]:
-        """The op log (forgotten items keep their op rows, without text). Raises NotFoundError."""
-        return self.store.history(self._known(user_id), item_id=item_id)
+        """The op log (forgotten items keep their op rows, without text), or one item's.
+
+        Raises: NotFoundError for an unknown user, or an item id that is not this user's (as ``get`` does).
+        """
+        uid = self._known(user_id)
+        rows = self.store.history(uid, item_id=item_id)
+        if item_id is not None and not rows:  # a forgotten item keeps its rows; no rows and no item: not ours
+            self.store.get_item(uid, item_id)
+        return rows
 
     def explain(self, user_id: str, item_id: str) -> Explanation:
         """The item, the events that support it, what it superseded and what superseded it. Raises NotFoundError."""

@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from memagent.prompts.sanitize import clean_text, prompt_text
+
 __all__ = [
     "AppliedOp",
     "Edge",
@@ -271,23 +273,43 @@ def human_date(when: datetime) -> str:
     return f"{when:%a} {when.day} {when:%b %Y}"
 
 
-# Facts and episodes are bound to a time ("lives in Lisbon" since when; "went to the cinema" when); standing
-# instructions and preferences are current by construction (superseded ones are never recalled), and the date
-# would cost a third of their line, crowding other preferences out of a small budget.
+# Facts and episodes are bound to a time ("lives in Lisbon" since when; "went to the cinema" when); preferences
+# are current by construction (superseded ones are never recalled), and the date would cost a third of their
+# line, crowding other preferences out of a small budget. Standing instructions carry their provenance instead:
+# the model must be able to tell the user's own rules from the system's.
 _DATED_KINDS = frozenset({MemoryKind.FACT, MemoryKind.EPISODE})
 
 
 def prompt_line(item: MemoryItem, *, compact: bool = False) -> str:
     """How one memory is rendered in a prompt (the packer counts exactly this); ``compact`` renders a
-    preference by its first clause (:func:`compact_text`)."""
-    text = item.text.replace(f"</{_TAG}>", "").replace("\n", " ")
+    preference by its first clause (:func:`compact_text`).
+
+    The text goes through :func:`memagent.prompts.sanitize.prompt_text`: one line, no tag or fence in any
+    letter case, no control or invisible characters, and quoted when it looks like prompt structure; so a
+    memory can neither close the fence nor start a line of its own. A standing instruction says who gave it
+    and when (:func:`provenance`); a turn, its date and who spoke."""
     if item.kind == MemoryKind.TURN:
-        return f"- [{human_date(item.valid_from)}] {text}"
+        role = item.metadata.get("role")
+        lead = f"{role}: " if role in ("user", "assistant") and item.text.startswith(f"{role}: ") else ""
+        return f"- [{human_date(item.valid_from)}] {lead}{prompt_text(item.text[len(lead):])}"
+    if item.kind == MemoryKind.INSTRUCTION:
+        return f"- {prompt_text(item.text)} ({provenance(item)})"
     if item.kind in _DATED_KINDS or item.valid_to is not None:  # as_of recalls show when a past value held
-        return f"- {text} (since {item.valid_from.date().isoformat()})"
+        return f"- {prompt_text(item.text)} (since {item.valid_from.date().isoformat()})"
     if compact and item.kind == MemoryKind.PREFERENCE:
-        return f"- {compact_text(text)}"
-    return f"- {text}"
+        return f"- {prompt_text(compact_text(' '.join(clean_text(item.text).split())))}"
+    return f"- {prompt_text(item.text)}"
+
+
+def provenance(item: MemoryItem) -> str:
+    """Who gave a standing instruction and when, as the prompt shows it: "said by the user on 2025-06-01".
+    Read from ``metadata["provenance"]`` (written with the item); older items fall back to their
+    ``valid_from`` (only user turns ever became instructions)."""
+    stored = item.metadata.get("provenance")
+    said_on = stored.get("on") if isinstance(stored, dict) else None
+    if not isinstance(said_on, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", said_on):
+        said_on = item.valid_from.date().isoformat()
+    return f"said by the user on {said_on}"
 
 
 # Where a preference's first clause ends: the rest is its reason, its circumstances or an aside.

@@ -75,6 +75,11 @@ def run_size(n: int, embedder, queries: int, seed: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
+    given = sys.argv[1:] if argv is None else argv
+    if any(a.split("=")[0] in ("--backend", "--workers") for a in given):  # several processes on one shared backend
+        from benchmarks.perf.multiproc import main as multiproc_main
+
+        return multiproc_main(given)
     p = argparse.ArgumentParser(prog="python -m benchmarks.perf", description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", default="1000,10000", help="comma-separated memory sizes")
     p.add_argument("--queries", type=int, default=200)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from memagent._lexical import content_words, words
-from memagent.store.sqlite import SQLiteStore
+from memagent.store.base import Store
 from memagent.types import Edge, EdgeType, MemoryItem, MemoryKind, Op, utcnow
 
 __all__ = ["ConsolidationReport", "DecayPolicy", "consolidate"]
@@ -54,13 +54,14 @@ class ConsolidationReport:
     kept: int = 0
 
 
-def consolidate(store: SQLiteStore, user_id: str, policy: DecayPolicy, *, now: datetime | None = None) -> ConsolidationReport:
+def consolidate(store: Store, user_id: str, policy: DecayPolicy, *, now: datetime | None = None) -> ConsolidationReport:
     """Raises NotFoundError for an unknown user."""
     store.require_user(user_id)
     now = now or utcnow()
     report = ConsolidationReport()
-    items = store.items(user_id)
     with store.transaction():
+        store.lock_user(user_id)  # read under the lock: another app server may be consolidating this user too
+        items = store.items(user_id)
         seen: dict[tuple[str, int, bool, str], MemoryItem] = {}
         for item in items:
             key = _duplicate_key(item)

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from memagent.graph.values import value_id
+from memagent.store.base import Store
 from memagent.store.index import VectorIndex, namespace_key
-from memagent.store.sqlite import SQLiteStore
 from memagent.types import EdgeType, MemoryItem, Op
 
 __all__ = ["Forgetter", "Forgotten"]
@@ -37,7 +37,7 @@ class Forgotten:
 
 class Forgetter:
     def __init__(
-        self, store: SQLiteStore, index: VectorIndex, caches: Iterable[object] = (), namespaces: set[str] | None = None
+        self, store: Store, index: VectorIndex, caches: Iterable[object] = (), namespaces: set[str] | None = None
     ) -> None:
         self.store = store
         self.index = index
@@ -61,6 +61,7 @@ class Forgetter:
         """Delete items (and their superseded versions) inside the caller's transaction; returns what went."""
         gone = Forgotten()
         with self.store.transaction():
+            self.store.lock_user(user_id)  # the chain is read under the lock: another app server may be purging it
             at = self.store.get_event(user_id, event_id).timestamp if event_id else None
             todo = self.chain(user_id, item_ids)
             done: set[str] = set()

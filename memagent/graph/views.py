@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from memagent.store.sqlite import SQLiteStore
+from memagent.store.base import Store
 from memagent.types import Edge, EdgeType, Event, HistoryEntry, MemoryItem
 
 __all__ = ["EXPORT_FORMAT", "Explanation", "build_graph", "explain", "export_user"]
@@ -32,7 +32,7 @@ class Explanation(BaseModel):
         return "\n".join(lines)
 
 
-def explain(store: SQLiteStore, user_id: str, item_id: str) -> Explanation:
+def explain(store: Store, user_id: str, item_id: str) -> Explanation:
     """Raises NotFoundError for an unknown item of this user."""
     item = store.get_item(user_id, item_id)
     events = [store.get_event(user_id, ev) for ev in item.source_event_ids]
@@ -50,7 +50,7 @@ def explain(store: SQLiteStore, user_id: str, item_id: str) -> Explanation:
                        history=store.history(user_id, item_id=item_id))
 
 
-def build_graph(store: SQLiteStore, user_id: str) -> Any:
+def build_graph(store: Store, user_id: str) -> Any:
     """A networkx MultiDiGraph of the user's events and items (all statuses), edges typed by ``type``."""
     import networkx as nx
 
@@ -67,7 +67,7 @@ def build_graph(store: SQLiteStore, user_id: str) -> Any:
     return g
 
 
-def export_user(store: SQLiteStore, user_id: str) -> dict[str, Any]:
+def export_user(store: Store, user_id: str) -> dict[str, Any]:
     """Everything stored for a user, as JSON-ready data (``Memory.import_`` reads it back)."""
     store.require_user(user_id)
     return {
@@ -80,7 +80,7 @@ def export_user(store: SQLiteStore, user_id: str) -> dict[str, Any]:
     }
 
 
-def import_user(store: SQLiteStore, data: dict[str, Any], *, user_id: str | None = None) -> tuple[str, list[MemoryItem]]:
+def import_user(store: Store, data: dict[str, Any], *, user_id: str | None = None) -> tuple[str, list[MemoryItem]]:
     """Write an export into the store (optionally under another user id) in one transaction.
 
     Raises:

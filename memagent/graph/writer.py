@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,13 +19,13 @@ from memagent.embeddings.base import Embedder
 from memagent.errors import StoreError
 from memagent.graph.candidates import Candidate, Decision
 from memagent.graph.decide import Bucket, RuleDecider, replaced_by
-from memagent.graph.forget import Forgetter, Forgotten
 from memagent.graph.dialogue import DialogueExtractor
+from memagent.graph.forget import Forgetter, Forgotten
 from memagent.graph.heuristic import HeuristicExtractor
 from memagent.graph.llm_planner import LLMPlanner
-from memagent.graph.values import embed_items, index_items
+from memagent.graph.values import ItemVectors, embed_items, index_items
+from memagent.store.base import Store
 from memagent.store.index import VectorIndex
-from memagent.store.sqlite import SQLiteStore
 from memagent.types import (
     AppliedOp,
     Edge,
@@ -37,6 +38,9 @@ from memagent.types import (
     WriteResult,
 )
 
+if TYPE_CHECKING:
+    from memagent.instructions.policy import InstructionPolicy
+
 __all__ = ["MemoryWriter"]
 
 BUCKET_K = 8
@@ -48,10 +52,14 @@ class _Outdated(Exception):
     """Another connection changed the user's memories between planning and committing."""
 
 
+class _Replayed(Exception):
+    """Another connection committed this very event (a retried request) between the check and the commit."""
+
+
 class MemoryWriter:
     def __init__(
         self,
-        store: SQLiteStore,
+        store: Store,
         index: VectorIndex,
         embedder: Embedder,
         forgetter: Forgetter,
@@ -59,6 +67,7 @@ class MemoryWriter:
         extractor: HeuristicExtractor | None = None,
         decider: RuleDecider | None = None,
         planner: LLMPlanner | None = None,
+        policy: InstructionPolicy | None = None,
     ) -> None:
         self.store = store
         self.index = index
@@ -67,6 +76,7 @@ class MemoryWriter:
         self.extractor = extractor or DialogueExtractor()
         self.decider = decider or RuleDecider()
         self.planner = planner
+        self.policy = policy  # what may become a standing instruction; None stores every instruction candidate
 
     # -- buckets ----------------------------------------------------------------------------------------
     def bucket(self, user_id: str, vector: np.ndarray, cand: Candidate | None = None, k: int = BUCKET_K) -> Bucket:
@@ -119,34 +129,68 @@ class MemoryWriter:
         """Record ``event`` and apply its decisions in one transaction: the given ones, the rules' decisions for
         the given ``candidates``, or a plan made here. In-process writers of one user are serialised by
         ``Memory``; a plan that another process outdated (it changed this user's memories after the bucket was
-        read) is made again, so two writers never both supersede the same value and leave two current ones.
+        read) is made again, the last time under the user's lock, so two writers never both supersede the same
+        value and leave two current ones.
+
+        Idempotent by event id: an event the user already has (a retried request with the same client event
+        id) writes nothing and returns what the first write applied (see :meth:`replay`).
         """
+        if self.store.event_exists(event.user_id, event.id):
+            return self.replay(event.user_id, event.id)
         attempt = 1
         while True:
             try:
-                return self._write(event, decisions, candidates, check=decisions is None and attempt < _ATTEMPTS)
+                return self._write(event, decisions, candidates, check=decisions is None and attempt < _ATTEMPTS,
+                                   plan_locked=decisions is None and attempt >= _ATTEMPTS)
             except _Outdated:
                 attempt += 1
+            except _Replayed:  # a retry of this event committed on another connection meanwhile
+                return self.replay(event.user_id, event.id)
 
-    def _write(self, event: Event, decisions: Sequence[Decision] | None, candidates: Sequence[Candidate] | None,
-               *, check: bool) -> WriteResult:
+    def replay(self, user_id: str, event_id: str) -> WriteResult:
+        """The stored event and the ops its write applied, read back from the op history."""
+        event = self.store.get_event(user_id, event_id)
+        ops = []
+        for h in self.store.history(user_id):
+            if h.event_id != event_id or h.item_id is None or "superseded_by" in h.detail:
+                continue  # another event's, or the closing of an older version (part of its supersede op)
+            targets = h.detail.get("targets") or []
+            ops.append(AppliedOp(op=h.op, item_id=None if h.op == Op.FORGET else h.item_id,
+                                 target_id=h.item_id if h.op in (Op.MERGE, Op.FORGET) else (targets[0] if targets else None),
+                                 text=h.text, reason=str(h.detail.get("reason", "replayed"))))
+        return WriteResult(event=event, ops=ops)
+
+    def _plan(self, event: Event, decisions: Sequence[Decision] | None,
+              candidates: Sequence[Candidate] | None) -> tuple[Sequence[Decision], ItemVectors]:
         user_id = event.user_id
-        version = self.store.op_version(user_id)
         last = getattr(self.extractor, "context_events", _CONTEXT_EVENTS)  # extractors may read more of the session
         context = self.store.events(user_id, session_id=event.session_id, last=last) if event.session_id \
             else self.store.events(user_id, last=_CONTEXT_EVENTS)
         if decisions is None:
             decisions = self.decide(user_id, candidates) if candidates is not None else self.plan(event, context)
+        decisions, refused = self.screen(event, decisions)
         new_items = [self._new_item(event, d.candidate) for d in decisions
                      if d.op in (Op.INSERT, Op.SUPERSEDE) and d.candidate is not None]
-        pending = embed_items(self.embedder, new_items)
+        return decisions, embed_items(self.embedder, new_items)
+
+    def _write(self, event: Event, decisions: Sequence[Decision] | None, candidates: Sequence[Candidate] | None,
+               *, check: bool, plan_locked: bool = False) -> WriteResult:
+        user_id = event.user_id
+        version = self.store.op_version(user_id)
+        if not plan_locked:
+            decisions, pending = self._plan(event, decisions, candidates)
         applied: list[AppliedOp] = []
         forgotten = Forgotten()
         redact_request = False
         with self.store.transaction():
-            if check and self.store.op_version(user_id) != version:
+            self.store.lock_user(user_id)  # other processes' writers of this user wait until this commits
+            if plan_locked:
+                decisions, pending = self._plan(event, decisions, candidates)
+            elif check and self.store.op_version(user_id) != version:
                 raise _Outdated
             self.store.ensure_user(user_id)  # inside the transaction: a failed write leaves no empty user behind
+            if self.store.event_exists(user_id, event.id):
+                raise _Replayed
             previous = self.store.last_event_id(user_id)
             self.store.insert_event(event)
             if previous:
@@ -191,9 +235,31 @@ class MemoryWriter:
                 self.forgetter.after_commit(user_id, forgotten)
         if redact_request:
             event = event.model_copy(update={"text": "", "metadata": {"redacted": True}})
-        return WriteResult(event=event, ops=applied)
+        return WriteResult(event=event, ops=applied + refused)  # refusals last: ops[0] stays the first memory
+
+    def screen(self, event: Event, decisions: Sequence[Decision]) -> tuple[list[Decision], list[AppliedOp]]:
+        """Drop the instructions the policy refuses (whoever proposed them: the rules, an LLM plan, a plugin);
+        each becomes a ``noop`` op saying why. Forgetting an instruction is never refused."""
+        if self.policy is None:
+            return list(decisions), []
+        kept, refused = [], []
+        for d in decisions:
+            cand = d.candidate
+            if (cand is not None and cand.kind == MemoryKind.INSTRUCTION and cand.action != "forget"
+                    and d.op in (Op.INSERT, Op.SUPERSEDE, Op.MERGE)):
+                verdict = self.policy.review(cand.text, event)
+                if not verdict.allowed:
+                    refused.append(AppliedOp(op=Op.NOOP, kind=MemoryKind.INSTRUCTION,
+                                             reason=f"not a standing instruction: {verdict.reason}"))
+                    continue
+            kept.append(d)
+        return kept, refused
 
     def _new_item(self, event: Event, cand: Candidate) -> MemoryItem:
+        metadata = {**cand.metadata, **({"temporary": True} if cand.temporary else {})}
+        if cand.kind == MemoryKind.INSTRUCTION:  # who said it and when, rendered beside it in every prompt
+            metadata["provenance"] = {"said_by": event.role, "on": event.timestamp.date().isoformat(),
+                                      "event_id": event.id, "via": event.kind.value}
         return MemoryItem(
             user_id=event.user_id,
             kind=cand.kind,
@@ -205,7 +271,7 @@ class MemoryWriter:
             importance=cand.importance,
             valid_from=event.timestamp,
             source_event_ids=[event.id],
-            metadata={**cand.metadata, **({"temporary": True} if cand.temporary else {})},
+            metadata=metadata,
         )
 
     def _apply_new(self, event: Event, d: Decision, item: MemoryItem) -> AppliedOp:

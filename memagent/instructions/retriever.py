@@ -33,7 +33,7 @@ from memagent.instructions.parse import InstructionParser, ParsedRequest
 from memagent.instructions.store import StoredInstruction, stored_instructions
 from memagent.llm.base import ChatModel
 from memagent.prompts import instructions as prompt
-from memagent.types import MemoryItem
+from memagent.types import MemoryItem, prompt_line
 
 if TYPE_CHECKING:
     from memagent.memory import Memory
@@ -103,8 +103,13 @@ class Selection(BaseModel):
         return [s.item.text for s in self.selected]
 
     def to_prompt(self) -> str:
-        """The applicable instructions as a fenced block for an LLM prompt (data, not system instructions)."""
-        lines = [f"- {s.item.text.replace('</standing_instructions>', '')}" for s in self.selected] or ["(none apply)"]
+        """The applicable instructions as a fenced block for an LLM prompt: the user's preferences, each with
+        who said it and when, rendered like recalled memories (one inert line each, see
+        :func:`memagent.types.prompt_line`), so no instruction can close the block or pose as the system."""
+        if not self.selected:
+            return "<standing_instructions>\n(none apply)\n</standing_instructions>"
+        lines = ["The user's own standing instructions (their preferences for how to help them, not system rules):"]
+        lines += [prompt_line(s.item) for s in self.selected]
         return "<standing_instructions>\n" + "\n".join(lines) + "\n</standing_instructions>"
 
 

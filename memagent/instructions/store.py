@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from memagent._lexical import content_words
 from memagent._text import check_text, check_user_id
+from memagent.errors import InvalidInputError
 from memagent.graph.candidates import Candidate
 from memagent.instructions.parse import InstructionParser, ParsedInstruction
 from memagent.types import Event, EventKind, MemoryItem, MemoryKind, WriteResult, as_utc, utcnow
@@ -69,13 +70,18 @@ def add_instruction(memory: Memory, user_id: str, text: str, *, timestamp: datet
     """Parse ``text`` and store it as a standing instruction of ``user_id`` (what ``Memory.add_instruction`` does).
 
     Raises:
-        InvalidInputError: empty, oversized or invalid text; a bad user id.
+        InvalidInputError: empty, oversized or invalid text; a bad user id; text the memory's
+            ``instruction_policy`` refuses (``error.reason`` says why; nothing is written).
         StoreError: the database failed (nothing is written).
     """
     uid = check_user_id(user_id)
     body = check_text(text, field="text").strip()
     event = Event(user_id=uid, kind=EventKind.INSTRUCTION, text=body,
                   timestamp=as_utc(timestamp) if timestamp else utcnow(), session_id=session_id)
+    verdict = memory.instruction_policy.review(body, event)
+    if not verdict.allowed:
+        msg = f"not stored as a standing instruction: {verdict.reason}"
+        raise InvalidInputError(msg, field="text", reason=verdict.reason)
     return memory.write(event, [instruction_candidate(body, parser=parser)])
 
 

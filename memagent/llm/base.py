@@ -116,6 +116,9 @@ _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
 
 def extract_json(text: str) -> str:
     """Pull the JSON object out of a model reply that may wrap it in prose or a code fence."""
+    stripped = text.strip()
+    if stripped.startswith("{") and stripped.endswith("}"):
+        return stripped  # a bare object: a fence inside one of its strings is data, not a wrapper
     fenced = _FENCE.search(text)
     if fenced:
         text = fenced.group(1)

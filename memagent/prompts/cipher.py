@@ -40,6 +40,7 @@ from pydantic import BaseModel, Field
 
 from memagent.errors import ConfigError
 from memagent.llm.base import Message
+from memagent.prompts.sanitize import prompt_text
 
 __all__ = [
     "TASKS",
@@ -168,8 +169,8 @@ def _fill(template: str, **values: str) -> str:
 def task_prompt(task: str, input_text: str, preference: str | None = None) -> str:
     """The agent's task prompt, with the preference when one is given. Raises ConfigError (unknown task)."""
     p = task_prompts(task)
-    if preference:
-        return _fill(p.task_with_preference, input=input_text, preference=preference)
+    if preference:  # learnt from stored edits: one inert line
+        return _fill(p.task_with_preference, input=input_text, preference=prompt_text(preference))
     return _fill(p.task_no_preference, input=input_text)
 
 
@@ -200,7 +201,7 @@ def inference_messages(task: str, pairs: Sequence[tuple[str, str]]) -> list[Mess
 def aggregation_messages(task: str, preferences: Sequence[str]) -> list[Message]:
     """Messages asking for the most represented of several preferences. Raises ConfigError."""
     p = task_prompts(task)
-    body = p.aggregation_head + "".join(_fill(p.aggregation_item, preference=x) for x in preferences)
+    body = p.aggregation_head + "".join(_fill(p.aggregation_item, preference=prompt_text(x)) for x in preferences)
     return [{"role": "user", "content": body + p.aggregation_tail}]
 
 
@@ -208,7 +209,7 @@ def condition(prompt: str, preference: str | None) -> str:
     """Append a learned preference to any prompt (the generic form of PRELUDE's task prompt with preference)."""
     if not preference:
         return prompt
-    return (
-        f"{prompt}\n\nThe user prefers the following style: {preference}.\n"
+    return (  # the preference was learnt from stored edits: one inert line, like a recalled memory
+        f"{prompt}\n\nThe user prefers the following style: {prompt_text(preference)}.\n"
         "Please write the response to address those specified preferences."
     )

@@ -27,8 +27,8 @@ from memagent.graph.values import VALUE_NAMESPACE, value_id
 from memagent.retrieval.bm25 import BM25Cache
 from memagent.retrieval.cache import Snapshot, SnapshotCache
 from memagent.retrieval.topics import TopicAffinity
+from memagent.store.base import Store
 from memagent.store.index import VectorIndex, namespace_key
-from memagent.store.sqlite import SQLiteStore
 from memagent.types import EdgeType, MemoryItem, MemoryKind
 
 __all__ = ["HybridRanker", "RecallConfig", "Scored"]
@@ -112,7 +112,7 @@ def memory_domains(pool: list[MemoryItem], dense: dict[str, float], cfg: RecallC
 
 
 class HybridRanker:
-    def __init__(self, store: SQLiteStore, index: VectorIndex, config: RecallConfig | None = None,
+    def __init__(self, store: Store, index: VectorIndex, config: RecallConfig | None = None,
                  topics: TopicAffinity | None = None) -> None:
         self.store = store
         self.index = index

@@ -8,8 +8,9 @@ dense + BM25 + topic + recency, and fused into the same ranking and the same tok
 
 Two rules keep turns from undoing what the graph knows:
 
-* a turn that a superseded memory came from, and no current memory also came from, is left out: it states a
-  value the user has since replaced (the memory that superseded it speaks instead);
+* a turn that a superseded memory came from is left out (the memories still current from it, and the one that
+  superseded it, speak instead), and so is a turn from before a change that states the replaced value and not
+  the new one;
 * a turn scores ``w_turn`` times what a memory of the same relevance scores, so a distilled memory comes
   first, and turns are rendered with their date, newest last, so a reader can prefer the newer of two.
 
@@ -31,8 +32,8 @@ from memagent._lexical import content_words
 from memagent.embeddings.base import Embedder
 from memagent.graph.domains import RELATED_DOMAINS, classify_domains
 from memagent.retrieval.hybrid import HybridRanker, Scored
+from memagent.store.base import Store
 from memagent.store.index import VectorIndex, namespace_key
-from memagent.store.sqlite import SQLiteStore
 from memagent.types import Event, EventKind, MemoryItem, MemoryKind
 
 __all__ = ["TURN_NAMESPACE", "TurnSearch", "is_turn", "turn_text"]
@@ -74,7 +75,7 @@ class _Turns:
 class TurnSearch:
     """Indexes a user's turns when they are written and scores them at recall (see the module docstring)."""
 
-    def __init__(self, store: SQLiteStore, index: VectorIndex, embedder: Embedder, ranker: HybridRanker) -> None:
+    def __init__(self, store: Store, index: VectorIndex, embedder: Embedder, ranker: HybridRanker) -> None:
         self.store = store
         self.index = index
         self.embedder = embedder
@@ -165,15 +166,14 @@ class TurnSearch:
             return cached
         events = [e for e in self.store.events(user_id) if is_turn(e)]
         items = self.store.items(user_id, statuses=None)
-        sources_current: set[str] = set()
-        sources_past: set[str] = set()
-        for item in items:
-            (sources_current if item.is_current else sources_past).update(item.source_event_ids)
+        # A turn a replaced memory came from is left out even when a current memory came from it too ("My name
+        # is Maya and I live in Boston", after a move): the current memories speak for what still holds.
+        replaced = {ev for item in items if item.status == "superseded" for ev in item.source_event_ids}
         texts = {e.id: turn_text(e) for e in events}
         words = {e.id: frozenset(content_words(e.text)) for e in events}
         turns = _Turns(by_id={e.id: e for e in events}, texts=texts, words=words,
                        domains={i: classify_domains(t) for i, t in texts.items()},
-                       stale=(sources_past - sources_current) | _restating_replaced(events, words, items))
+                       stale=replaced | _restating_replaced(events, words, items))
         snap.extras[_SNAPSHOT_KEY] = turns
         return turns
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Sequence
 
-__all__ = ["SCHEMA_VERSION", "migrate"]
+__all__ = ["SCHEMA_VERSION", "V1", "V2", "migrate", "upgrade"]
 
-_V1 = """
+V1 = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS users (
     user_id TEXT PRIMARY KEY,
@@ -81,13 +82,27 @@ CREATE INDEX IF NOT EXISTS history_item ON history(item_id);
 """
 
 # v2: the newest event of a user (the `follows` link of every write) without scanning all of them.
-_V2 = """
+V2 = """
 CREATE INDEX IF NOT EXISTS events_user_seq ON events(user_id, seq);
 """
 
 # Each entry upgrades from version i to i + 1.
-_MIGRATIONS: list[str] = [_V1, _V2]
+_MIGRATIONS: list[str] = [V1, V2]
 SCHEMA_VERSION = len(_MIGRATIONS)
+
+
+def upgrade(found: int, migrations: Sequence[str], run: Callable[[str], object], record: Callable[[int], object]) -> None:
+    """Run the migrations after version ``found``, calling ``record(v)`` after each (both engines share this).
+
+    Raises:
+        RuntimeError: the database is newer than this code.
+    """
+    if found > len(migrations):
+        msg = f"database schema version {found} is newer than this memagent ({len(migrations)}); upgrade memagent"
+        raise RuntimeError(msg)
+    for version in range(found, len(migrations)):
+        run(migrations[version])
+        record(version + 1)
 
 
 def migrate(conn: sqlite3.Connection) -> int:
@@ -99,14 +114,9 @@ def migrate(conn: sqlite3.Connection) -> int:
     conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     found = int(row[0]) if row else 0
-    if found > SCHEMA_VERSION:
-        msg = f"database schema version {found} is newer than this memagent ({SCHEMA_VERSION}); upgrade memagent"
-        raise sqlite3.DatabaseError(msg)
-    for version in range(found, SCHEMA_VERSION):
-        conn.executescript(_MIGRATIONS[version])
-        conn.execute(
-            "INSERT INTO meta(key, value) VALUES('schema_version', ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (str(version + 1),),
-        )
+    record = "INSERT INTO meta(key, value) VALUES('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+    try:
+        upgrade(found, _MIGRATIONS, conn.executescript, lambda v: conn.execute(record, (str(v),)))
+    except RuntimeError as exc:
+        raise sqlite3.DatabaseError(str(exc)) from exc
     return found

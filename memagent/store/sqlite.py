@@ -24,7 +24,7 @@ from memagent.errors import MemagentWarning, NotFoundError, StoreError
 from memagent.store.schema import migrate
 from memagent.types import Edge, EdgeType, Event, HistoryEntry, MemoryItem, Op
 
-__all__ = ["SQLiteStore", "map_sqlite_errors"]
+__all__ = ["FORGOTTEN_TEXT", "SQLStore", "SQLiteStore", "map_sqlite_errors"]
 
 FORGOTTEN_TEXT = ""  # what a redacted event's text becomes
 
@@ -56,33 +56,50 @@ _ITEM_COLUMNS = (
 )
 
 
-class SQLiteStore:
-    """Typed access to the SQLite file. Thread-safe; one instance per process per file is enough.
+class SQLStore:
+    """The SQL both engines run (written with ``?`` placeholders): typed access to events, items, edges and history.
+
+    Subclasses own the connection: ``_exec`` / ``_rows`` (translating engine errors to StoreError),
+    ``_begin`` / ``_commit`` / ``_rollback``, ``_claim`` (per-user serialisation), ``data_version``, ``scrub``
+    and ``close``. Each instance is thread-safe (SQLiteStore: one connection behind ``self._lock``; PostgresStore:
+    one connection per thread).
 
     Raises (every method):
-        StoreError: SQLite failed (locked beyond the timeout, disk full, corrupt file, newer schema).
+        StoreError: the engine failed (locked beyond the timeout, disk full, corrupt file, newer schema, ...).
     """
 
-    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
-        self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+    # SQLite needs a unary "+" to keep a primary-key lookup off the per-user indexes (see ``items``).
+    _unindexed = ""
+
+    def __init__(self) -> None:
         self._lock = threading.RLock()
-        with map_sqlite_errors(f"opening {self.path}"):
-            self._conn = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False, isolation_level=None)
-            self._conn.row_factory = sqlite3.Row
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA foreign_keys=ON")
-            self._conn.execute("PRAGMA secure_delete=ON")
-            self._conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            migrate(self._conn)  # idempotent DDL; safe when several processes open the file at once
         self._depth = 0
 
     # -- plumbing ---------------------------------------------------------------------------------------
     def close(self) -> None:
-        with self._lock, map_sqlite_errors("closing"):
-            self._conn.close()
+        raise NotImplementedError
+
+    def _begin(self) -> None:
+        raise NotImplementedError
+
+    def _commit(self) -> None:
+        raise NotImplementedError
+
+    def _rollback(self) -> None:
+        raise NotImplementedError
+
+    def _exec(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        raise NotImplementedError
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        raise NotImplementedError
+
+    def _claim(self, user_id: str) -> None:
+        """Serialise the current transaction with other writers of ``user_id`` (no-op where the engine already
+        serialises every write transaction)."""
+
+    def lock_user(self, user_id: str) -> None:
+        self._claim(user_id)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -95,27 +112,16 @@ class SQLiteStore:
                 finally:
                     self._depth -= 1
                 return
-            with map_sqlite_errors("begin"):
-                self._conn.execute("BEGIN IMMEDIATE")
+            self._begin()
             self._depth = 1
             try:
                 yield
             except BaseException:
                 self._depth = 0
-                with map_sqlite_errors("rollback"):
-                    self._conn.execute("ROLLBACK")
+                self._rollback()
                 raise
             self._depth = 0
-            with map_sqlite_errors("commit"):
-                self._conn.execute("COMMIT")
-
-    def _exec(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
-        with self._lock, map_sqlite_errors(sql.split(None, 2)[0].lower()):
-            return self._conn.execute(sql, params)
-
-    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        with self._lock, map_sqlite_errors("query"):
-            return self._conn.execute(sql, params).fetchall()
+            self._commit()
 
     def store_id(self) -> str:
         """A random id given to this database on first use: names its collection on a shared vector server."""
@@ -123,13 +129,10 @@ class SQLiteStore:
         if found is None:
             import uuid
 
-            self._exec("INSERT OR IGNORE INTO meta(key, value) VALUES('store_id', ?)", (uuid.uuid4().hex[:16],))
+            self._exec("INSERT INTO meta(key, value) VALUES('store_id', ?) ON CONFLICT DO NOTHING",
+                       (uuid.uuid4().hex[:16],))
             found = self.meta_get("store_id")
         return str(found)
-
-    def data_version(self) -> int:
-        """Changes whenever another connection (another process) commits to the file: caches check it."""
-        return int(self._rows("PRAGMA data_version")[0][0])
 
     def meta_get(self, key: str) -> str | None:
         row = self._rows("SELECT value FROM meta WHERE key = ?", (key,))
@@ -143,8 +146,10 @@ class SQLiteStore:
 
     # -- users ------------------------------------------------------------------------------------------
     def ensure_user(self, user_id: str) -> None:
+        self._claim(user_id)
         self._exec(
-            "INSERT OR IGNORE INTO users(user_id, created_at) VALUES(?, ?)", (user_id, datetime.now(UTC).timestamp())
+            "INSERT INTO users(user_id, created_at) VALUES(?, ?) ON CONFLICT DO NOTHING",
+            (user_id, datetime.now(UTC).timestamp()),
         )
 
     def user_exists(self, user_id: str) -> bool:
@@ -160,13 +165,16 @@ class SQLiteStore:
         return [r["user_id"] for r in self._rows("SELECT user_id FROM users ORDER BY user_id")]
 
     def op_version(self, user_id: str) -> int:
-        """The id of the user's latest history row: it changes whenever any connection changes their memories."""
+        """The id of the user's latest history row: it changes whenever any connection changes their memories.
+        Inside a transaction it first claims the user, so the answer cannot change before the commit."""
+        self._claim(user_id)
         return int(self._rows("SELECT COALESCE(MAX(id), 0) AS n FROM history WHERE user_id = ?", (user_id,))[0]["n"])
 
     # -- events -----------------------------------------------------------------------------------------
     def insert_event(self, event: Event) -> int:
         """Store an event; returns its per-user sequence number."""
         with self.transaction():
+            self._claim(event.user_id)
             row = self._rows("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM events WHERE user_id = ?", (event.user_id,))
             seq = int(row[0]["n"])
             self._exec(
@@ -198,6 +206,9 @@ class SQLiteStore:
             metadata=json.loads(r["metadata"]),
         )
 
+    def event_exists(self, user_id: str, event_id: str) -> bool:
+        return bool(self._rows("SELECT 1 FROM events WHERE id = ? AND user_id = ?", (event_id, user_id)))
+
     def get_event(self, user_id: str, event_id: str) -> Event:
         rows = self._rows("SELECT * FROM events WHERE id = ? AND user_id = ?", (event_id, user_id))
         if not rows:
@@ -223,7 +234,7 @@ class SQLiteStore:
             sql += " AND ts <= ?"
             params.append(_ts(until))
         if last is not None:
-            sql = f"SELECT * FROM ({sql} ORDER BY ts DESC, seq DESC LIMIT ?)"
+            sql = f"SELECT * FROM ({sql} ORDER BY ts DESC, seq DESC LIMIT ?) AS recent"
             params.append(last)
         return [self._event(r) for r in self._rows(sql + " ORDER BY ts, seq", params)]
 
@@ -241,6 +252,7 @@ class SQLiteStore:
 
     def redact_event(self, user_id: str, event_id: str) -> None:
         """Remove an event's text (it held something the user asked to forget); the event record stays."""
+        self._claim(user_id)
         self._exec(
             "UPDATE events SET text = ?, metadata = ? WHERE id = ? AND user_id = ?",
             (FORGOTTEN_TEXT, json.dumps({"redacted": True}), event_id, user_id),
@@ -249,6 +261,7 @@ class SQLiteStore:
     # -- items ------------------------------------------------------------------------------------------
     def insert_item(self, item: MemoryItem) -> None:
         with self.transaction():
+            self._claim(item.user_id)
             self._exec(
                 f"INSERT INTO items({_ITEM_COLUMNS}) VALUES({', '.join('?' * 19)})",
                 (
@@ -278,7 +291,8 @@ class SQLiteStore:
 
     def link_item_event(self, user_id: str, item_id: str, event_id: str) -> None:
         self._exec(
-            "INSERT OR IGNORE INTO item_events(item_id, event_id, user_id) VALUES(?, ?, ?)", (item_id, event_id, user_id)
+            "INSERT INTO item_events(item_id, event_id, user_id) VALUES(?, ?, ?) ON CONFLICT DO NOTHING",
+            (item_id, event_id, user_id),
         )
 
     def _item(self, r: sqlite3.Row, sources: list[str]) -> MemoryItem:
@@ -338,7 +352,7 @@ class SQLiteStore:
     ) -> list[MemoryItem]:
         # Given ids, look them up by primary key: the unary "+" keeps SQLite off the per-user indexes, which
         # would scan every item of the user.
-        plus = "" if ids is None else "+"
+        plus = "" if ids is None else self._unindexed
         sql, params = f"SELECT {_ITEM_COLUMNS} FROM items WHERE {plus}user_id = ?", [user_id]
         for column, values in ((plus + "status", statuses), ("kind", kinds), ("id", ids)):
             if values is not None:
@@ -361,6 +375,7 @@ class SQLiteStore:
         """Set columns of one item; datetimes and dicts are converted."""
         if not fields:
             return
+        self._claim(user_id)
         cols, params = [], []
         for key, value in fields.items():
             if isinstance(value, datetime):
@@ -458,6 +473,7 @@ class SQLiteStore:
     def purge_item(self, user_id: str, item_id: str) -> None:
         """Delete an item's row, its edges and event links, and blank its text in history (the op rows stay)."""
         with self.transaction():
+            self._claim(user_id)
             self._exec("DELETE FROM item_events WHERE item_id = ? AND user_id = ?", (item_id, user_id))
             self._exec("DELETE FROM edges WHERE user_id = ? AND (src = ? OR dst = ?)", (user_id, item_id, item_id))
             self._exec("UPDATE history SET text = NULL, detail = '{}' WHERE user_id = ? AND item_id = ?", (user_id, item_id))
@@ -468,12 +484,73 @@ class SQLiteStore:
         """Remove every row of the user: events, items, edges, links, history and the user row itself. Nothing
         about the user remains (not even an audit row naming them); keep your own audit log if you need one."""
         with self.transaction():
+            self._claim(user_id)
             self._exec("DELETE FROM item_events WHERE user_id = ?", (user_id,))
             self._exec("DELETE FROM edges WHERE user_id = ?", (user_id,))
             self._exec("DELETE FROM items WHERE user_id = ?", (user_id,))
             self._exec("DELETE FROM events WHERE user_id = ?", (user_id,))
             self._exec("DELETE FROM history WHERE user_id = ?", (user_id,))
             self._exec("DELETE FROM users WHERE user_id = ?", (user_id,))
+
+    def counts(self, user_id: str) -> dict[str, int]:
+        out = {}
+        for table in ("events", "items", "edges", "history"):
+            out[table] = int(self._rows(f"SELECT COUNT(*) AS n FROM {table} WHERE user_id = ?", (user_id,))[0]["n"])
+        return out
+
+
+class SQLiteStore(SQLStore):
+    """The store in one SQLite file. Thread-safe; one instance per process per file is enough.
+
+    ``BEGIN IMMEDIATE`` takes the file's write lock when a transaction starts, so every write transaction is
+    already serialised with every other writer of the file (any user, any process): ``lock_user`` has
+    nothing to add.
+    """
+
+    _unindexed = "+"
+
+    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
+        super().__init__()
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        with map_sqlite_errors(f"opening {self.path}"):
+            self._conn = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False, isolation_level=None)
+            self._conn.row_factory = sqlite3.Row
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            self._conn.execute("PRAGMA secure_delete=ON")
+            self._conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            migrate(self._conn)  # idempotent DDL; safe when several processes open the file at once
+
+    def close(self) -> None:
+        with self._lock, map_sqlite_errors("closing"):
+            self._conn.close()
+
+    def _begin(self) -> None:
+        with map_sqlite_errors("begin"):
+            self._conn.execute("BEGIN IMMEDIATE")
+
+    def _commit(self) -> None:
+        with map_sqlite_errors("commit"):
+            self._conn.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        with map_sqlite_errors("rollback"):
+            self._conn.execute("ROLLBACK")
+
+    def _exec(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        with self._lock, map_sqlite_errors(sql.split(None, 2)[0].lower()):
+            return self._conn.execute(sql, params)
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock, map_sqlite_errors("query"):
+            return self._conn.execute(sql, params).fetchall()
+
+    def data_version(self) -> int:
+        """Changes whenever another connection (another process) commits to the file: caches check it."""
+        return int(self._rows("PRAGMA data_version")[0][0])
 
     def scrub(self, *, vacuum: bool = False) -> bool:
         """Make deleted bytes unrecoverable: checkpoint and truncate the WAL; optionally VACUUM the file.
@@ -492,12 +569,6 @@ class SQLiteStore:
                    "truncated and may keep deleted text; call scrub() again once it is done")
             warnings.warn(msg, MemagentWarning, stacklevel=2)
         return not busy
-
-    def counts(self, user_id: str) -> dict[str, int]:
-        out = {}
-        for table in ("events", "items", "edges", "history"):
-            out[table] = int(self._rows(f"SELECT COUNT(*) AS n FROM {table} WHERE user_id = ?", (user_id,))[0]["n"])
-        return out
 
 
 def _strings(value: Any) -> Iterator[str]:

@@ -12,12 +12,12 @@ from typing import Any
 
 from memagent.testing.fake_openai import FakeOpenAIServer
 
-__all__ = ["EmbedderContract", "FakeOpenAIServer", "VectorIndexContract"]
+__all__ = ["EmbedderContract", "FakeOpenAIServer", "StoreContract", "VectorIndexContract"]
 
 
 def __getattr__(name: str) -> Any:
     # The contract suites import pytest, a dev dependency: load them only when asked for.
-    if name in ("EmbedderContract", "VectorIndexContract"):
+    if name in ("EmbedderContract", "StoreContract", "VectorIndexContract"):
         from memagent.testing import contracts
 
         return getattr(contracts, name)

@@ -13,6 +13,7 @@ from memagent import HashingEmbedder, Memory, ScriptedChat, StoreError
 from memagent.graph.llm_planner import LLMPlanner
 from memagent.preferences import Cipher
 from memagent.store.index import ExactIndex
+from memagent.testing.forensics import consistency_problems, files_containing
 
 PARK = "The city council approved a new park on Monday. The park will have a playground and a pond."
 PARK_EDIT = "- City council approved a new park on Monday\n- Park will have a playground and a pond"
@@ -47,7 +48,7 @@ def test_killed_inside_cipher_learn_a_stored_preference_is_always_retrievable(tm
     stored = mem.items("u1", kinds=["preference"]) if mem.has_user("u1") else []
     got = cipher.infer("u1", LIBRARY, k=1)
     assert [i.text for i in stored] == ([got.preference] if got.preference else [])
-    assert mem.index.ids("u1") == mem.store.item_ids("u1")
+    assert consistency_problems(mem) == []
     learned = cipher.learn("u1", PARK, PARK, PARK_EDIT)  # learning again works and is retrievable
     assert cipher.infer("u1", LIBRARY, k=1).preference == learned.preference
     mem.close()
@@ -74,7 +75,7 @@ def test_killed_between_commit_and_index_update_the_item_is_recallable_after_reo
     proc = subprocess.run([sys.executable, "-c", _KILLED_IN_ADD, path], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 7, proc.stderr[-2000:]
     mem = Memory.open(path, embedder=HashingEmbedder(dim=256))
-    assert mem.index.ids("u1") == mem.store.item_ids("u1") and len(mem.store.item_ids("u1")) == 2
+    assert consistency_problems(mem) == [] and len(mem.store.item_ids("u1")) == 2
     assert "User lives in Lisbon." in mem.recall("u1", "where do I live").texts()
     mem.close()
 
@@ -123,7 +124,7 @@ def test_an_index_failure_after_a_forgetting_commit_still_forgets_everywhere(tmp
         mem.add("u1", "forget the Quokkaville thing; I have a dog now")
     assert "Quokkaville" not in mem.recall("u1", "Quokkaville jazz").to_prompt()
     assert secret not in index.ids("u1")
-    assert not [p for p in tmp_path.rglob("*") if p.is_file() and b"Quokkaville" in p.read_bytes()]
+    assert files_containing(tmp_path, "Quokkaville") == []
     mem.close()
 
 

@@ -11,7 +11,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -22,12 +21,9 @@ from memagent.retrieval.bm25 import BM25Cache
 from memagent.retrieval.cache import Snapshot, SnapshotCache
 from memagent.store.index import ExactIndex
 from memagent.store.sqlite import SQLiteStore
+from memagent.testing.forensics import consistency_problems, files_containing
 
 SECRET = "Quokkaville"
-
-
-def _files_containing(root: Path, needle: str) -> list[str]:
-    return [str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and needle.encode() in p.read_bytes()]
 
 
 def _open(tmp_path, **kw):
@@ -46,7 +42,7 @@ def test_forgetting_a_fact_redacts_cipher_edit_metadata_quoting_it(tmp_path):
     mem.forget("u1", home)
     assert not [e for e in mem.events("u1") if SECRET in e.text or SECRET in json.dumps(e.metadata)]
     mem.close()
-    assert _files_containing(tmp_path, SECRET) == []
+    assert files_containing(tmp_path, SECRET) == []
 
 
 def test_quotes_in_another_letter_case_are_redacted_in_any_script(tmp_path):
@@ -69,7 +65,7 @@ def test_forget_after_consolidate_removes_every_merged_duplicate_and_its_events(
     assert mem.items("u1", include_inactive=True) == []
     assert all(h.text is None for h in mem.history("u1"))
     mem.close()
-    assert _files_containing(tmp_path, SECRET) == []
+    assert files_containing(tmp_path, SECRET) == []
 
 
 def test_forgetting_the_newest_version_removes_the_whole_superseded_chain(tmp_path):
@@ -80,7 +76,7 @@ def test_forgetting_the_newest_version_removes_the_whole_superseded_chain(tmp_pa
     assert len(current) == 1 and len(mem.items("u1", include_inactive=True)) == 4
     assert len(mem.forget("u1", current[0].id)) == 4
     mem.close()
-    assert _files_containing(tmp_path, SECRET) == []
+    assert files_containing(tmp_path, SECRET) == []
 
 
 def test_export_then_forget_then_reimport_under_a_new_id_and_forget_again(tmp_path):
@@ -94,7 +90,7 @@ def test_export_then_forget_then_reimport_under_a_new_id_and_forget_again(tmp_pa
     assert mem.recall("u2", "jazz").texts() == [f"User loves {SECRET} jazz."]
     assert mem.forget("u2", query=f"{SECRET} jazz")
     mem.close()
-    assert _files_containing(tmp_path, SECRET) == []
+    assert files_containing(tmp_path, SECRET) == []
 
 
 def test_forget_while_other_threads_recall_leaves_nothing_behind(tmp_path):
@@ -122,7 +118,7 @@ def test_forget_while_other_threads_recall_leaves_nothing_behind(tmp_path):
     assert errors == []
     assert SECRET not in mem.recall("u1", f"{SECRET} jazz hobby").to_prompt()
     mem.close()
-    assert _files_containing(tmp_path, SECRET) == []
+    assert files_containing(tmp_path, SECRET) == []
 
 
 def test_a_bm25_model_built_across_an_invalidation_is_not_kept():
@@ -209,16 +205,16 @@ def _kill_mid_forget(tmp_path, mode):
 def test_killed_between_forget_commit_and_index_update_no_byte_survives(tmp_path):
     _kill_mid_forget(tmp_path, "query")
     mem = _open(tmp_path)  # reconciles the index
-    assert mem.index.ids("u1") == mem.store.item_ids("u1")
-    assert _files_containing(tmp_path, SECRET) == []  # while open, not only after a clean close
+    assert consistency_problems(mem) == []
+    assert files_containing(tmp_path, SECRET) == []  # while open, not only after a clean close
     mem.close()
 
 
 def test_killed_in_a_write_that_forgets_no_byte_survives_reopen(tmp_path):
     _kill_mid_forget(tmp_path, "plan")
     mem = _open(tmp_path)
-    assert mem.index.ids("u1") == mem.store.item_ids("u1")
-    assert _files_containing(tmp_path, SECRET) == []
+    assert consistency_problems(mem) == []
+    assert files_containing(tmp_path, SECRET) == []
     mem.close()
 
 
@@ -226,7 +222,7 @@ def test_killed_during_delete_user_no_byte_survives(tmp_path):
     _kill_mid_forget(tmp_path, "delete_user")
     mem = _open(tmp_path)
     assert mem.users() == [] and mem.index.users() == set()
-    assert _files_containing(tmp_path, SECRET) == []
+    assert files_containing(tmp_path, SECRET) == []
     mem.close()
 
 
@@ -256,7 +252,7 @@ def test_forget_while_another_connection_reads_warns_and_a_later_scrub_finishes(
     reader.rollback()
     reader.close()
     assert mem.store.scrub() is True
-    assert _files_containing(tmp_path, SECRET) == []
+    assert files_containing(tmp_path, SECRET) == []
     mem.close()
 
 
@@ -296,7 +292,7 @@ def test_a_forget_request_that_matches_no_memory_is_not_stored_verbatim(tmp_path
     assert [e.text for e in mem.events("u1") if e.text] == ["I live in Lisbon"]
     assert [i.text for i in mem.items("u1")] == ["User lives in Lisbon."]
     mem.close()
-    assert _files_containing(tmp_path, SECRET) == []
+    assert files_containing(tmp_path, SECRET) == []
 
 
 def test_a_vague_forget_request_that_matches_nothing_blanks_only_itself(tmp_path):
@@ -317,4 +313,4 @@ def test_the_agents_acknowledgement_of_a_forget_request_does_not_keep_the_text(t
     assert SECRET in reply.text  # the user sees the reply; memory does not keep it
     assert not [e.text for e in mem.events("u1") if SECRET in e.text]
     mem.close()
-    assert _files_containing(tmp_path, SECRET) == []
+    assert files_containing(tmp_path, SECRET) == []

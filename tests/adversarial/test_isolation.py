@@ -6,17 +6,12 @@ real user's key, and reopening or deleting must never touch another user's vecto
 
 from __future__ import annotations
 
-import asyncio
-import json
-from datetime import UTC, datetime
-
 import pytest
 
-from memagent import HashingEmbedder, Memory
-from memagent.aio import AsyncMemory
-from memagent.instructions.retriever import InstructionRetriever
+from memagent import HashingEmbedder, Memory, NotFoundError
 from memagent.preferences import Cipher
 from memagent.store.index import key_owner
+from memagent.testing.forensics import TRICKY_USER_IDS, user_views
 
 PARK = "The city council approved a new park on Monday. The park will have a playground and a pond."
 PARK_EDIT = "- City council approved a new park on Monday\n- Park will have a playground and a pond"
@@ -90,8 +85,7 @@ def test_forget_removes_plugin_vectors_even_when_the_plugin_is_not_loaded(tmp_pa
     mem.close()
 
 
-ODD_IDS = ["u1", "u10", "u1|preference", "u1 ", "U1", "u1%", "u_", "'; DROP TABLE items; --", "ü1", "u1\u200b",
-           "u1::x", "u1::cipher", "*", "a" * 256]
+ODD_IDS = list(TRICKY_USER_IDS)
 
 
 def test_no_view_of_any_user_shows_another_users_words(tmp_path):
@@ -105,21 +99,9 @@ def test_no_view_of_any_user_shows_another_users_words(tmp_path):
     mem.close()
     mem = _open(tmp_path)
     cipher = Cipher(mem, task="summarization")
-    retriever = InstructionRetriever(mem, "hybrid")
-    amem = AsyncMemory(mem)
     for u in ODD_IDS:
-        views = {
-            "recall": mem.recall(u, "jazz flights airlines park").to_prompt(),
-            "as_of": mem.recall(u, "jazz", as_of=datetime.now(UTC)).to_prompt(),
-            "items": json.dumps([i.model_dump(mode="json") for i in mem.items(u, include_inactive=True)]),
-            "events": json.dumps([e.model_dump(mode="json") for e in mem.events(u)]),
-            "history": json.dumps([h.model_dump(mode="json") for h in mem.history(u)]),
-            "export": json.dumps(mem.export(u)),
-            "graph": str(list(mem.graph(u).nodes(data=True))),
-            "cipher": str([mem.store.get_event(u, e.event_id).text for e in cipher.infer(u, PARK, k=5).evidence]),
-            "instructions": str(retriever.select(u, "book a flight").texts()),
-            "async": asyncio.run(amem.recall(u, "jazz")).to_prompt(),
-        }
+        cipher_view = str([mem.store.get_event(u, e.event_id).text for e in cipher.infer(u, PARK, k=5).evidence])
+        views = {**user_views(mem, u, query="jazz flights airlines park book a flight"), "cipher": cipher_view}
         for view, text in views.items():
             leaked = [s for v, s in secret.items() if v != u and s in text]
             assert not leaked, (u, view, leaked)
@@ -137,9 +119,19 @@ def test_forgetting_by_id_of_another_user_is_not_found(tmp_path, victim):
     attacker = "u1::cipher" if victim == "u1" else "u1"
     mem.add(attacker, "I live in Lisbon")
     for call in (lambda: mem.forget(attacker, item), lambda: mem.get(attacker, item),
-                 lambda: mem.explain(attacker, item)):
-        with pytest.raises(KeyError):
+                 lambda: mem.explain(attacker, item), lambda: mem.history(attacker, item)):
+        with pytest.raises(NotFoundError):
             call()
-    assert mem.history(attacker, item) == []
     assert mem.get(victim, item).text == "User loves jazz."
+    assert [h.op for h in mem.history(victim, item)] == ["insert"]
+
+
+def test_the_history_of_a_forgotten_item_is_still_its_owners(tmp_path):
+    mem = _open(tmp_path)
+    item = mem.add("u1", "I love jazz").ops[0].item_id
+    mem.add("u2", "I live in Lisbon")
+    mem.forget("u1", item)
+    assert [(h.op, h.text) for h in mem.history("u1", item)] == [("insert", None), ("forget", None)]
+    with pytest.raises(NotFoundError):
+        mem.history("u2", item)
     mem.close()

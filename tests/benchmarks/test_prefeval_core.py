@@ -130,7 +130,7 @@ def test_stances_read_as_statements_about_the_user():
 
 def test_profile_strength_orders_firm_preferences_first_within_the_share():
     from memagent.retrieval.hybrid import Scored
-    from memagent.retrieval.packer import pack
+    from memagent.retrieval.packer import PROMPT_OVERHEAD_TOKENS, pack
     from memagent.types import MemoryItem
 
     def scored(text, score, importance):
@@ -140,6 +140,8 @@ def test_profile_strength_orders_firm_preferences_first_within_the_share():
     remark = scored("User loves the idea of a picnic by the lake with friends on some weekend.", 0.40, 0.45)
     allergy = scored("User is severely allergic to wasps and bees and must avoid them outdoors.", 0.36, 0.9)
     gates = {k: 1.0 for k in MemoryKind}  # nothing passes a gate: only the profile share packs
-    plain, _, _ = pack([remark, allergy], 80, gates, 0.1, profile_share=0.5)
-    firm, _, _ = pack([remark, allergy], 80, gates, 0.1, profile_share=0.5, profile_strength=0.2)
+    budget = PROMPT_OVERHEAD_TOKENS + 30  # room for one of the two lines (18 tokens each) and its section title
+    plain, _, _ = pack([remark, allergy], budget, gates, 0.1, profile_share=0.5)
+    firm, _, _ = pack([remark, allergy], budget, gates, 0.1, profile_share=0.5, profile_strength=0.2)
+    assert len(plain) == len(firm) == 1
     assert plain[0].item.text.startswith("User loves") and firm[0].item.text.startswith("User is severely")

@@ -1,0 +1,1 @@
+"""``python -m benchmarks.reliability``: prompt injection, crashes, concurrent writers, isolation, forgetting."""
