@@ -161,7 +161,7 @@ class MemoryWriter:
         return WriteResult(event=event, ops=ops)
 
     def _plan(self, event: Event, decisions: Sequence[Decision] | None,
-              candidates: Sequence[Candidate] | None) -> tuple[Sequence[Decision], ItemVectors]:
+              candidates: Sequence[Candidate] | None) -> tuple[Sequence[Decision], ItemVectors, list[AppliedOp]]:
         user_id = event.user_id
         last = getattr(self.extractor, "context_events", _CONTEXT_EVENTS)  # extractors may read more of the session
         context = self.store.events(user_id, session_id=event.session_id, last=last) if event.session_id \
@@ -171,21 +171,21 @@ class MemoryWriter:
         decisions, refused = self.screen(event, decisions)
         new_items = [self._new_item(event, d.candidate) for d in decisions
                      if d.op in (Op.INSERT, Op.SUPERSEDE) and d.candidate is not None]
-        return decisions, embed_items(self.embedder, new_items)
+        return decisions, embed_items(self.embedder, new_items), refused
 
     def _write(self, event: Event, decisions: Sequence[Decision] | None, candidates: Sequence[Candidate] | None,
                *, check: bool, plan_locked: bool = False) -> WriteResult:
         user_id = event.user_id
         version = self.store.op_version(user_id)
         if not plan_locked:
-            decisions, pending = self._plan(event, decisions, candidates)
+            decisions, pending, refused = self._plan(event, decisions, candidates)
         applied: list[AppliedOp] = []
         forgotten = Forgotten()
         redact_request = False
         with self.store.transaction():
             self.store.lock_user(user_id)  # other processes' writers of this user wait until this commits
             if plan_locked:
-                decisions, pending = self._plan(event, decisions, candidates)
+                decisions, pending, refused = self._plan(event, decisions, candidates)
             elif check and self.store.op_version(user_id) != version:
                 raise _Outdated
             self.store.ensure_user(user_id)  # inside the transaction: a failed write leaves no empty user behind

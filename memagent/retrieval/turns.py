@@ -169,6 +169,9 @@ class TurnSearch:
         # A turn a replaced memory came from is left out even when a current memory came from it too ("My name
         # is Maya and I live in Boston", after a move): the current memories speak for what still holds.
         replaced = {ev for item in items if item.status == "superseded" for ev in item.source_event_ids}
+        # ... and so is the assistant's reply to it, which confirms what was said ("Done: home streaming.").
+        replaced |= {nxt.id for ev, nxt in zip(events, events[1:], strict=False)
+                     if ev.id in replaced and nxt.role == "assistant" and nxt.session_id == ev.session_id}
         texts = {e.id: turn_text(e) for e in events}
         words = {e.id: frozenset(content_words(e.text)) for e in events}
         turns = _Turns(by_id={e.id: e for e in events}, texts=texts, words=words,

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from memagent import HashingEmbedder, IndexMismatchError, Memory
-from memagent.store.chroma_index import ChromaIndex
 from memagent.retrieval.turns import TURN_NAMESPACE
+from memagent.store.chroma_index import ChromaIndex
 from memagent.store.index import ExactIndex, namespace_key
 from memagent.testing import VectorIndexContract
 
