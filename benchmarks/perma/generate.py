@@ -17,15 +17,24 @@ import json
 import random
 import sys
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from benchmarks.perma import phrasing as P
 from benchmarks.perma.catalog import DOMAINS, Domain, Slot
-from benchmarks.perma.loader import is_held_out
+from benchmarks.perma.loader import is_held_out, parse_date
+from benchmarks.perma.synth_natural import (
+    HABITS,
+    annotated_values,
+    rehabit,
+    render_natural,
+    render_off_topic,
+    unsaid,
+)
 from benchmarks.perma.synth_questions import make_tasks, mcq_items, task_files
-from benchmarks.perma.synth_sessions import Plan, annotation, render
+from benchmarks.perma.synth_sessions import Plan, Rendered, annotation, render
 
 __all__ = ["build_user", "generate", "main"]
 
@@ -37,6 +46,8 @@ COUNTRIES = (("Spain", "es", "Madrid"), ("Mexico", "es", "Guadalajara"), ("Franc
 PARTS = (("Morning", 9), ("Afternoon", 14), ("Evening", 19))
 STYLES = ("terse", "lowercase", "polite")
 SINGLE_KINDS = ("time", "limit", "schedule")
+STYLE_NAMES = ("default", "natural")
+OFF_TOPIC = "Small Talk"  # the topic group of the natural style's unrelated sessions (no domain, no preferences)
 
 
 def _domain_plans(dom: Domain, values: dict[str, list[str]], n: int, rng: random.Random) -> list[Plan]:
@@ -146,8 +157,15 @@ def _dependencies_and_noise(timeline: list[Plan], rng: random.Random) -> None:
             state[d] = [(s, new if (s.name == slot.name and v == old) else v) for s, v in facets]
 
 
-def build_user(index: int, seed: int) -> tuple[str, dict[str, Any], dict[str, Any]]:
-    """(user id, {relative path: JSON content}, statistics) for user ``index``."""
+def build_user(index: int, seed: int, style: str = "default") -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """(user id, {relative path: JSON content}, statistics) for user ``index``.
+
+    ``style="natural"`` tells the same user (values, timeline, changes, tasks, MCQs) in the phrasing of
+    :mod:`benchmarks.perma.synth_natural`, with unrelated sessions in between.
+    """
+    if style not in STYLE_NAMES:
+        msg = f"unknown style {style!r}; expected one of {', '.join(STYLE_NAMES)}"
+        raise ValueError(msg)
     rng = random.Random(f"perma-synth:{seed}:{index}")
     uid = f"user{20000 + index}"
     country, lang, city = rng.choice(COUNTRIES)
@@ -159,18 +177,26 @@ def build_user(index: int, seed: int) -> tuple[str, dict[str, Any], dict[str, An
     _add_changes(plans_by, values, rng, rng.randint(3, 5), rng.randint(2, 4))
     timeline = _schedule(plans_by, rng)
     _dependencies_and_noise(timeline, rng)
-    style = rng.choice(STYLES)
+    text_style, style = style, rng.choice(STYLES)
     files: dict[str, Any] = {}
     dialogs: dict[str, dict[str, list[dict[str, Any]]]] = {v: {} for v in ("c", "n", "s")}
     changes: list[dict[str, Any]] = []
+    habit = random.Random(f"perma-natural:{seed}:{index}").choice(HABITS)
+    held = _values_held(timeline)
     for k, plan in enumerate(timeline):
         noisy = render(plan, random.Random(f"{seed}:{index}:{k}:n"), noise=plan.noise, lang=lang)
         clean = render(plan, random.Random(f"{seed}:{index}:{k}:c")) if plan.noise else noisy
         values_said = tuple(v for _, v in plan.reveals + plan.restate) + \
             (plan.change[1:3] if plan.change else ()) + (plan.temporary[1:3] if plan.temporary else ()) + \
             ((plan.dependency[2],) if plan.dependency else ())
+        # The default rendering runs in both styles: restyle draws from the user's main random stream, which the
+        # tasks and MCQs below use too, so the natural style keeps the same questions and only changes the text.
         styled = [{**m, "content": P.restyle(m["content"], style, rng, values_said)} if m["role"] == "user" else m
                   for m in clean.conversation]
+        if text_style == "natural":
+            noisy, clean, styled = _natural_variants(plan, f"{seed}:{index}:{k}", habit, held, lang)
+            if clean.story:
+                plan = timeline[k] = _with_story(plan, clean.story)
         note = annotation(plan)
         base = {"date": plan.date_text, "task_id": plan.task_id, "task_description": _describe(plan),
                 "event_type": plan.kind, "checkpoint": False}
@@ -194,11 +220,21 @@ def build_user(index: int, seed: int) -> tuple[str, dict[str, Any], dict[str, An
             changes.append({"date": plan.date_text, "domain": plan.domain.name, "slot": "", "old": "",
                             "new": noisy.retracted, "kind": "retracted", "task_id": plan.task_id, "variant": "n"})
     events = [_event(p) for p in timeline]
+    topics = [d.name for d in DOMAINS]
+    if text_style == "natural":
+        off = _off_topic_sessions(timeline, random.Random(f"perma-natural-off:{seed}:{index}"), habit)
+        events = sorted(events + [e for e, _ in off], key=lambda e: parse_date(e["date"]))
+        for variant in dialogs:
+            dialogs[variant][OFF_TOPIC] = [d for _, d in off]
+        topics.append(OFF_TOPIC)
+        stats_extra = {"off_topic_sessions": len(off)}
+    else:
+        stats_extra = {}
     for variant, name in (("c", "raw_dialogues_c.json"), ("n", "raw_dialogues_n.json"),
                           ("s", "raw_dialogues_style_transformed.json")):
         files[f"tasks/{uid}/{name}"] = [
-            {"topic": d.name, "timeline": [e for e in events if e["relevant_domain"] == d.name],
-             "dialogs": dialogs[variant].get(d.name, [])} for d in DOMAINS]
+            {"topic": t, "timeline": [e for e in events if e["relevant_domain"] == t],
+             "dialogs": dialogs[variant].get(t, [])} for t in topics]
     files[f"tasks/{uid}/interleaved_timeline.json"] = events
     files[f"tasks/{uid}/preference_changes.json"] = changes
     tasks = make_tasks(rng, DOMAINS, rng.randint(6, 8))
@@ -225,7 +261,77 @@ def build_user(index: int, seed: int) -> tuple[str, dict[str, Any], dict[str, An
                  messages=sum(len(p["conversation"]) for g in dialogs["c"].values() for p in g))
     for p in timeline:
         stats[f"noise{p.noise}"] += 1
+    stats.update(stats_extra)
     return uid, files, dict(stats)
+
+
+def _values_held(timeline: list[Plan]) -> dict[tuple[str, str], set[str]]:
+    """Every value a user ever holds per (domain, slot), one-offs included: never offered as an alternative."""
+    held: dict[tuple[str, str], set[str]] = {}
+    for p in timeline:
+        d = p.domain.name
+        pairs = [(s, v) for s, v in p.reveals + p.restate]
+        if p.change:
+            pairs += [(p.change[0], p.change[1]), (p.change[0], p.change[2])]
+        if p.temporary:
+            pairs += [(p.temporary[0], p.temporary[1]), (p.temporary[0], p.temporary[2])]
+        keyed = [((d, s.name), v) for s, v in pairs]
+        if p.dependency:
+            keyed.append(((p.dependency[0].name, p.dependency[1].name), p.dependency[2]))
+        for key, v in keyed:
+            held.setdefault(key, set()).add(v)
+    return held
+
+
+def _natural_variants(plan: Plan, key: str, habit: str, held: dict[tuple[str, str], set[str]],
+                      lang: str) -> tuple[Rendered, Rendered, list[dict[str, str]]]:
+    """(noisy, clean, styled) of one session in the natural style; ``styled`` retypes the user turns sloppily."""
+    avoid = {slot: vals for (d, slot), vals in held.items() if d == plan.domain.name}
+    clean = render_natural(plan, random.Random(f"{key}:natural-c"), habit=habit, avoid=avoid)
+    noisy = render_natural(plan, random.Random(f"{key}:natural-n"), habit=habit, avoid=avoid, noise=plan.noise,
+                           lang=lang) if plan.noise else clean
+    for r in (clean, noisy):
+        if missing := unsaid(plan, r.conversation):
+            msg = f"natural rendering of {plan.task_id} lost annotated values {missing}"
+            raise AssertionError(msg)
+    styled = rehabit(clean.conversation, "sloppy", random.Random(f"{key}:natural-s"), tuple(annotated_values(plan)))
+    return noisy, clean, styled
+
+
+def _with_story(plan: Plan, story: str) -> Plan:
+    """The plan with the change's reason / the one-off's occasion as the natural session told it."""
+    if plan.change:
+        return replace(plan, change=(*plan.change[:3], story))
+    if plan.temporary:
+        return replace(plan, temporary=(*plan.temporary[:3], story))
+    return plan
+
+
+def _off_topic_sessions(timeline: list[Plan], rng: random.Random,
+                        habit: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """10-16 unrelated sessions at free day parts between the task sessions: (timeline event, dialog) pairs."""
+    taken = {p.date for p in timeline if p.date}
+    first, last = timeline[0].date, timeline[-1].date
+    assert first is not None and last is not None
+    free = [first.replace(hour=0) + timedelta(days=d, hours=h) for d in range((last - first).days)
+            for _, h in PARTS]
+    free = [t for t in free if first < t < last and t not in taken]
+    out = []
+    for j, when in enumerate(sorted(rng.sample(free, min(len(free), rng.randint(10, 16)))), start=1):
+        part = next(name for name, h in PARTS if h == when.hour)
+        date_text = f"{when.date().isoformat()} {part}"
+        task_id = f"chat_{j}_preference_supplement ({OFF_TOPIC})"
+        desc = "[SYNTHETIC] Small talk and an unrelated task; no preference comes up."
+        conv = render_off_topic(rng, habit)
+        event = {"date": date_text, "event_type": "preference_supplement", "description": desc,
+                 "task_goal": "Chat.", "relevant_domain": OFF_TOPIC, "checkpoint": False, "task_id": task_id,
+                 "dependencies": "None"}
+        dialog = {"date": date_text, "task_id": task_id, "task_description": desc,
+                  "event_type": "preference_supplement", "checkpoint": False, "conversation": conv,
+                  "preferences": "", "turn_count": sum(m["role"] == "user" for m in conv), "selected_noise": 0,
+                  "new_preferences": ""}
+        out.append((event, dialog))
+    return out
 
 
 def _gold_extreme(item: dict[str, Any]) -> tuple[bool, bool]:
@@ -272,13 +378,13 @@ def _profile(uid: str, country: str, interested: set[str], values: dict[str, dic
     }
 
 
-def generate(out: str | Path, users: int, seed: int) -> dict[str, Any]:
+def generate(out: str | Path, users: int, seed: int, style: str = "default") -> dict[str, Any]:
     """Write ``users`` synthetic users under ``out``; returns the totals (also written to ``generation.json``)."""
     root = Path(out)
     totals: Counter[str] = Counter()
     ids = []
     for k in range(users):
-        uid, files, stats = build_user(k, seed)
+        uid, files, stats = build_user(k, seed, style)
         ids.append(uid)
         for rel, content in files.items():
             path = root / rel
@@ -286,7 +392,8 @@ def generate(out: str | Path, users: int, seed: int) -> dict[str, Any]:
             path.write_text(json.dumps(content, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         totals.update(stats)
     questions = totals["SD"] + totals["MD"]
-    summary = {"users": users, "seed": seed, "held_out": [u for u in ids if is_held_out(u)], **dict(totals),
+    summary = {"users": users, "seed": seed, **({"style": style} if style != "default" else {}),
+               "held_out": [u for u in ids if is_held_out(u)], **dict(totals),
                "questions": questions, "gold_longest_share": totals["gold_longest"] / questions if questions else None,
                "gold_shortest_share": totals["gold_shortest"] / questions if questions else None}
     (root / "generation.json").write_text(json.dumps(summary, indent=1) + "\n")
@@ -298,8 +405,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     p.add_argument("--users", type=int, default=50)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", required=True)
+    p.add_argument("--style", default="default", choices=STYLE_NAMES,
+                   help="default: the original phrasing (committed results); natural: phrasing written apart from "
+                        "memagent's rules, assistant-heavy, implied preferences, off-topic sessions")
     args = p.parse_args(argv)
-    summary = generate(args.out, args.users, args.seed)
+    summary = generate(args.out, args.users, args.seed, args.style)
     print(json.dumps(summary, indent=1))
     return summary
 

@@ -28,7 +28,7 @@ from datetime import datetime
 from benchmarks.perma.loader import Change, Facet, Question, UserData
 from memagent._lexical import content_words
 
-__all__ = ["Gold", "GoldIndex", "QuestionScore", "matches", "normalize", "score_entries"]
+__all__ = ["Gold", "GoldIndex", "QuestionScore", "matches", "normalize", "score_entries", "values_in"]
 
 _NON_WORD = re.compile(r"[^0-9a-z$€£%]+")
 
@@ -84,6 +84,11 @@ def _phrase_match(value: str, entry: _Entry) -> bool:
 def matches(value: str, text: str) -> bool:
     """True when ``text`` contains ``value`` (as a phrase, or all of its content words)."""
     return _value_match(value, _Entry(text))
+
+
+def values_in(values: Sequence[str], text: str) -> set[str]:
+    """The ``values`` that :func:`matches` finds in ``text``, checked together (one tokenisation of the text)."""
+    return _ValueSet(values).found_in(_Entry(text))
 
 
 @dataclass

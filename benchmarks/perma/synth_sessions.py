@@ -10,7 +10,7 @@ from datetime import datetime
 from benchmarks.perma import phrasing as P
 from benchmarks.perma.catalog import Domain, Slot
 
-__all__ = ["Plan", "Rendered", "annotation", "render"]
+__all__ = ["Plan", "Rendered", "annotation", "merge_turns", "render"]
 
 NOISE_OMITTED, NOISE_SWITCH, NOISE_INCONSISTENT, NOISE_LANGUAGE, NOISE_COLLOQUIAL = 1, 2, 3, 4, 5
 
@@ -42,6 +42,7 @@ class Plan:
 class Rendered:
     conversation: list[dict[str, str]]
     retracted: str | None = None
+    story: str | None = None  # natural style: the life event or occasion told for a change or a one-off
 
 
 def annotation(plan: Plan) -> str:
@@ -143,10 +144,10 @@ def render(plan: Plan, rng: random.Random, *, noise: int = 0, lang: str = "es") 
         for m in d.msgs:
             if m["role"] == "user":
                 m["content"] = P.colloquial(m["content"], rng, values)
-    return Rendered(_merge(d.msgs), d.retracted)
+    return Rendered(merge_turns(d.msgs), d.retracted)
 
 
-def _merge(msgs: list[dict[str, str]]) -> list[dict[str, str]]:
+def merge_turns(msgs: list[dict[str, str]]) -> list[dict[str, str]]:
     """Consecutive messages of one role become one message, so turns alternate as in the release."""
     out: list[dict[str, str]] = []
     for m in msgs:
