@@ -83,13 +83,14 @@ class RecallConfig:
     soft_domains: bool = True
     # Conversation turns compete beside memories (``retrieval.turns``): real talk states much that no extraction
     # rule catches. A turn scores ``w_turn`` x a memory of equal relevance (the distilled memory first), plus
-    # ``w_importance`` x ``turn_user_importance`` when the user said it; ``turn_share`` of the budget is kept for
-    # the best turns once the profile's full lines are in.
+    # ``w_importance`` x ``turn_importance`` (user and assistant alike: in assistant conversations the assistant
+    # often names the value the user just confirms); ``turn_share`` of the budget is kept for the best turns once
+    # the profile's full lines are in, and further turns compete with the short profile lines on score.
     turns: bool = True
     w_turn: float = 0.9
     k_turns: int = 40
-    turn_share: float = 0.3
-    turn_user_importance: float = 0.5
+    turn_share: float = 0.15
+    turn_importance: float = 0.5
     # Entries at least this relevant are packed in priority order (instructions first, ...); the rest
     # compete on score for what budget is left.
     priority_gate: dict[MemoryKind, float] = field(

@@ -61,7 +61,8 @@ def pack(
     at the end turns short entries back into full ones, best first.
 
     Right after the profile's full lines, ``turn_share`` of the budget goes to the best conversation turns
-    (kind ``TURN``, see :mod:`memagent.retrieval.turns`): the evidence extraction may have missed.
+    (kind ``TURN``, see :mod:`memagent.retrieval.turns`): the evidence extraction may have missed. The short
+    profile lines and further turns then compete on score for the rest of ``profile_share + compact_share``.
 
     ``line_tokens`` (line -> tokens) is filled as lines are counted; pass the same dict again while the
     memories are unchanged (the recall snapshot keeps one) and they are not tokenised twice.
@@ -113,14 +114,18 @@ def pack(
 
     profile = [e for e in sorted(ranked, key=lambda e: -(e.score + profile_strength * e.item.importance))
                if e.item.kind in profile_kinds and e.score >= min_score]
+    turns = [e for e in sorted(ranked, key=lambda e: -e.score) if e.item.kind == MemoryKind.TURN and e.score >= min_score]
     if profile_share > 0:
         fill(profile, available * min(1.0, profile_share))
-    before_turns = used
     if turn_share > 0:
-        fill([e for e in sorted(ranked, key=lambda e: -e.score) if e.item.kind == MemoryKind.TURN and e.score >= min_score],
-             used + available * turn_share)
-    if profile_share > 0:
-        fill(profile, available * min(1.0, profile_share + compact_share) + (used - before_turns), compact=True)
+        fill(turns, used + available * turn_share)
+    if profile_share > 0 or turn_share > 0:
+        # The rest of the profile (in short form) and further turns compete on score for the next share.
+        shortened = [e for e in profile if e.item.id not in chosen] if profile_share > 0 else []
+        rest = sorted(shortened + [t for t in turns if t.item.id not in chosen],
+                      key=lambda e: -(e.score + (profile_strength * e.item.importance if e.item.kind in profile_kinds
+                                                 else 0.0)))
+        fill(rest, available * min(1.0, profile_share + compact_share), compact=True)
     for entry in sorted(ranked, key=lambda e: (KIND_PRIORITY[e.item.kind], -e.score)):
         if full():
             break

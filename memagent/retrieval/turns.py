@@ -41,8 +41,8 @@ __all__ = ["TURN_NAMESPACE", "TurnSearch", "is_turn", "turn_text"]
 TURN_NAMESPACE = "turns"
 _KINDS = frozenset({EventKind.TURN, EventKind.SESSION})
 _ROLES = frozenset({"user", "assistant"})
-# A long assistant reply is mostly the assistant's own words; its opening carries what it confirmed.
-_MAX_WORDS = {"user": 80, "assistant": 40}
+# The first words of a long message: an assistant's reply names what it proposes or confirms early on.
+_MAX_WORDS = {"user": 80, "assistant": 80}
 _SNAPSHOT_KEY = "turns"
 
 
@@ -153,7 +153,7 @@ class TurnSearch:
             score = cfg.w_turn * (
                 cfg.w_dense * comp["dense"] + cfg.w_bm25 * comp["bm25"]
                 + cfg.w_domain * max(comp["domain"], comp["topic"]) + cfg.w_recency * comp["recency"]
-                + cfg.w_importance * (cfg.turn_user_importance if ev.role == "user" else 0.0)
+                + cfg.w_importance * cfg.turn_importance
             )
             out.append((round(score, 6), ev, comp))
         out.sort(key=lambda t: -t[0])
