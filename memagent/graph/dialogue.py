@@ -201,6 +201,10 @@ def _slot_nouns(question: str) -> list[str]:
     return []
 
 
+# Requests, short answers and confirmations are short; a turn longer than this is narration.
+_LONG_TURN_WORDS = 25
+
+
 class DialogueExtractor(HeuristicExtractor):
     """:class:`HeuristicExtractor` plus conversational preferences, session-domain routing and named changes.
 
@@ -213,6 +217,10 @@ class DialogueExtractor(HeuristicExtractor):
     def extract(self, event: Event, context: Sequence[Event] = ()) -> list[Candidate]:
         if event.role != "user":
             return []
+        if len(event.text.split()) > _LONG_TURN_WORDS:
+            # A long turn tells, it does not request or answer: the first-person rules read it better, and
+            # its clauses read as requests would crowd the profile with passing remarks.
+            return super().extract(event, context)
         text = event.text.strip().replace("\u2019", "'")
         session = [e for e in context if e.session_id == event.session_id] if event.session_id else list(context)
         topic = _topic([*session, event.model_copy(update={"text": text})])
