@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -29,6 +30,25 @@ def map_chroma_errors(what: str) -> Iterator[None]:
     except Exception as exc:  # chromadb raises its own tree, ValueError, httpx errors: translate all at the boundary
         msg = f"chroma: {what} failed: {type(exc).__name__}: {exc}"
         raise StoreError(msg) from exc
+
+
+# A chroma server answers a read with this while another client's first writes to the collection are still
+# being flushed into a new HNSW segment; it is gone a moment later, so reads retry it a few times.
+_TRANSIENT = ("Error creating hnsw segment reader", "Nothing found on disk")
+_READ_ATTEMPTS = 5
+
+
+def _read(what: str, call: Any) -> Any:
+    """``call()`` with chroma's errors translated, retrying the transient segment-reader error."""
+    for attempt in range(1, _READ_ATTEMPTS + 1):
+        try:
+            with map_chroma_errors(what):
+                return call()
+        except StoreError as exc:
+            if attempt == _READ_ATTEMPTS or not any(t in str(exc) for t in _TRANSIENT):
+                raise
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 class ChromaIndex:
@@ -117,21 +137,23 @@ class ChromaIndex:
     def search(self, user_id: str, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         if k <= 0:
             return []
-        with self._lock, map_chroma_errors("query"):
-            res = self._col.query(query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=k,
-                                  where={"user_id": user_id}, include=["distances"])
+        with self._lock:
+            res = _read("query", lambda: self._col.query(query_embeddings=[np.asarray(vector, dtype=np.float32)],
+                                                         n_results=k, where={"user_id": user_id},
+                                                         include=["distances"]))
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)]
 
     def vectors(self, user_id: str, ids: Sequence[str]) -> dict[str, np.ndarray]:
         if not ids:
             return {}
-        with self._lock, map_chroma_errors("get"):
-            res = self._col.get(ids=list(ids), where={"user_id": user_id}, include=["embeddings"])
+        with self._lock:
+            res = _read("get", lambda: self._col.get(ids=list(ids), where={"user_id": user_id}, include=["embeddings"]))
         return {i: np.asarray(v, dtype=np.float32) for i, v in zip(res["ids"], res["embeddings"], strict=True)}
 
     def ids(self, user_id: str | None = None) -> set[str]:
-        with self._lock, map_chroma_errors("get ids"):
-            res = self._col.get(where={"user_id": user_id} if user_id is not None else None, include=[])
+        with self._lock:
+            res = _read("get ids", lambda: self._col.get(where={"user_id": user_id} if user_id is not None else None,
+                                                         include=[]))
         return set(res["ids"])
 
     def users(self) -> set[str]:

@@ -297,7 +297,9 @@ class StoreContract:
             for k in range(5):
                 results.append(app.add("u1", f"My favorite tea is oolong {k}", event_id=f"req-{k}"))
 
-        assert _concurrently(send, apps) == [] and len(results) == 10
+        errors = _concurrently(send, apps)
+        assert errors == [], errors
+        assert len(results) == 10
         assert sorted(e.id for e in apps[0].events("u1")) == [f"req-{k}" for k in range(5)]
 
     def test_two_app_servers_never_both_supersede_one_preference(self, backend: StoreBackend) -> None:
