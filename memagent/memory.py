@@ -524,6 +524,7 @@ class Memory:
             self.embedder.evict(texts)
             self.queries.invalidate(uid)
             self.ranker.invalidate(uid)
+            self.turns.drop(uid)
 
     def consolidate(self, user_id: str, *, now: datetime | None = None) -> ConsolidationReport:
         """Fold duplicates and decay unimportant, unused memories (see :mod:`memagent.graph.decay`)."""

@@ -22,6 +22,7 @@ gone) and their vectors deleted by :class:`~memagent.graph.forget.Forgetter` (th
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -80,6 +81,13 @@ class TurnSearch:
         self.index = index
         self.embedder = embedder
         self.ranker = ranker  # its snapshot cache and BM25 cache hold the turn views, invalidated with the rest
+        # What each turn's text yields (content words, domains) outlives snapshots: a write adds one turn and
+        # should not re-read 600. Keyed by event id and a hash of the text; a user's entries go whenever their
+        # turns are forgotten or redacted (reconcile), with delete_user (drop), and all of them when another
+        # process changes the store, so no view of a forgotten turn stays behind.
+        self._derived: dict[str, dict[str, tuple[int, frozenset[str], list[str]]]] = {}
+        self._derived_version = store.data_version()
+        self._derived_lock = threading.Lock()
 
     # -- writing ----------------------------------------------------------------------------------------
     def index_events(self, user_id: str, events: Iterable[Event]) -> int:
@@ -95,6 +103,7 @@ class TurnSearch:
     def reconcile(self, user_id: str) -> tuple[int, int]:
         """Index the user's turns the index lacks (a crash after the commit, data written before turns were
         indexed) and drop vectors of turns that were redacted or deleted. Returns (added, removed)."""
+        self.drop(user_id)
         key = namespace_key(user_id, TURN_NAMESPACE)
         events = {e.id: e for e in self.store.events(user_id) if is_turn(e)}
         have = self.index.ids(key)
@@ -103,6 +112,27 @@ class TurnSearch:
             self.index.delete(key, gone)
         added = self.index_events(user_id, [e for i, e in events.items() if i not in have])
         return added, len(gone)
+
+    def drop(self, user_id: str) -> None:
+        """Forget what was derived from the user's turns (their words and domains)."""
+        with self._derived_lock:
+            self._derived.pop(user_id, None)
+
+    def _derive(self, user_id: str, events: Sequence[Event], texts: dict[str, str]
+                ) -> tuple[dict[str, frozenset[str]], dict[str, list[str]]]:
+        version = self.store.data_version()
+        with self._derived_lock:
+            if version != self._derived_version:  # another process wrote (it may have forgotten turns)
+                self._derived.clear()
+                self._derived_version = version
+            mine = self._derived.setdefault(user_id, {})
+            words, domains = {}, {}
+            for e in events:
+                got = mine.get(e.id)
+                if got is None or got[0] != hash(e.text):
+                    got = mine[e.id] = (hash(e.text), frozenset(content_words(e.text)), classify_domains(texts[e.id]))
+                words[e.id], domains[e.id] = got[1], got[2]
+            return words, domains
 
     # -- reading ----------------------------------------------------------------------------------------
     def rank(self, user_id: str, query: str, qvec: np.ndarray, *, as_of: datetime | None = None,
@@ -173,9 +203,8 @@ class TurnSearch:
         replaced |= {nxt.id for ev, nxt in zip(events, events[1:], strict=False)
                      if ev.id in replaced and nxt.role == "assistant" and nxt.session_id == ev.session_id}
         texts = {e.id: turn_text(e) for e in events}
-        words = {e.id: frozenset(content_words(e.text)) for e in events}
-        turns = _Turns(by_id={e.id: e for e in events}, texts=texts, words=words,
-                       domains={i: classify_domains(t) for i, t in texts.items()},
+        words, domains = self._derive(user_id, events, texts)
+        turns = _Turns(by_id={e.id: e for e in events}, texts=texts, words=words, domains=domains,
                        stale=replaced | _restating_replaced(events, words, items))
         snap.extras[_SNAPSHOT_KEY] = turns
         return turns

@@ -122,3 +122,18 @@ def test_to_prompt_never_exceeds_the_budget(messages, query, budget):
         assert recall.used_tokens == (count_tokens(recall.to_prompt()) if recall.entries else 0)
     finally:
         mem.close()
+
+
+def test_what_turns_yield_is_kept_across_writes_and_dropped_with_them(mem):
+    mem.add("u", "the Lisbon trip was lovely, the tram rides were the best part", timestamp=T0)
+    mem.recall("u", "Lisbon tram", kinds=["turn"])
+    derived = mem.turns._derived["u"]
+    assert len(derived) == 1
+    mem.add("u", "my printer jammed twice this morning", timestamp=T0 + timedelta(hours=1))
+    mem.recall("u", "Lisbon tram", kinds=["turn"])
+    assert len(mem.turns._derived["u"]) == 2  # the first turn's entry was reused, the new one added
+    mem.forget("u", query="Lisbon tram rides")
+    assert "u" not in mem.turns._derived or all("lisbon" not in w for _, ws, _ in mem.turns._derived["u"].values()
+                                                 for w in ws)
+    mem.delete_user("u")
+    assert "u" not in mem.turns._derived
