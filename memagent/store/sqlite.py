@@ -15,6 +15,7 @@ import json
 import sqlite3
 import threading
 import warnings
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,7 +57,7 @@ _ITEM_COLUMNS = (
 )
 
 
-class SQLStore:
+class SQLStore(ABC):
     """The SQL both engines run (written with ``?`` placeholders): typed access to events, items, edges and history.
 
     Subclasses own the connection: ``_exec`` / ``_rows`` (translating engine errors to StoreError),
@@ -76,25 +77,31 @@ class SQLStore:
         self._depth = 0
 
     # -- plumbing ---------------------------------------------------------------------------------------
+    @abstractmethod
     def close(self) -> None:
-        raise NotImplementedError
+        """Close the connection(s)."""
 
+    @abstractmethod
     def _begin(self) -> None:
-        raise NotImplementedError
+        """Start a transaction."""
 
+    @abstractmethod
     def _commit(self) -> None:
-        raise NotImplementedError
+        """Commit the transaction."""
 
+    @abstractmethod
     def _rollback(self) -> None:
-        raise NotImplementedError
+        """Roll the transaction back."""
 
+    @abstractmethod
     def _exec(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        raise NotImplementedError
+        """Run one statement; engine errors become StoreError."""
 
+    @abstractmethod
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        raise NotImplementedError
+        """Run a query and return its rows; engine errors become StoreError."""
 
-    def _claim(self, user_id: str) -> None:
+    def _claim(self, user_id: str) -> None:  # noqa: B027 (a hook: SQLite serialises every write already)
         """Serialise the current transaction with other writers of ``user_id`` (no-op where the engine already
         serialises every write transaction)."""
 

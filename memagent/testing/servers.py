@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, Self
 
@@ -60,14 +61,16 @@ def _wait(check: Any, timeout: float, what: str, proc: subprocess.Popen[bytes] |
             time.sleep(0.05)
 
 
-class _Server:
+class _Server(ABC):
     """``with Server() as s:`` starts it (cleaning up if the start fails) and stops it on exit."""
 
+    @abstractmethod
     def start(self) -> Self:
-        raise NotImplementedError
+        """Start the server and wait until it answers."""
 
+    @abstractmethod
     def stop(self) -> None:
-        raise NotImplementedError
+        """Stop the server and remove what it wrote."""
 
     def __enter__(self) -> Self:
         try:
