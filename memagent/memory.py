@@ -149,7 +149,7 @@ class Memory:
             if queued is None:
                 msg = f"write_behind needs a store with a write queue (SQLiteStore), not {type(store).__name__}"
                 raise ConfigError(msg)
-            self.behind = WriteBehind(store, self._add)  # type: ignore[arg-type]
+            self.behind = WriteBehind(store, lambda uid, events: self._add(uid, events, queued=True))
 
     # -- construction -----------------------------------------------------------------------------------
     @classmethod
@@ -202,7 +202,7 @@ class Memory:
             self.behind.settle(user_id)
             return
         while events := self.store.pending(user_id, limit=64):  # type: ignore[attr-defined]
-            self._add(user_id, events)
+            self._add(user_id, events, queued=True)
 
     def __enter__(self) -> Memory:
         return self
@@ -277,10 +277,20 @@ class Memory:
                 raise InvalidInputError(msg) from exc
         return event
 
-    def _add(self, uid: str, events: Sequence[Event]) -> list[WriteResult]:
+    def _add(self, uid: str, events: Sequence[Event], *, queued: bool = False) -> list[WriteResult]:
         """Write events in order (one embedding call for all their texts and turns, ``MemoryWriter.write_batch``),
-        then index their turns (found in the embedder's cache)."""
+        then index their turns (found in the embedder's cache).
+
+        ``queued``: the events were read from the write-behind queue before this thread held the user's lock;
+        only those still queued are written (another thread may have written them meanwhile, or deleted the
+        user: writing them again would bring a deleted user's text back).
+        """
         with self._lock(uid):
+            if queued:
+                still = {e.id for e in self.store.pending(uid, limit=len(events))}  # type: ignore[attr-defined]
+                events = [e for e in events if e.id in still]
+                if not events:
+                    return []
             try:
                 results = self.writer.write_batch(events)
             finally:  # a failure after the commit (the index) must not leave a stale snapshot
