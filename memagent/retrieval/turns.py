@@ -45,13 +45,16 @@ _ROLES = frozenset({"user", "assistant"})
 # The first words of a long message: an assistant's reply names what it proposes or confirms early on.
 _MAX_WORDS = {"user": 80, "assistant": 80}
 _SNAPSHOT_KEY = "turns"
+_REPLY_FROM_MEMORY = "reply_from_memory"  # memagent.agent.REPLY_FROM_MEMORY (the agent imports memory, not back)
 
 
 def is_turn(event: Event) -> bool:
     """Whether ``event`` is conversation evidence: a user or assistant message with text (not an edit, an
-    explicit instruction or a redacted turn)."""
+    explicit instruction, a redacted turn, or a reply :class:`~memagent.agent.MemoryAgent` wrote from recalled
+    memory: it restates the memories it was given, so as evidence it would only echo them back; what the user
+    accepted of it is extracted from the user's answer)."""
     return (event.kind in _KINDS and event.role in _ROLES and bool(event.text.strip())
-            and not event.metadata.get("redacted"))
+            and not event.metadata.get("redacted") and not event.metadata.get(_REPLY_FROM_MEMORY))
 
 
 def turn_text(event: Event) -> str:

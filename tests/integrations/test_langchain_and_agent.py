@@ -9,7 +9,7 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from typer.testing import CliRunner
 
 from memagent import ConfigError, InvalidInputError, LLMError, ScriptedChat
-from memagent.agent import MemoryAgent, offline_chat
+from memagent.agent import REPLY_FROM_MEMORY, MemoryAgent, offline_chat, offline_responder
 from memagent.cli import app
 from memagent.integrations.langchain import MemagentChatHistory, MemagentRetriever
 
@@ -44,6 +44,22 @@ def test_agent_recalls_then_writes_back(memory):
     assert "allergic" in system and "<user_memory>" in system
     assert [m["role"] for m in llm.calls[1][1:]] == ["user", "assistant", "user"]  # recent turns of the session
     assert [e.role for e in memory.events("u1")] == ["user", "assistant", "user", "assistant"]
+
+
+def test_agent_replies_written_from_memory_are_not_recalled_as_evidence(memory):
+    # A reply restating what memory gave the agent would come back as a turn and feed memory its own echo.
+    llm = ScriptedChat(offline_responder)
+    agent = MemoryAgent(llm, memory, budget_tokens=600, history_tokens=100)
+    agent.chat("u1", "I always fly economy with Delta", session_id="s1")
+    first = agent.chat("u1", "Which airline do I fly with?", session_id="s1")
+    assert "Delta" in first.text and first.recall.entries
+    reply = first.writes[-1].event
+    assert reply.role == "assistant" and reply.metadata.get(REPLY_FROM_MEMORY) is True
+    later = memory.recall("u1", "which airline do I fly with", budget_tokens=600)
+    turn_sources = {ev for e in later.entries if e.via == "turn" for ev in e.source_event_ids}
+    assert reply.id not in turn_sources
+    assert first.writes[0].event.id in turn_sources  # the user's own question is still evidence
+    assert "Taking into account" not in later.to_prompt()
 
 
 def test_agent_writes_nothing_when_the_llm_fails(memory):
