@@ -38,17 +38,38 @@ _TRANSIENT = ("Error creating hnsw segment reader", "Nothing found on disk")
 _READ_ATTEMPTS = 5
 
 
-def _read(what: str, call: Any) -> Any:
-    """``call()`` with chroma's errors translated, retrying the transient segment-reader error."""
+def _read(what: str, call: Any, incomplete: Any = None) -> Any:
+    """``call()`` with chroma's errors translated, retrying the transient segment-reader error, and answers for
+    which ``incomplete(answer)`` says what is missing (a message; None when the answer is whole)."""
     for attempt in range(1, _READ_ATTEMPTS + 1):
         try:
             with map_chroma_errors(what):
-                return call()
+                res = call()
         except StoreError as exc:
             if attempt == _READ_ATTEMPTS or not any(t in str(exc) for t in _TRANSIENT):
                 raise
-            time.sleep(0.05 * attempt)
+        else:
+            problem = incomplete(res) if incomplete is not None else None
+            if problem is None:
+                return res
+            if attempt == _READ_ATTEMPTS:
+                msg = f"chroma: {what} failed: {problem} (after {attempt} reads)"
+                raise StoreError(msg)
+        time.sleep(0.05 * attempt)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _unpaired(ids: Sequence[str], values: Sequence[Any] | None, what: str) -> str | None:
+    """Why ``values`` cannot be paired one to one with ``ids``, or None when they can.
+
+    A chroma server answers a read that started before the collection's first upsert (its cached view of the
+    collection has no dimension yet) but reads the records after it with the ids and no embeddings: it drops
+    the missing ones from the list, so which id lacks one is unknown. The next read sees the collection whole.
+    """
+    n = 0 if values is None else len(values)
+    if n == len(ids):
+        return None
+    return f"the server returned {len(ids)} ids but {n} {what}"
 
 
 class ChromaIndex:
@@ -140,14 +161,16 @@ class ChromaIndex:
         with self._lock:
             res = _read("query", lambda: self._col.query(query_embeddings=[np.asarray(vector, dtype=np.float32)],
                                                          n_results=k, where={"user_id": user_id},
-                                                         include=["distances"]))
+                                                         include=["distances"]),
+                        lambda r: _unpaired(r["ids"][0], r["distances"][0] if r["distances"] else None, "distances"))
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)]
 
     def vectors(self, user_id: str, ids: Sequence[str]) -> dict[str, np.ndarray]:
         if not ids:
             return {}
         with self._lock:
-            res = _read("get", lambda: self._col.get(ids=list(ids), where={"user_id": user_id}, include=["embeddings"]))
+            res = _read("get", lambda: self._col.get(ids=list(ids), where={"user_id": user_id}, include=["embeddings"]),
+                        lambda r: _unpaired(r["ids"], r["embeddings"], "embeddings"))
         return {i: np.asarray(v, dtype=np.float32) for i, v in zip(res["ids"], res["embeddings"], strict=True)}
 
     def ids(self, user_id: str | None = None) -> set[str]:
