@@ -401,11 +401,13 @@ class Memory:
         ranked = self.ranker.rank(uid, query, qvec, kinds=item_kinds, as_of=as_of) if item_kinds != set() else []
         if cfg.turns and (kind_set is None or MemoryKind.TURN in kind_set):
             ranked += self.turns.rank(uid, query, qvec, as_of=as_of, beside=ranked)
+        snap = None if as_of else self.ranker.snapshot(uid)  # a past state is never cached
         chosen, used, dropped = pack(ranked, budget_tokens, cfg.priority_gate, cfg.min_score,
                                      profile_share=cfg.profile_share, compact_share=cfg.compact_share,
                                      profile_kinds=cfg.profile_kinds,
                                      profile_strength=cfg.profile_strength, turn_share=cfg.turn_share,
-                                     line_tokens=None if as_of else self.ranker.snapshot(uid).line_tokens)
+                                     line_tokens=snap.line_tokens if snap else None,
+                                     lines=snap.lines if snap else None)
         recall = fit(Recall(user_id=uid, query=query, budget_tokens=budget_tokens, used_tokens=used,
                             as_of=as_of, entries=chosen, dropped=dropped))
         touched = [e.item.id for e in recall.entries if e.item.kind != MemoryKind.TURN]
