@@ -496,7 +496,7 @@ class Memory:
                 gone = self.forgetter.purge(uid, targets)
                 self.forgetter.after_commit(uid, gone)
             finally:
-                self.ranker.invalidate(uid)
+                self.ranker.drop(uid)
             self.turns.reconcile(uid)  # turns that quoted a forgotten value were redacted: drop their vectors
         return [i.id for i in gone.items]
 
@@ -515,7 +515,7 @@ class Memory:
                     self.store.redact_event(uid, ev)
             self.embedder.evict(texts)
             self.queries.invalidate(uid)
-            self.ranker.invalidate(uid)
+            self.ranker.drop(uid)
             self.store.scrub()
             self.turns.reconcile(uid)
         return len(ids)
@@ -535,7 +535,7 @@ class Memory:
                 self.index.delete_user(namespace_key(uid, ns))
             self.embedder.evict(texts)
             self.queries.invalidate(uid)
-            self.ranker.invalidate(uid)
+            self.ranker.drop(uid)
             self.turns.drop(uid)
 
     def consolidate(self, user_id: str, *, now: datetime | None = None) -> ConsolidationReport:

@@ -26,6 +26,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import get_args
 
 import numpy as np
 
@@ -45,6 +46,7 @@ _ROLES = frozenset({"user", "assistant"})
 # The first words of a long message: an assistant's reply names what it proposes or confirms early on.
 _MAX_WORDS = {"user": 80, "assistant": 80}
 _SNAPSHOT_KEY = "turns"
+_NOT_CURRENT = tuple(s for s in get_args(MemoryItem.model_fields["status"].annotation) if s != "current")
 
 
 def is_turn(event: Event) -> bool:
@@ -213,7 +215,8 @@ class TurnSearch:
         if isinstance(cached, _Turns):
             return cached
         events = [e for e in self.store.events(user_id) if is_turn(e)]
-        items = self.store.items(user_id, statuses=None)
+        # The current items are the snapshot's; only the others are read (the order of ``items`` does not matter).
+        items = [*snap.items, *self.store.items(user_id, statuses=_NOT_CURRENT)]
         # A turn a replaced memory came from is left out even when a current memory came from it too ("My name
         # is Maya and I live in Boston", after a move): the current memories speak for what still holds.
         replaced = {ev for item in items if item.status == "superseded" for ev in item.source_event_ids}
