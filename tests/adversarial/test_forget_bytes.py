@@ -317,8 +317,8 @@ def test_the_agents_acknowledgement_of_a_forget_request_does_not_keep_the_text(t
 
 
 def _kept_tokens(mem: Memory) -> set[str]:
-    """Every token the BM25 cache keeps for rebuilds, of any user."""
-    return {t for docs in mem.ranker.bm25._tokens.values() for _, toks in docs.values() for t in toks}
+    """Every word the BM25 cache keeps for rebuilds (in its vocabularies), of any user."""
+    return {w for kept in mem.ranker.bm25._kept.values() for w in kept.vocab}
 
 
 def test_forget_redact_and_delete_user_drop_the_bm25_tokens_kept_for_rebuilds(tmp_path):
