@@ -401,11 +401,13 @@ class Memory:
         ranked = self.ranker.rank(uid, query, qvec, kinds=item_kinds, as_of=as_of) if item_kinds != set() else []
         if cfg.turns and (kind_set is None or MemoryKind.TURN in kind_set):
             ranked += self.turns.rank(uid, query, qvec, as_of=as_of, beside=ranked)
+        snap = None if as_of else self.ranker.snapshot(uid)  # a past state is never cached
         chosen, used, dropped = pack(ranked, budget_tokens, cfg.priority_gate, cfg.min_score,
                                      profile_share=cfg.profile_share, compact_share=cfg.compact_share,
                                      profile_kinds=cfg.profile_kinds,
                                      profile_strength=cfg.profile_strength, turn_share=cfg.turn_share,
-                                     line_tokens=None if as_of else self.ranker.snapshot(uid).line_tokens)
+                                     line_tokens=snap.line_tokens if snap else None,
+                                     lines=snap.lines if snap else None)
         recall = fit(Recall(user_id=uid, query=query, budget_tokens=budget_tokens, used_tokens=used,
                             as_of=as_of, entries=chosen, dropped=dropped))
         touched = [e.item.id for e in recall.entries if e.item.kind != MemoryKind.TURN]
@@ -494,7 +496,7 @@ class Memory:
                 gone = self.forgetter.purge(uid, targets)
                 self.forgetter.after_commit(uid, gone)
             finally:
-                self.ranker.invalidate(uid)
+                self.ranker.drop(uid)
             self.turns.reconcile(uid)  # turns that quoted a forgotten value were redacted: drop their vectors
         return [i.id for i in gone.items]
 
@@ -513,7 +515,7 @@ class Memory:
                     self.store.redact_event(uid, ev)
             self.embedder.evict(texts)
             self.queries.invalidate(uid)
-            self.ranker.invalidate(uid)
+            self.ranker.drop(uid)
             self.store.scrub()
             self.turns.reconcile(uid)
         return len(ids)
@@ -533,7 +535,7 @@ class Memory:
                 self.index.delete_user(namespace_key(uid, ns))
             self.embedder.evict(texts)
             self.queries.invalidate(uid)
-            self.ranker.invalidate(uid)
+            self.ranker.drop(uid)
             self.turns.drop(uid)
 
     def consolidate(self, user_id: str, *, now: datetime | None = None) -> ConsolidationReport:

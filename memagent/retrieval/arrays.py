@@ -12,6 +12,7 @@ from datetime import datetime
 
 import numpy as np
 
+from memagent._blas import one_blas_thread
 from memagent.types import MemoryItem, MemoryKind
 
 __all__ = ["ItemArrays"]
@@ -75,7 +76,10 @@ class ItemArrays:
         n = len(self) if rows is None else len(rows)
         if q_sqrt is None or self.topic_sqrt is None:
             return np.zeros(n, dtype=np.float64)
-        if rows is not None and 4 * len(rows) < len(self):  # a few rows: gather them; many: one product, then pick
-            return (self.topic_sqrt[rows] @ q_sqrt).astype(np.float64)
-        out = (self.topic_sqrt @ q_sqrt).astype(np.float64)
+        # One BLAS thread: a product over ~30 topic columns is done before a second thread would start, and on a busy
+        # machine a multithreaded one waited for a core: 100k rows took 24 ms instead of 1.3 (2 cores, load 14).
+        with one_blas_thread():
+            if rows is not None and 4 * len(rows) < len(self):  # a few rows: gather them; many: one product, then pick
+                return (self.topic_sqrt[rows] @ q_sqrt).astype(np.float64)
+            out = (self.topic_sqrt @ q_sqrt).astype(np.float64)
         return out if rows is None else out[rows]

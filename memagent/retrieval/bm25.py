@@ -1,4 +1,4 @@
-"""BM25 over one user's memories with ``bm25s``, cached per user and rebuilt only after that user writes."""
+"""BM25 over one user's memories (``retrieval.inverted``), cached per user and rebuilt only after that user writes."""
 
 from __future__ import annotations
 
@@ -8,36 +8,69 @@ from collections.abc import Sequence
 import numpy as np
 
 from memagent._lexical import content_words
+from memagent.retrieval.inverted import InvertedBM25, encode
 
 __all__ = ["BM25Cache"]
 
 
 class _Entry:
-    __slots__ = ("ids", "model", "version")
+    __slots__ = ("ids", "model", "version", "vocab")
 
-    def __init__(self, version: int, ids: list[str], model: object) -> None:
-        self.version, self.ids, self.model = version, ids, model
+    def __init__(self, version: int, ids: list[str], model: InvertedBM25, vocab: dict[str, int]) -> None:
+        self.version, self.ids, self.model, self.vocab = version, ids, model, vocab
+
+
+class _Kept:
+    """What a rebuild reuses: the vocabulary (append-only) and each document's token ids with a hash of its text."""
+
+    __slots__ = ("docs", "vocab")
+
+    def __init__(self, vocab: dict[str, int], docs: dict[str, tuple[int, np.ndarray]]) -> None:
+        self.vocab, self.docs = vocab, docs
 
 
 class BM25Cache:
     """Per-user BM25 models keyed by a write counter: a write bumps it, the next query rebuilds lazily.
 
     The cache holds token statistics of memory texts, so ``invalidate`` (called on every write, forget and
-    delete) drops a user's entry entirely.
+    delete) drops a user's models entirely. The rebuild after a write tokenises only the texts that changed:
+    each document's token ids are kept by its id with a hash of its text (replaced at every rebuild by those of
+    the documents still there), with the vocabulary they index. Those go with ``drop`` (a deleted user, redacted
+    events), ``evict`` (forgotten texts, whole vocabularies that held them) and ``clear``, so no word of a forgotten
+    text stays behind until the next rebuild.
     """
 
     def __init__(self, max_users: int = 256) -> None:
         self.max_users = max_users
         self._entries: dict[str, _Entry] = {}
         self._versions: dict[str, int] = {}
+        self._kept: dict[str, _Kept] = {}
         self._epoch = 0  # bumped by clear()
+        self._drops = 0  # bumped by drop() and evict(): what was read before one is not kept
         self._lock = threading.Lock()
 
     def invalidate(self, user_id: str) -> None:
         with self._lock:
-            for key in [k for k in self._entries if k == user_id or k.startswith(user_id + "|")]:
+            for key in [k for k in self._entries if _belongs(k, user_id)]:
                 del self._entries[key]
             self._versions[user_id] = self._versions.get(user_id, 0) + 1
+
+    def drop(self, user_id: str) -> None:
+        """``invalidate``, and forget the user's kept token ids and vocabularies too."""
+        with self._lock:
+            for key in [k for k in self._kept if _belongs(k, user_id)]:
+                del self._kept[key]
+            self._drops += 1
+        self.invalidate(user_id)
+
+    def evict(self, texts: Sequence[str]) -> None:
+        """Forget what is kept for views holding any of these texts, whoever's they are (called by the
+        ``Forgetter`` with forgotten texts; their words are in the vocabulary too, so the whole view goes)."""
+        hashes = {hash(t) for t in texts}
+        with self._lock:
+            for key in [k for k, kept in self._kept.items() if any(h in hashes for h, _ in kept.docs.values())]:
+                del self._kept[key]
+            self._drops += 1
 
     def scores(self, user_id: str, ids: Sequence[str], texts: Sequence[str], query: str) -> dict[str, float]:
         """BM25 score of each id for ``query``, normalised to [0, 1] by the best score."""
@@ -51,7 +84,7 @@ class BM25Cache:
         if not q or not ids:
             return None
         entry = self._get(user_id, ids if isinstance(ids, list) else list(ids), texts)
-        return _normalised_array(entry.model, q)
+        return _normalised(entry.model, entry.vocab, q)
 
     @staticmethod
     def score_once(ids: Sequence[str], texts: Sequence[str], query: str) -> dict[str, float]:
@@ -59,7 +92,10 @@ class BM25Cache:
         q = content_words(query)
         if not q or not ids:
             return {}
-        return _normalised(list(ids), _build(texts), q)
+        vocab: dict[str, int] = {}
+        docs = [encode(_tokens(t), vocab) for t in texts]
+        arr = _normalised(InvertedBM25(docs, len(vocab)), vocab, q)
+        return {} if arr is None else {i: float(s) for i, s in zip(ids, arr, strict=True) if s > 0}
 
     def _get(self, user_id: str, ids: list[str], texts: Sequence[str]) -> _Entry:
         with self._lock:
@@ -67,18 +103,37 @@ class BM25Cache:
             entry = self._entries.get(user_id)
             if entry is not None and entry.version == version and (entry.ids is ids or entry.ids == ids):
                 return entry
-        entry = _Entry(version, ids, _build(texts))
+            kept, drops = self._kept.get(user_id), self._drops
+        # A copy: another thread may be rebuilding this view from the same kept vocabulary.
+        vocab = dict(kept.vocab) if kept is not None else {}
+        old = kept.docs if kept is not None else {}
+        docs: dict[str, tuple[int, np.ndarray]] = {}
+        for doc, text in zip(ids, texts, strict=True):
+            h = hash(text)
+            got = old.get(doc)
+            docs[doc] = got if got is not None and got[0] == h else (h, encode(_tokens(text), vocab))
+        model = InvertedBM25([docs[d][1] for d in ids], len(vocab))
+        entry = _Entry(version, ids, model, vocab)
         with self._lock:
             if (self._version(user_id), self._epoch) != (version, epoch):  # invalidated while building: the
                 return entry  # texts may include forgotten ones
             if len(self._entries) >= self.max_users:
                 self._entries.pop(next(iter(self._entries)))
             self._entries[user_id] = entry
+            if self._drops == drops:  # else a forget came in meanwhile: these may hold its words
+                self._kept.pop(user_id, None)  # re-inserted last: the least recently built is dropped first
+                # Words of documents gone since pile up in an append-only vocabulary: start afresh past twice
+                # the words in use.
+                if len(vocab) <= 2 * model.n_terms + 1000:
+                    self._kept[user_id] = _Kept(vocab, docs)
+                while len(self._kept) > self.max_users:
+                    self._kept.pop(next(iter(self._kept)))
         return entry
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._kept.clear()
             self._epoch += 1
 
     def _version(self, key: str) -> int:
@@ -87,22 +142,19 @@ class BM25Cache:
         return sum(self._versions.get("|".join(parts[:n]), 0) for n in range(1, len(parts) + 1))
 
 
-def _build(texts: Sequence[str]) -> object:
-    import bm25s
-
-    model = bm25s.BM25()
-    model.index([content_words(t) or ["_"] for t in texts], show_progress=False)
-    return model
+def _belongs(key: str, user_id: str) -> bool:
+    """Whether a cache key ("<user>" or "<user>|<kinds or view>") is one of ``user_id``'s."""
+    return key == user_id or key.startswith(user_id + "|")
 
 
-def _normalised_array(model: object, query_tokens: list[str]) -> np.ndarray | None:
-    raw = np.asarray(model.get_scores(query_tokens), dtype=np.float32)  # type: ignore[attr-defined]
+def _tokens(text: str) -> list[str]:
+    """A document's BM25 tokens ("_" for a text with no content word, so every document has one)."""
+    return content_words(text) or ["_"]
+
+
+def _normalised(model: InvertedBM25, vocab: dict[str, int], query_tokens: list[str]) -> np.ndarray | None:
+    raw = model.scores([vocab[t] for t in query_tokens if t in vocab])
     top = float(raw.max()) if raw.size else 0.0
     if top <= 0:
         return None
     return raw.astype(np.float64) / top
-
-
-def _normalised(ids: list[str], model: object, query_tokens: list[str]) -> dict[str, float]:
-    arr = _normalised_array(model, query_tokens)
-    return {} if arr is None else {i: float(s) for i, s in zip(ids, arr, strict=True) if s > 0}

@@ -132,6 +132,12 @@ class HybridRanker:
         self.bm25.invalidate(user_id)
         self.snapshots.invalidate(user_id)
 
+    def drop(self, user_id: str) -> None:
+        """``invalidate``, and drop what is kept across changes too (the BM25 tokens of each text): call when
+        text is removed (forget, redaction, a deleted user)."""
+        self.bm25.drop(user_id)
+        self.snapshots.invalidate(user_id)
+
     def snapshot(self, user_id: str) -> Snapshot:
         version = self.store.data_version()
         if version != self._seen_version:  # another process wrote: every cached view may be stale

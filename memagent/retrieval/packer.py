@@ -46,6 +46,7 @@ def pack(
     profile_strength: float = 0.0,
     turn_share: float = 0.0,
     line_tokens: dict[str, int] | None = None,
+    lines: dict[tuple[str, bool], tuple[MemoryItem, str]] | None = None,
 ) -> tuple[list[RecallEntry], int, int]:
     """Choose entries under ``budget_tokens``; returns (chosen in priority order, tokens used, dropped count).
 
@@ -65,20 +66,24 @@ def pack(
     profile lines and further turns then compete on score for the rest of ``profile_share + compact_share``.
 
     ``line_tokens`` (line -> tokens) is filled as lines are counted; pass the same dict again while the
-    memories are unchanged (the recall snapshot keeps one) and they are not tokenised twice.
+    memories are unchanged (the recall snapshot keeps one) and they are not tokenised twice. ``lines`` ((item id,
+    compact) -> the item and its rendered line) is kept the same way: rendering sanitises each text, and a recall
+    tries hundreds. A line is reused only for the very item object it was rendered from (the snapshot's), so an
+    entry ranked from an older snapshot never puts its text in a newer one's cache.
     """
     available = budget_tokens - PROMPT_OVERHEAD_TOKENS
     sizes = line_tokens if line_tokens is not None else {}
     chosen: dict[str, RecallEntry] = {}
     used = 0
     kinds_in: set[MemoryKind] = set()
-    lines: dict[tuple[str, bool], str] = {}
+    lines = lines if lines is not None else {}
 
     def line_of(item: MemoryItem, compact: bool) -> str:
         key = (item.id, compact)
-        if key not in lines:
-            lines[key] = prompt_line(item, compact=compact)
-        return lines[key]
+        got = lines.get(key)
+        if got is None or got[0] is not item:
+            got = lines[key] = (item, prompt_line(item, compact=compact))
+        return got[1]
 
     def size_of(line: str) -> int:
         size = sizes.get(line)

@@ -24,8 +24,9 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import get_args
 
 import numpy as np
 
@@ -46,6 +47,7 @@ _ROLES = frozenset({"user", "assistant"})
 _MAX_WORDS = {"user": 80, "assistant": 80}
 _SNAPSHOT_KEY = "turns"
 _REPLY_FROM_MEMORY = "reply_from_memory"  # memagent.agent.REPLY_FROM_MEMORY (the agent imports memory, not back)
+_NOT_CURRENT = tuple(s for s in get_args(MemoryItem.model_fields["status"].annotation) if s != "current")
 
 
 def is_turn(event: Event) -> bool:
@@ -74,6 +76,24 @@ class _Turns:
     words: dict[str, frozenset[str]]  # content words of each turn's message
     domains: dict[str, list[str]]
     stale: set[str]  # turns only superseded memories came from, or stating a value replaced since
+    # Built once per snapshot so a recall touches no per-turn Python object beyond the few it scores: the ids in
+    # order (the same list object every time, which the BM25 cache compares by identity), their messages, each
+    # id's row, and the newest turn's time (the "now" of recency).
+    ids: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    pos: dict[str, int] = field(default_factory=dict)
+    newest: datetime | None = None
+    items: dict[str, MemoryItem] = field(default_factory=dict)  # turns as recalled items, made on first use
+    # Content words of ranked memories' texts (for ``_covered``), keyed by item id with the item they were read from.
+    item_words: dict[str, tuple[MemoryItem, set[str]]] = field(default_factory=dict)
+
+    def item(self, event: Event) -> MemoryItem:
+        """The turn as a recalled item: the same object on every recall of this snapshot (the packer keeps the
+        rendered line of that object)."""
+        got = self.items.get(event.id)
+        if got is None:
+            got = self.items[event.id] = _as_item(event, self.texts[event.id])
+        return got
 
 
 class TurnSearch:
@@ -151,9 +171,8 @@ class TurnSearch:
             return []
         key = namespace_key(user_id, TURN_NAMESPACE)
         dense = {i: max(0.0, s) for i, s in self.index.search(key, qvec, cfg.k_turns)}
-        ids = list(turns.texts)
-        bm = self.ranker.bm25.scores(f"{user_id}|{_SNAPSHOT_KEY}", ids, [turns.by_id[i].text for i in ids], query)
-        found = list(dense) + [i for i, _ in sorted(bm.items(), key=lambda kv: -kv[1])[: cfg.k_turns] if i not in dense]
+        bm = self.ranker.bm25.array(f"{user_id}|{_SNAPSHOT_KEY}", turns.ids, turns.messages, query)
+        found = list(dense) + [turns.ids[r] for r in _top_rows(bm, cfg.k_turns) if turns.ids[r] not in dense]
         covered = _covered(turns, beside, set(found))
         pool = [turns.by_id[i] for i in found if i in turns.by_id and i not in turns.stale and i not in covered
                 and (as_of is None or turns.by_id[i].timestamp < as_of)]
@@ -171,14 +190,15 @@ class TurnSearch:
                 topic = dict(zip(have, (float(a) for a in self.ranker.topics.affinity(qvec, mat)), strict=True))
         domains = list(query_domains) if query_domains is not None else classify_domains(query)
         related = {r for d in domains for r in RELATED_DOMAINS.get(d, ())} - set(domains)
-        ref = as_of or max(e.timestamp for e in turns.by_id.values())
+        ref = as_of or turns.newest
+        assert ref is not None  # there are turns
         out: list[tuple[float, Event, dict[str, float]]] = []
         for ev in pool:
             own = turns.domains[ev.id]
             age_days = max(0.0, (ref - ev.timestamp).total_seconds() / 86400)
             comp = {
                 "dense": dense.get(ev.id, 0.0),
-                "bm25": bm.get(ev.id, 0.0),
+                "bm25": float(bm[turns.pos[ev.id]]) if bm is not None else 0.0,
                 "domain": 1.0 if set(own) & set(domains) else 0.5 if set(own) & related else 0.0,
                 "topic": topic.get(ev.id, 0.0),
                 "recency": math.exp(-math.log(2) * age_days / cfg.recency_half_life_days),
@@ -190,7 +210,7 @@ class TurnSearch:
             )
             out.append((round(score, 6), ev, comp))
         out.sort(key=lambda t: -t[0])
-        return [Scored(_as_item(ev, turns.texts[ev.id]), score, comp, "turn") for score, ev, comp in out[: cfg.k_turns]]
+        return [Scored(turns.item(ev), score, comp, "turn") for score, ev, comp in out[: cfg.k_turns]]
 
     def _turns(self, user_id: str) -> _Turns:
         snap = self.ranker.snapshot(user_id)
@@ -198,7 +218,8 @@ class TurnSearch:
         if isinstance(cached, _Turns):
             return cached
         events = [e for e in self.store.events(user_id) if is_turn(e)]
-        items = self.store.items(user_id, statuses=None)
+        # The current items are the snapshot's; only the others are read (the order of ``items`` does not matter).
+        items = [*snap.items, *self.store.items(user_id, statuses=_NOT_CURRENT)]
         # A turn a replaced memory came from is left out even when a current memory came from it too ("My name
         # is Maya and I live in Boston", after a move): the current memories speak for what still holds.
         replaced = {ev for item in items if item.status == "superseded" for ev in item.source_event_ids}
@@ -207,10 +228,25 @@ class TurnSearch:
                      if ev.id in replaced and nxt.role == "assistant" and nxt.session_id == ev.session_id}
         texts = {e.id: turn_text(e) for e in events}
         words, domains = self._derive(user_id, events, texts)
+        ids = [e.id for e in events]
         turns = _Turns(by_id={e.id: e for e in events}, texts=texts, words=words, domains=domains,
-                       stale=replaced | _restating_replaced(events, words, items))
+                       stale=replaced | _restating_replaced(events, words, items), ids=ids,
+                       messages=[e.text for e in events], pos={i: n for n, i in enumerate(ids)},
+                       newest=max((e.timestamp for e in events), default=None))
         snap.extras[_SNAPSHOT_KEY] = turns
         return turns
+
+
+def _top_rows(scores: np.ndarray | None, k: int) -> list[int]:
+    """Rows of the ``k`` best positive scores, best first, ties in row order (what a stable sort of all of them
+    gives), without sorting the thousands of rows a common word matches."""
+    if scores is None or k <= 0:
+        return []
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > k:  # keep every row tied with the k-th best, so the stable order below is the full one's
+        kth = np.partition(scores[positive], len(positive) - k)[len(positive) - k]
+        positive = positive[scores[positive] >= kth]
+    return positive[np.argsort(-scores[positive], kind="stable")][:k].tolist()
 
 
 def _restating_replaced(events: Sequence[Event], words: dict[str, frozenset[str]],
@@ -244,9 +280,16 @@ def _covered(turns: _Turns, beside: Sequence[Scored], among: set[str], share: fl
         for ev in s.item.source_event_ids:
             if ev in among and ev not in out and turns.words.get(ev):
                 own = turns.words[ev]
-                if len(own & set(content_words(s.item.text))) >= share * len(own):
+                if len(own & _item_words(turns, s.item)) >= share * len(own):
                     out.add(ev)
     return out
+
+
+def _item_words(turns: _Turns, item: MemoryItem) -> set[str]:
+    got = turns.item_words.get(item.id)
+    if got is None or got[0] is not item:  # an item of another snapshot (ranked while this one was built)
+        got = turns.item_words[item.id] = (item, set(content_words(item.text)))
+    return got[1]
 
 
 def _as_item(event: Event, text: str) -> MemoryItem:

@@ -314,3 +314,29 @@ def test_the_agents_acknowledgement_of_a_forget_request_does_not_keep_the_text(t
     assert not [e.text for e in mem.events("u1") if SECRET in e.text]
     mem.close()
     assert files_containing(tmp_path, SECRET) == []
+
+
+def _kept_tokens(mem: Memory) -> set[str]:
+    """Every word the BM25 cache keeps for rebuilds (in its vocabularies), of any user."""
+    return {w for kept in mem.ranker.bm25._kept.values() for w in kept.vocab}
+
+
+def test_forget_redact_and_delete_user_drop_the_bm25_tokens_kept_for_rebuilds(tmp_path):
+    mem = _open(tmp_path)
+    for n in range(5):
+        mem.add("u1", f"I love hobby{n} a lot")
+    target = mem.add("u1", f"I love {SECRET} jazz").ops[0].item_id
+    mem.add("u2", f"I love {SECRET} too")
+    mem.recall("u1", "jazz hobby")
+    mem.recall("u2", "what do I love")
+    assert SECRET.lower() in _kept_tokens(mem)
+    mem.forget("u1", target)
+    mem.delete_user("u2")
+    assert SECRET.lower() not in _kept_tokens(mem)
+    mem.recall("u1", "jazz hobby")  # rebuilt from what is left
+    assert SECRET.lower() not in _kept_tokens(mem)
+    ev = mem.add("u1", f"my cousin lives in {SECRET}").event.id
+    mem.recall("u1", "cousin")
+    mem.redact_events("u1", [ev])
+    assert SECRET.lower() not in _kept_tokens(mem)
+    mem.close()

@@ -1,0 +1,70 @@
+"""BM25 as an inverted index in numpy: built in a few vectorised steps, scored through the query's postings only.
+
+The scores are those of ``bm25s.BM25()`` (Lucene variant, k1 = 1.5, b = 0.75), bit for bit: each posting's
+weight is computed with the same operations in the same precision (float64, stored as float32), and a document's
+weights are summed in float32 in the query's word order (tests/core/test_read_path.py compares the two). What
+changes is the cost: ``bm25s`` counts every document's terms in a Python loop at each build; here a document is
+encoded into token ids once (callers keep those ids across rebuilds, see ``retrieval.bm25``) and the rest is a
+sort of all (token, document) pairs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+__all__ = ["InvertedBM25", "encode"]
+
+K1 = 1.5
+B = 0.75
+
+
+def encode(tokens: Sequence[str], vocab: dict[str, int]) -> np.ndarray:
+    """``tokens`` as ids of ``vocab``, adding the new ones (ids are never reused, so kept encodings stay valid)."""
+    return np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), dtype=np.int64, count=len(tokens))
+
+
+class InvertedBM25:
+    """Postings of every token id below ``n_vocab``: documents (rows) and BM25 weights, grouped by token.
+
+    Args:
+        docs: each document's token ids (at least one each; repeated ids are term frequencies).
+        n_vocab: the size of the vocabulary the ids come from.
+    """
+
+    __slots__ = ("data", "indices", "indptr", "n_docs", "n_terms")
+
+    def __init__(self, docs: Sequence[np.ndarray], n_vocab: int) -> None:
+        n = len(docs)
+        lens = np.fromiter((len(d) for d in docs), dtype=np.int64, count=n)
+        self.n_docs = n
+        self.indptr = np.zeros(n_vocab + 1, dtype=np.int64)
+        if n == 0 or not lens.any():
+            self.indices, self.data, self.n_terms = np.zeros(0, np.int32), np.zeros(0, np.float32), 0
+            return
+        rows = np.repeat(np.arange(n, dtype=np.int64), lens)
+        pairs, tf = np.unique(np.concatenate(docs) * n + rows, return_counts=True)  # by token, then document
+        tok, row = np.divmod(pairs, n)
+        df = np.bincount(tok, minlength=n_vocab)
+        self.n_terms = int(np.count_nonzero(df))
+        # idf of each distinct document frequency with math.log, as bm25s does (np.log may differ in the last bit)
+        values, which = np.unique(df, return_inverse=True)
+        idf = np.array([math.log(1 + (n - d + 0.5) / (d + 0.5)) if d else 0.0 for d in values.tolist()])
+        idf32 = idf.astype(np.float32)[which]
+        tf64 = tf.astype(np.float32).astype(np.float64)
+        tfc = tf64 / (K1 * ((1 - B) + B * lens[row] / lens.mean()) + tf64)
+        self.data = (idf32[tok].astype(np.float64) * tfc).astype(np.float32)
+        self.indices = row.astype(np.int32)
+        np.cumsum(df, out=self.indptr[1:])
+
+    def scores(self, query_ids: Iterable[int]) -> np.ndarray:
+        """Raw BM25 score of every document (float32); a repeated query word counts again, as in bm25s."""
+        out = np.zeros(self.n_docs, dtype=np.float32)
+        limit = len(self.indptr) - 1
+        for t in query_ids:
+            if t < limit:  # ids added to the vocabulary after this index was built are in no document here
+                start, end = self.indptr[t], self.indptr[t + 1]
+                out[self.indices[start:end]] += self.data[start:end]  # a document appears once per token
+        return out
