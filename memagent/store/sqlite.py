@@ -71,6 +71,11 @@ class SQLStore(ABC):
 
     # SQLite needs a unary "+" to keep a primary-key lookup off the per-user indexes (see ``items``).
     _unindexed = ""
+    # Bumped by every change of events made through this object (insert, redaction, delete_user), committed or
+    # not: with ``data_version`` (other connections' commits) it tells a cache of recent events it is stale.
+    _event_epoch = 0
+    _waiting = 0
+    _waiting_guard = threading.Lock()  # only taken when a thread has to wait
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
@@ -108,10 +113,29 @@ class SQLStore(ABC):
     def lock_user(self, user_id: str) -> None:
         self._claim(user_id)
 
+    @property
+    def waiting(self) -> int:
+        """Threads waiting for this object's lock, held by another thread's transaction: a writer holding it for
+        a batch (``graph/batch.py``) commits early for them (a write-behind acknowledgement, a read)."""
+        return self._waiting
+
+    def _acquire(self, lock: Any) -> None:
+        if lock.acquire(blocking=False):
+            return
+        with self._waiting_guard:
+            self._waiting += 1
+        try:
+            lock.acquire()
+        finally:
+            with self._waiting_guard:
+                self._waiting -= 1
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """One atomic write: everything inside commits together or not at all. Nested calls join the outer one."""
-        with self._lock:
+        lock = self._lock
+        self._acquire(lock)
+        try:
             if self._depth:
                 self._depth += 1
                 try:
@@ -129,6 +153,8 @@ class SQLStore(ABC):
                 raise
             self._depth = 0
             self._commit()
+        finally:
+            lock.release()
 
     def store_id(self) -> str:
         """A random id given to this database on first use: names its collection on a shared vector server."""
@@ -178,8 +204,18 @@ class SQLStore(ABC):
         return int(self._rows("SELECT COALESCE(MAX(id), 0) AS n FROM history WHERE user_id = ?", (user_id,))[0]["n"])
 
     # -- events -----------------------------------------------------------------------------------------
+    @property
+    def event_epoch(self) -> int:
+        """Changes whenever events change through this store object (see ``_event_epoch``)."""
+        return self._event_epoch
+
+    def _events_changed(self) -> None:
+        with self._lock:
+            self._event_epoch += 1
+
     def insert_event(self, event: Event) -> int:
         """Store an event; returns its per-user sequence number."""
+        self._events_changed()
         with self.transaction():
             self._claim(event.user_id)
             row = self._rows("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM events WHERE user_id = ?", (event.user_id,))
@@ -259,6 +295,7 @@ class SQLStore(ABC):
 
     def redact_event(self, user_id: str, event_id: str) -> None:
         """Remove an event's text (it held something the user asked to forget); the event record stays."""
+        self._events_changed()
         self._claim(user_id)
         self._exec(
             "UPDATE events SET text = ?, metadata = ? WHERE id = ? AND user_id = ?",
@@ -410,6 +447,12 @@ class SQLStore(ABC):
                 (*chunk, user_id))]
         return out
 
+    def current_subject_ids(self, user_id: str, subject: str) -> list[str]:
+        """Ids of the user's current items with ``subject``, in ``items`` order (without reading the items)."""
+        return [r["id"] for r in self._rows(
+            "SELECT id FROM items WHERE user_id = ? AND status = 'current' AND subject = ? "
+            "ORDER BY valid_from, created_at", (user_id, subject))]
+
     def item_ids(self, user_id: str | None = None) -> set[str]:
         if user_id is None:
             return {r["id"] for r in self._rows("SELECT id FROM items")}
@@ -527,6 +570,7 @@ class SQLStore(ABC):
     def delete_user(self, user_id: str) -> None:
         """Remove every row of the user: events, items, edges, links, history and the user row itself. Nothing
         about the user remains (not even an audit row naming them); keep your own audit log if you need one."""
+        self._events_changed()
         with self.transaction():
             self._claim(user_id)
             self._exec("DELETE FROM item_events WHERE user_id = ?", (user_id,))
@@ -585,13 +629,25 @@ class SQLiteStore(SQLStore):
         with map_sqlite_errors("rollback"):
             self._conn.execute("ROLLBACK")
 
+    # The two statements every call runs: a plain try (not map_sqlite_errors' generator) keeps the ~20 statements
+    # of a write from paying a context manager each.
     def _exec(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
-        with self._lock, map_sqlite_errors(sql.split(None, 2)[0].lower()):
-            return self._conn.execute(sql, params)
+        with self._lock:
+            try:
+                return self._conn.execute(sql, params)
+            except sqlite3.Error as exc:
+                msg = f"store: {sql.split(None, 2)[0].lower()} failed: {exc}"
+                raise StoreError(msg) from exc
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        with self._lock, map_sqlite_errors("query"):
+        self._acquire(self._lock)  # a read from another thread counts as waiting (see ``waiting``)
+        try:
             return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            msg = f"store: query failed: {exc}"
+            raise StoreError(msg) from exc
+        finally:
+            self._lock.release()
 
     def data_version(self) -> int:
         """Changes whenever another connection (another process) commits to the file: caches check it."""
