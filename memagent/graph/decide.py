@@ -26,7 +26,13 @@ _ANIMAL = _MEAT | {"fish", "seafood", "salmon", "tuna", "shrimp", "sushi", "chee
                    "butter", "yogurt", "honey", "dairy", "cream"}
 DIET_CONFLICTS = {"vegetarian": _MEAT | {"fish", "seafood", "salmon", "tuna", "shrimp"}, "vegan": _ANIMAL,
                   "pescatarian": _MEAT}
-# ... but only where the animal is food: a fish tank, backyard chickens or a trip to Turkey stay.
+# ... only when the diet is said as a change: "I'm an ethical vegan" told in passing describes the user, and an
+# earlier pick of a chicken salad says what it said then (often more, "the others were too salty"); retiring it
+# on that alone loses it.
+_DIET_CHANGE = re.compile(r"\b(?:now|became|become|becoming|went|gone|turned|switched|started|starting|decided|"
+                          r"converted|recently|lately|these\s+days|nowadays|any\s*more|no\s+longer|from\s+now\s+on|"
+                          r"going\s+forward)\b", re.I)
+# ... and only where the animal is food: a fish tank, backyard chickens or a trip to Turkey stay.
 _NOT_FOOD = re.compile(r"\b(?:pets?|tanks?|aquariums?|bowl|keep|keeping|adopt\w*|farm\w*|feed\w*|fishing|watch\w*|"
                        r"birds?|feathers?|breed\w*|coop|zoo|wildlife|visit\w*|trips?|travel\w*)\b", re.I)
 
@@ -168,7 +174,7 @@ class RuleDecider:
 
     @staticmethod
     def _diet_conflicts(cand: Candidate, bucket: Bucket, already: list[str]) -> list[str]:
-        if cand.subject != "diet" or not cand.value:
+        if cand.subject != "diet" or not cand.value or not _DIET_CHANGE.search(cand.evidence or ""):
             return []
         banned = DIET_CONFLICTS.get(cand.value.lower(), set())
         out = []

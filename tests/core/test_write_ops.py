@@ -88,6 +88,13 @@ def test_diet_change_retires_conflicting_likes(memory):
     assert "User loves steak." not in texts and "User loves jazz." in texts
 
 
+def test_a_diet_told_in_passing_keeps_earlier_food_picks(memory):
+    pick = memory.add("u1", "I love grilled chicken wraps", timestamp=day(0))
+    memory.add("u1", "I picked a wool-free jacket since I'm an ethical vegan", timestamp=day(1))
+    assert memory.get("u1", pick.ops[0].item_id).is_current  # no change was said: both stay, nothing is lost
+    assert any(i.subject == "diet" for i in memory.items("u1"))  # (test_diet_change_retires_conflicting_likes: a change)
+
+
 def test_temporary_override_never_supersedes_the_standing_value(memory):
     standing = memory.add("u1", "I prefer my alarm at 7am on weekdays", timestamp=day(0))
     memory.add("u1", "Just for tomorrow, set my alarm at 5am", timestamp=day(1))
@@ -208,7 +215,7 @@ def test_a_diet_retires_foods_but_not_animals_kept_or_visited():
     salmon, tank, trip = pref("User loves grilled salmon."), pref("Offered options, user chose: A small tank of "
                                                                    "tropical fish for the office"), pref("User enjoys trips to Turkey.")
     diet = Candidate(kind=MemoryKind.PREFERENCE, text="User is vegetarian.", subject="diet", value="vegetarian",
-                     polarity=1, domain="food")
+                     polarity=1, domain="food", evidence="I've become vegetarian.")
     decision = RuleDecider().decide(diet, [salmon, tank, trip])
     assert decision.op == Op.SUPERSEDE
     assert decision.target_ids == [salmon[0].id]
