@@ -27,6 +27,7 @@ from memagent._lexical import content_words, stem
 from memagent.graph.candidates import Candidate
 from memagent.graph.decide import value_type
 from memagent.graph.domains import classify_domains
+from memagent.graph.exchange import change_in, is_assent, picked, proposal, proposal_window
 from memagent.graph.heuristic import _TEMPORARY, HeuristicExtractor, _as_temporary, _dedupe
 from memagent.graph.options import listed_options
 from memagent.graph.phrasing import split_sentences, subject_key
@@ -197,7 +198,7 @@ def _slot_nouns(question: str) -> list[str]:
         m = pattern.search(question)
         if m:
             nouns = [g.strip() for g in m.groups() if g and g.strip()]
-            return [n for n in nouns if content_words(n) and n.lower() not in ("you", "do", "one", "else", "time is it")]
+            return [n for n in nouns if content_words(n) and n.lower() not in ("you", "do", "one", "else", "time is it", "way")]
     return []
 
 
@@ -217,21 +218,30 @@ class DialogueExtractor(HeuristicExtractor):
     def extract(self, event: Event, context: Sequence[Event] = ()) -> list[Candidate]:
         if event.role != "user":
             return []
-        if len(event.text.split()) > _LONG_TURN_WORDS:
-            # A long turn tells, it does not request or answer: the first-person rules read it better, and
-            # its clauses read as requests would crowd the profile with passing remarks.
-            return super().extract(event, context)
         text = event.text.strip().replace("\u2019", "'")
         session = [e for e in context if e.session_id == event.session_id] if event.session_id else list(context)
+        temporary = bool(_TEMPORARY.search(text) or _ONE_OFF.search(text))
+        if len(event.text.split()) > _LONG_TURN_WORDS:
+            # A long turn tells, it does not request or answer: the first-person rules read it better, and
+            # its clauses read as requests would crowd the profile with passing remarks. A change told in it
+            # still counts.
+            told = [] if temporary else self._told_changes(text, _topic([*session, event.model_copy(update={"text": text})]))
+            return _dedupe([*told, *super().extract(event, context)])
         topic = _topic([*session, event.model_copy(update={"text": text})])
         bot = next((e.text for e in reversed(session) if e.role == "assistant"), "")
-        temporary = bool(_TEMPORARY.search(text) or _ONE_OFF.search(text))
         reverted = self._reverted(text, session) if _REVERT.search(text) else None
         no_more = [_value(m.group(1), max_words=6) for m in _NO_MORE.finditer(text)] if not temporary else []
         clauses = [_DISCOURSE.sub("", c) or c for s in split_sentences(text) for c in _clauses(s)]
         out: list[Candidate] = []
         for clause in clauses:
             if _META.match(clause) or (no_more and _NO_MORE.search(clause)):
+                continue
+            if bot and (is_assent(clause) or picked(clause, bot)):
+                cand = self._accepted(clause, None, topic, bot)  # the turn it answers says what it accepts
+                if cand is not None and temporary:
+                    cand = _as_temporary(cand)
+                if cand is not None:
+                    out.append(cand)
                 continue
             cand = None if temporary else self._change(clause, topic)
             cand = cand or self._named(clause, topic)
@@ -247,6 +257,8 @@ class DialogueExtractor(HeuristicExtractor):
             if temporary and cand.action == "remember" and cand.kind != MemoryKind.INSTRUCTION:
                 cand = _as_temporary(cand)
             out.append(cand)
+        if not temporary and not any(c.metadata.get("replaces") or c.metadata.get("changed") for c in out):
+            out += self._told_changes(text, topic)
         out = _name_slots(out, _asked_slots(bot))
         old = reverted or next((v for v in no_more if v), None)
         if old:
@@ -272,12 +284,8 @@ class DialogueExtractor(HeuristicExtractor):
                          metadata=metadata)
 
     def _request(self, clause: str, slot: str | None, topic: Counter[str], bot: str) -> Candidate | None:
-        if _ACCEPT.match(clause) and len(clause.split()) <= 5:
-            if len(listed_options(bot)) >= 2:
-                return None  # "Sounds great!" to a list of options picks none of them
-            proposal = _PROPOSAL.search(bot) or _OFFER.search(bot)
-            value = _value(proposal.group(1), max_words=16) if proposal else None
-            return self._facet(value, slot, topic, clause) if value else None
+        if (_ACCEPT.match(clause) and len(clause.split()) <= 5) or is_assent(clause):
+            return self._accepted(clause, slot, topic, bot)
         for pattern in (*_REQUESTS, _TRAILING_OK):
             m = pattern.search(clause)
             if m:
@@ -294,6 +302,43 @@ class DialogueExtractor(HeuristicExtractor):
             if v:
                 return self._facet(v, slot, topic, clause)
         return None
+
+    def _accepted(self, clause: str, slot: str | None, topic: Counter[str], bot: str) -> Candidate | None:
+        """What a bare yes (or "the middle one") to the assistant's turn accepts: the option picked, a change the
+        assistant proposed ("I could switch you to Y instead of X"), or its proposal; None when it proposed
+        nothing one reply can take up, or only a one-off."""
+        option = picked(clause, bot)
+        if option:
+            value = _value(option, max_words=16)
+            return self._facet(value, slot, topic, clause) if value else None
+        if len(listed_options(bot)) >= 2 and not (_PROPOSAL.search(bot) or _OFFER.search(bot)):
+            return None  # "Sounds great!" to a list of options picks none of them
+        said = proposal(bot)
+        if said is None or _TEMPORARY.search(said) or _ONE_OFF.search(said):
+            return None
+        change = change_in(proposal_window(bot))
+        if change is not None:
+            return self._changed(change.new, change.old, topic, f"{bot} {clause}")
+        named = _PROPOSAL.search(said + "?") or _OFFER.search(said)
+        value = _value(named.group(1), max_words=16) if named else None
+        if value:
+            return self._facet(value, slot, topic, clause)
+        # The assistant's own words, as it proposed them: no rule here knows which of them is the value.
+        cand = self._facet(said, slot, topic, said, importance=0.55, accepted="assistant")
+        return cand.model_copy(update={"text": cand.text.replace(" preference: ", " preference (agreed): ", 1)})
+
+    def _changed(self, new: str, old: str | None, topic: Counter[str], clause: str) -> Candidate | None:
+        """A change read by :func:`~memagent.graph.exchange.change_in`: the new value, replacing the old one
+        when it was named."""
+        value = _value(new, max_words=8)
+        if not value:
+            return None
+        before = _value(old, max_words=8) if old else None
+        if before and before.lower() != value.lower():
+            cand = self._facet(f"{value} (changed from {before})", None, topic, clause, importance=0.75, replaces=before)
+        else:
+            cand = self._facet(f"{value} (changed)", None, topic, clause, importance=0.75, changed="1")
+        return cand.model_copy(update={"value": value, "subject": f"want:{cand.domain or 'general'}:{subject_key(value, 4)}"})
 
     def _named(self, clause: str, topic: Counter[str]) -> Candidate | None:
         """A value with its slot named by the user: "my preferred seat is X", "X is my go-to airline"."""
@@ -326,6 +371,17 @@ class DialogueExtractor(HeuristicExtractor):
                                    replaces_type=value_type(new) or "")
                 return cand.model_copy(update={"value": new, "subject": f"want:{cand.domain or 'general'}:{subject_key(new, 4)}"})
         return None
+
+    def _told_changes(self, text: str, topic: Counter[str]) -> list[Candidate]:
+        """Changes told in ordinary words ("I used to be all about X but these days it's Y"), read a sentence
+        at a time (the clause split would cut the old value from the new)."""
+        out = []
+        for sentence in re.split(r"(?<=[.!?])\s+", text):
+            change = change_in(sentence)
+            cand = self._changed(change.new, change.old, topic, sentence) if change is not None else None
+            if cand is not None:
+                out.append(cand)
+        return out
 
     def _reverted(self, text: str, session: Sequence[Event]) -> str | None:
         """What a "scratch that" takes back: the value named after "forget", else the previous request's value."""
