@@ -27,7 +27,7 @@ from memagent._lexical import content_words, stem
 from memagent.graph.candidates import Candidate
 from memagent.graph.decide import value_type
 from memagent.graph.domains import classify_domains
-from memagent.graph.exchange import change_in, is_assent, picked, proposal, proposal_window
+from memagent.graph.exchange import asked, assent, change_in, is_assent, picked, proposal, proposal_window
 from memagent.graph.heuristic import _TEMPORARY, HeuristicExtractor, _as_temporary, _dedupe
 from memagent.graph.options import listed_options
 from memagent.graph.phrasing import split_sentences, subject_key
@@ -234,14 +234,15 @@ class DialogueExtractor(HeuristicExtractor):
         clauses = [_DISCOURSE.sub("", c) or c for s in split_sentences(text) for c in _clauses(s)]
         out: list[Candidate] = []
         for clause in clauses:
-            if _META.match(clause) or (no_more and _NO_MORE.search(clause)):
-                continue
-            if bot and (is_assent(clause) or picked(clause, bot)):
+            agreed = assent(clause) if bot else None
+            if bot and (agreed is not None or picked(clause, bot)):
                 cand = self._accepted(clause, None, topic, bot)  # the turn it answers says what it accepts
-                if cand is not None and temporary:
-                    cand = _as_temporary(cand)
                 if cand is not None:
-                    out.append(cand)
+                    out.append(_as_temporary(cand) if temporary else cand)
+                if agreed is None or not agreed.rest:
+                    continue
+                clause = agreed.rest  # "mm, sure. my sister swears by the night train" goes on to tell more
+            if _META.match(clause) or (no_more and _NO_MORE.search(clause)):
                 continue
             cand = None if temporary else self._change(clause, topic)
             cand = cand or self._named(clause, topic)
@@ -285,7 +286,7 @@ class DialogueExtractor(HeuristicExtractor):
 
     def _request(self, clause: str, slot: str | None, topic: Counter[str], bot: str) -> Candidate | None:
         if (_ACCEPT.match(clause) and len(clause.split()) <= 5) or is_assent(clause):
-            return self._accepted(clause, slot, topic, bot)
+            return self._accepted(clause, slot, topic, bot) if bot else None
         for pattern in (*_REQUESTS, _TRAILING_OK):
             m = pattern.search(clause)
             if m:
@@ -311,6 +312,9 @@ class DialogueExtractor(HeuristicExtractor):
         if option:
             value = _value(option, max_words=16)
             return self._facet(value, slot, topic, clause) if value else None
+        agreed = assent(clause)
+        if agreed is not None and not agreed.accepts(asked(bot)):
+            return None  # "Great, thanks!" to "I'll keep that in mind." closes, it accepts nothing
         if len(listed_options(bot)) >= 2 and not (_PROPOSAL.search(bot) or _OFFER.search(bot)):
             return None  # "Sounds great!" to a list of options picks none of them
         said = proposal(bot)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from memagent._lexical import content_words
 from memagent.graph.options import listed_options
 
-__all__ = ["Change", "accepted_text", "change_in", "is_assent", "offered", "picked", "proposal", "proposal_window"]
+__all__ = ["Assent", "Change", "accepted_text", "asked", "assent", "change_in", "is_assent", "offered", "picked", "proposal", "proposal_window"]
 
 # A reply that agrees: the head word(s) of the reply.
 _ASSENT = re.compile(
@@ -63,21 +63,61 @@ _TAIL = re.compile(r"(?:,\s*(?:if\s+you'?re\s+(?:ok|okay|happy|fine)\s+with\s+(?
 _MAX_PROPOSAL_WORDS = 30
 
 
-def is_assent(reply: str) -> bool:
-    """True when ``reply`` opens by agreeing ("mm, sure", "yep that's it", "ok go on then", "that'll do") and the
-    words after the agreement neither refuse nor correct it ("sure, but not the red one")."""
-    m = _ASSENT.match(reply.strip())
-    if not m:
-        return False
-    parts = re.split(r"[.!?;]|,\s+(?=\w+\s+\w+\s+\w+)", reply.strip(), maxsplit=1)
+@dataclass(frozen=True)
+class Assent:
+    """A reply that opens by agreeing: how firmly, and what it goes on to say."""
+
+    firm: bool  # an explicit yes ("yep", "go ahead"), not only praise ("perfect", "great") that may just close
+    thanks: bool  # it thanks: with praise only, that closes the conversation rather than accepting anything
+    rest: str  # the words after the agreement ("mm, sure. also, no onions" -> "also, no onions")
+
+    def accepts(self, asked: bool) -> bool:
+        """Whether it takes up a proposal; ``asked``: the proposal was a question. "Perfect" answers a question
+        with yes; "Perfect, thanks!" after a statement only closes."""
+        return self.firm or (asked and not self.thanks)
+
+
+def assent(reply: str) -> Assent | None:
+    """The agreement ``reply`` opens with ("mm, sure", "yep that's it", "ok go on then", "that'll do"), or None
+    when it opens otherwise, names a value of its own ("definitely tennis"), or refuses or corrects right after
+    ("sure, but not the red one", "ok no wait")."""
+    text = reply.strip()
+    if not _ASSENT.match(text):
+        return None
+    parts = re.split(r"[.!?;]|,\s+(?=\w+\s+\w+\s+\w+)", text, maxsplit=1)
     head = re.sub(r"\bwhy\s+not\b", "", parts[0], flags=re.I)
-    if len(head.split()) > _ASSENT_WORDS or _REFUSAL.search(head):
-        return False
-    # "sure, but not the red one": what follows the yes takes it back.
-    return not (len(parts) > 1 and _TAKEN_BACK.match(parts[1].strip()))
+    rest = parts[1].strip(" ,.!?") if len(parts) > 1 else ""
+    if len(head.split()) > _ASSENT_WORDS or _REFUSAL.search(head) or set(content_words(head)) - _BARE_WORDS:
+        return None
+    if _TAKEN_BACK.match(rest):
+        return None
+    firm = bool(_FIRM.search(head)) or not _PRAISE.match(head)
+    return Assent(firm, bool(_THANKS.search(head) or _THANKS.match(rest)), rest if set(content_words(rest)) - _BARE_WORDS else "")
+
+
+def is_assent(reply: str) -> bool:
+    """True when ``reply`` opens by agreeing (see :func:`assent`)."""
+    return assent(reply) is not None
+
+
+# Praise that may only close a conversation, and what makes an agreement explicit.
+_PRAISE = re.compile(r"^\W*(?:fine|perfect|great|lovely|brilliant|cool|nice|wonderful|awesome|excellent|amazing)\b", re.I)
+_FIRM = re.compile(r"\b(?:yes|yeah|yea|yep|yup|sure|ok(?:ay)?|go\s+(?:for\s+it|ahead|on)|do\s+it|please\s+do|exactly|"
+                   r"absolutely|definitely|that\s+(?:works|one)|that'?s\s+(?:it|right|the\s+one)|spot\s+on)\b", re.I)
+_THANKS = re.compile(r"\b(?:thanks?|thank\s+you|ty|ta|cheers|appreciated?)\b", re.I)
+# What a bare agreement is made of; any other word names something of its own.
+_BARE_WORDS = frozenset(content_words(
+    "yes yeah yea yep yup ya sure ok okay k alright right exactly absolutely definitely certainly course correct mm "
+    "mmm mhm hm uh huh agreed deal sounds sound good great fine perfect about spot go ahead do please why works work "
+    "lovely brilliant cool nice wonderful awesome excellent amazing shout call idea that'll that's one it then thanks "
+    "thank ty ta much so well oh ah all lets let's on for me by what want need will"))
 
 
 _TAKEN_BACK = re.compile(r"^(?:but|though|except|not|no|only\s+if|unless|actually|instead|rather)\b", re.I)
+
+
+_OPEN_QUESTION = re.compile(r"^(?:\w+[,!]\s+)?(?:what(?!\s+about)|which|who|where|when|why|how(?!\s+(?:about|does|do|would))|"
+                            r"any(?:thing|one)?\b|is\s+there|are\s+there|do\s+you\s+have|tell\s+me)\b", re.I)
 
 
 def _is_tag(sentence: str) -> bool:
@@ -103,11 +143,23 @@ def _proposing(bot: str) -> tuple[list[str], int] | None:
         if chosen == 0 or _is_tag(sentences[chosen - 1]):
             return None
         chosen -= 1
+    # An open question ("Which airline do you fly?", "Any dietary needs?") proposes nothing a yes could take up.
+    if _OPEN_QUESTION.match(sentences[chosen]) and sentences[chosen].endswith("?"):
+        return None
     # Two real questions make "yes" ambiguous ("Window or aisle? And do you want a meal?").
     if sentences[chosen].endswith("?") and any(n < chosen and sentences[n].endswith("?") and not _is_tag(sentences[n])
                                                for n in proposing):
         return None
     return sentences, chosen
+
+
+def asked(bot: str) -> bool:
+    """Whether the assistant turn's proposal is put as a question (its proposing sentence or the tag after it)."""
+    found = _proposing(bot)
+    if found is None:
+        return False
+    sentences, chosen = found
+    return any(x.endswith("?") for x in sentences[chosen : chosen + 2])
 
 
 def proposal(bot: str) -> str | None:
@@ -163,7 +215,10 @@ def offered(bot: str) -> list[str]:
 
 _POSITIONS = {"first": 0, "top": 0, "1st": 0, "second": 1, "middle": 1, "2nd": 1, "third": 2, "3rd": 2,
               "fourth": 3, "4th": 3, "last": -1, "bottom": -1}
-_POSITIONAL = re.compile(r"\b(first|top|1st|second|middle|2nd|third|3rd|fourth|4th|last|bottom)\b", re.I)
+# A position word used as one ("the second one", "middle please", "defo the last"), not inside a value ("first class").
+_POSITIONAL = re.compile(r"\b(first|top|1st|second|middle|2nd|third|3rd|fourth|4th|last|bottom)\b"
+                         r"(?=\s*(?:$|[,.!?]|(?:one|option|choice|pick|suggestion|please|i\s+think|i\s+guess|for\s+sure|"
+                         r"sounds|is|works|looks)\b))", re.I)
 
 
 def picked(reply: str, bot: str) -> str | None:
@@ -262,10 +317,9 @@ def accepted_text(bot: str, reply: str) -> str | None:
     option = picked(reply, bot)
     if option:
         return option
-    if len(reply.split()) > 2 * _ASSENT_WORDS or not is_assent(reply):
-        return None
-    found = _proposing(bot)
-    if found is None:
+    agreed = assent(reply)
+    found = _proposing(bot) if agreed is not None and len(reply.split()) <= 2 * _ASSENT_WORDS else None
+    if found is None or not agreed.accepts(asked(bot)):  # type: ignore[union-attr]
         return None
     sentences, chosen = found
     window = " ".join(sentences[max(0, chosen - 1) : chosen + 1])

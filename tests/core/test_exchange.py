@@ -99,3 +99,35 @@ def test_accepted_text_is_what_the_turn_pair_shows():
     bot = "The lounge is open late. Then I'd suggest the tasting menu. Shall I go ahead?"
     assert accepted_text(bot, "yes please") == "Then I'd suggest the tasting menu. Shall I go ahead?"
     assert accepted_text(bot, "Could you also book a taxi for eleven?") is None
+
+
+def test_praise_with_thanks_after_a_statement_closes_and_accepts_nothing():
+    summary = "Done. I'll keep the corner table by the window in mind."
+    assert accepted_text(summary, "Lovely, thanks!") is None
+    assert accepted_text(summary, "yep") == "I'll keep the corner table by the window in mind."
+    assert accepted_text("Shall we go with the corner table by the window?", "perfect") is not None
+
+
+def test_an_answer_naming_its_own_value_is_no_bare_agreement():
+    assert not is_assent("Definitely the tasting menu.")
+    texts = _extract(["Plan a dinner out", "Any preference for the cuisine?", "Definitely Georgian."])
+    assert any("Georgian" in t for t in texts) and not any("agreed" in t for t in texts)
+
+
+def test_a_yes_glued_to_a_story_keeps_both():
+    texts = _extract(["Find me a gym", "Maybe the one on Elm Street? It opens early.",
+                      "yes! I would love a sauna there too"])
+    assert any("Elm Street" in t for t in texts)
+    assert any("sauna" in t for t in texts)
+
+
+def test_a_yes_to_an_open_question_accepts_nothing():
+    assert proposal("Happy to help. Which hotel chain do you usually book?") is None
+    assert proposal("Do you have a seat in mind?") is None
+    assert proposal("How about the aisle seat near the front?") == "How about the aisle seat near the front"
+
+
+def test_a_position_word_inside_a_value_is_no_pick():
+    bot = "Options: first class, the quiet coach, or standard. Which one?"
+    assert picked("Let's go with first class.", bot) is None
+    assert picked("the first one", bot) == "first class"
