@@ -27,7 +27,7 @@ from memagent._lexical import content_words, stem
 from memagent.graph.candidates import Candidate
 from memagent.graph.decide import value_type
 from memagent.graph.domains import classify_domains
-from memagent.graph.exchange import asked, assent, change_in, is_assent, picked, proposal, proposal_window
+from memagent.graph.exchange import alternatives, asked, assent, change_in, is_assent, picked, proposal, proposal_window
 from memagent.graph.heuristic import _TEMPORARY, HeuristicExtractor, _as_temporary, _dedupe
 from memagent.graph.options import listed_options
 from memagent.graph.phrasing import split_sentences, subject_key
@@ -233,14 +233,19 @@ class DialogueExtractor(HeuristicExtractor):
         no_more = [_value(m.group(1), max_words=6) for m in _NO_MORE.finditer(text)] if not temporary else []
         clauses = [_DISCOURSE.sub("", c) or c for s in split_sentences(text) for c in _clauses(s)]
         out: list[Candidate] = []
+        own = text  # the user's own words, without an agreement they open with
+        accepted = 0  # candidates that came from the assistant's words, taken up by an agreement
         for clause in clauses:
             agreed = assent(clause) if bot else None
             if bot and (agreed is not None or picked(clause, bot)):
                 cand = self._accepted(clause, None, topic, bot)  # the turn it answers says what it accepts
                 if cand is not None:
                     out.append(_as_temporary(cand) if temporary else cand)
+                    accepted += 1
                 if agreed is None or not agreed.rest:
+                    own = own.replace(clause, "", 1)
                     continue
+                own = own.replace(clause, agreed.rest, 1)
                 clause = agreed.rest  # "mm, sure. my sister swears by the night train" goes on to tell more
             if _META.match(clause) or (no_more and _NO_MORE.search(clause)):
                 continue
@@ -264,8 +269,10 @@ class DialogueExtractor(HeuristicExtractor):
         old = reverted or next((v for v in no_more if v), None)
         if old:
             out = self._attach_replaced(out, old, text, topic)
-        if not out and self.episodes:
-            for c in super().extract(event.model_copy(update={"text": text}), session):
+        if len(out) == accepted and self.episodes and content_words(own):
+            # Nothing read from the user's own words (an agreement may have taken up the assistant's): what
+            # they told is kept as said.
+            for c in super().extract(event.model_copy(update={"text": own.strip(" ,.;")}), session):
                 if temporary and not c.temporary and c.action == "remember" and c.kind != MemoryKind.INSTRUCTION:
                     c = _as_temporary(c)
                 out.append(c.model_copy(update={"domain": _route(text, topic, c.domain)}))
@@ -315,7 +322,7 @@ class DialogueExtractor(HeuristicExtractor):
         agreed = assent(clause)
         if agreed is not None and not agreed.accepts(asked(bot)):
             return None  # "Great, thanks!" to "I'll keep that in mind." closes, it accepts nothing
-        if len(listed_options(bot)) >= 2 and not (_PROPOSAL.search(bot) or _OFFER.search(bot)):
+        if len(alternatives(bot)) >= 2 and not (_PROPOSAL.search(bot) or _OFFER.search(bot)):
             return None  # "Sounds great!" to a list of options picks none of them
         said = proposal(bot)
         if said is None or _TEMPORARY.search(said) or _ONE_OFF.search(said):

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from memagent._lexical import content_words
 from memagent.graph.options import listed_options
 
-__all__ = ["Assent", "Change", "accepted_text", "asked", "assent", "change_in", "is_assent", "offered", "picked", "proposal", "proposal_window"]
+__all__ = ["Assent", "Change", "accepted_text", "alternatives", "asked", "assent", "change_in", "is_assent", "offered", "picked", "proposal", "proposal_window"]
 
 # A reply that agrees: the head word(s) of the reply.
 _ASSENT = re.compile(
@@ -37,7 +37,7 @@ _ASSENT = re.compile(
 # ... unless it goes on to refuse, hedge or correct ("sure, but not the ...", "ok no wait").
 _REFUSAL = re.compile(r"\b(?:no|not|nah|nope|don'?t|never|rather|instead|actually|but|except|wait|unless|hmm+|change)\b",
                       re.I)
-_ASSENT_WORDS = 6  # an agreement that is not just a yes is a request or a story, read by the clause rules
+_ASSENT_WORDS = 8  # an agreement that is not just a yes is a request or a story, read by the clause rules
 
 # Suggesting: a sentence that offers a value for the user to accept.
 _PROPOSES = re.compile(
@@ -87,9 +87,22 @@ def assent(reply: str) -> Assent | None:
     parts = re.split(r"[.!?;]|,\s+(?=\w+\s+\w+\s+\w+)", text, maxsplit=1)
     head = re.sub(r"\bwhy\s+not\b", "", parts[0], flags=re.I)
     rest = parts[1].strip(" ,.!?") if len(parts) > 1 else ""
-    if len(head.split()) > _ASSENT_WORDS or _REFUSAL.search(head) or set(content_words(head)) - _BARE_WORDS:
+    if set(content_words(head)) - _BARE_WORDS:
+        # Typed without a stop ("yeah fine the blue one every time, I'm boring"): the agreement is the run of
+        # bare words it opens with, when what follows is a sentence of its own; a few words after it are the
+        # reply's own answer ("definitely tennis", "yes the window seat"), not an agreement.
+        tokens = head.split()
+        n = 0
+        while n < len(tokens) and not set(content_words(tokens[n])) - _BARE_WORDS:
+            n += 1
+        after = " ".join(tokens[n:])
+        if n == 0 or len(re.split(r"[,;]", after)[0].split()) < 4:
+            return None
+        head, rest = " ".join(tokens[:n]), f"{after} {rest}".strip(" ,.!?")
+    if len(head.split()) > _ASSENT_WORDS or _REFUSAL.search(head):
         return None
-    if _TAKEN_BACK.match(rest):
+    rest = re.sub(r"^why\s+not\b[,!]?\s*", "", rest, flags=re.I)
+    if _TAKEN_BACK.match(rest) or _CORRECTED.search(" ".join(rest.split()[:3])):
         return None
     firm = bool(_FIRM.search(head)) or not _PRAISE.match(head)
     return Assent(firm, bool(_THANKS.search(head) or _THANKS.match(rest)), rest if set(content_words(rest)) - _BARE_WORDS else "")
@@ -113,6 +126,7 @@ _BARE_WORDS = frozenset(content_words(
     "thank ty ta much so well oh ah all lets let's on for me by what want need will"))
 
 
+_CORRECTED = re.compile(r"\b(?:rather|instead|actually|but)\b", re.I)  # "yes I'd rather have the tea"
 _TAKEN_BACK = re.compile(r"^(?:but|though|except|not|no|only\s+if|unless|actually|instead|rather)\b", re.I)
 
 
@@ -207,10 +221,38 @@ def offered(bot: str) -> list[str]:
     if len(enumerated) >= 2 and all(_option_like(o) for o in enumerated):
         return enumerated
     for sentence in reversed(sentences[-4:]):
-        options = listed_options(sentence.replace(";", ","))
-        if len(options) >= 2 and all(_option_like(o) for o in options):
-            return options
+        for options in (_series(sentence), listed_options(sentence.replace(";", ","))):
+            if len(options) >= 2 and all(_option_like(o) for o in options):
+                return options
     return []
+
+
+_LIST_LEAD = re.compile(r"^.*?(?::|\b(?:between|you'?ve\s+got|you\s+have|there'?s|there\s+are|choose\s+from|pick\s+from|"
+                        r"such\s+as|including|could\s+(?:try|do|go\s+for)|(?:shall|should|can|could|would)\s+(?:i|we|you)\s+\w+)\s)",
+                        re.I)
+
+
+_ALTERNATIVES = re.compile(r"\b(?:or|between|options?|candidates?|choices?|shortlist\w*|whichever|which\s+(?:one|way)|"
+                           r"any\s+of\s+(?:those|these|them)|first,)", re.I)
+
+
+def alternatives(bot: str) -> list[str]:
+    """:func:`offered` options when the turn offers them as alternatives ("A, B or C", "options: ...",
+    "whichever you want"); a summary of what was agreed ("so: A, plus B") lists no alternatives."""
+    return offered(bot) if _ALTERNATIVES.search(bot) else []
+
+
+def _series(sentence: str) -> list[str]:
+    """The items of "A, B and C" / "A; B; or C" / "A or B" after the sentence's lead-in ("I'd pick between"),
+    without a closing aside (", honestly")."""
+    body = _LIST_LEAD.sub("", sentence.strip().rstrip(".!?"), count=1).strip()
+    parts = [p.strip() for p in re.split(r"\s*[,;]\s*(?:and\s+|or\s+)?", body) if p.strip()]
+    while parts and re.fullmatch(r"\w+ly", parts[-1], re.I):
+        parts.pop()
+    if parts:
+        last = re.split(r"\s+(?:and|or)\s+(?!.*\s(?:and|or)\s)", parts.pop(), maxsplit=1)
+        parts += [p.strip() for p in last if p.strip()]
+    return parts if len(parts) >= 2 else []
 
 
 _POSITIONS = {"first": 0, "top": 0, "1st": 0, "second": 1, "middle": 1, "2nd": 1, "third": 2, "3rd": 2,
@@ -225,7 +267,7 @@ def picked(reply: str, bot: str) -> str | None:
     """The option of ``bot``'s list (:func:`offered`) a short positional reply picks ("the middle one", "second
     please", "defo the last"); None for a longer reply, one naming no position, or "middle" of an even list."""
     options = offered(bot)
-    head = re.split(r"[.!?;]", reply.strip(), maxsplit=1)[0]
+    head = re.split(r"[.!?;,]", reply.strip(), maxsplit=1)[0]  # "second i guess, the others don't do it for me"
     if len(options) < 2 or len(head.split()) > 8 or re.search(r"\b(?:not|no|nah|neither|none)\b", head, re.I):
         return None
     found = {m.group(1).lower() for m in _POSITIONAL.finditer(head)}

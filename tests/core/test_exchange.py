@@ -131,3 +131,16 @@ def test_a_position_word_inside_a_value_is_no_pick():
     bot = "Options: first class, the quiet coach, or standard. Which one?"
     assert picked("Let's go with first class.", bot) is None
     assert picked("the first one", bot) == "first class"
+
+
+def test_a_summary_of_what_was_agreed_is_no_list_of_alternatives():
+    recap = "So, to sum up: the harbour ferry, plus a late checkout. Shall I go ahead?"
+    texts = _extract(["Plan my Saturday", recap, "yup ta"])
+    assert any("harbour ferry" in t and "late checkout" in t for t in texts)
+    assert picked("the second, and be quick please", "You could pick the ferry, the bus or the tram. Which one?") == "the bus"
+
+
+def test_a_story_glued_to_a_yes_is_kept_as_said():
+    texts = _extract(["Sort out a film night", "Maybe a Studio Ghibli double bill? Easy to change later.",
+                      "yeah fine my nephew got me hooked on claymation shorts ages ago and it stuck"])
+    assert any("Ghibli" in t for t in texts) and any("claymation" in t for t in texts)
