@@ -327,7 +327,7 @@ class DialogueExtractor(HeuristicExtractor):
         said = proposal(bot)
         if said is None or _TEMPORARY.search(said) or _ONE_OFF.search(said):
             return None
-        change = change_in(proposal_window(bot))
+        change = change_in(proposal_window(bot), proposed=True)
         if change is not None:
             return self._changed(change.new, change.old, topic, f"{bot} {clause}")
         named = _PROPOSAL.search(said + "?") or _OFFER.search(said)

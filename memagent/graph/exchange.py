@@ -290,7 +290,8 @@ class Change:
 
 # The value given up. Each group stops at a clause boundary.
 # A value: no clause mark and no word that starts another clause; "9:00 AM", "$1,200" keep their marks.
-_SPAN = (r"((?:(?!\b(?:but|so|because|since|which|while|though|although|unless|if|and\s+(?:now|then|so))\b)"
+_SPAN = (r"((?:(?!\b(?:but|so|because|since|which|while|though|although|unless|if|rather|than|instead|"
+         r"and\s+(?:now|then|so))\b)"
          r"(?:[^,.;:!?]|(?<=\d)[:.,](?=\d))){2,60}?)")
 _OLD = [re.compile(p, re.I) for p in (
     r"\bused\s+to\s+(?:be\s+(?:all\s+)?(?:about|into|on)\s+|like\s+|love\s+|prefer\s+|have\s+|go\s+(?:for|with)\s+|"
@@ -331,19 +332,38 @@ _SPAN_HEAD = re.compile(r"^(?:(?:so|and|but|now|then|just|honestly|it'?ll\s+(?:h
 _NOT_VALUE = re.compile(r"^(?:it|that|this|things?|everything|stuff|one|them|me|you|i|we|what|how|the\s+way)$", re.I)
 
 
+# A span that starts a clause of its own is no value ("I prefer ...", "what are ...", "maybe we could ...").
+_CLAUSE_START = re.compile(r"^(?:i|i'm|i'd|i've|im|we|we're|you|he|she|they|my\s+(?:kids|family|company|boss)|what|how|why|"
+                           r"where|when|who|which|maybe|or|should|could|would|can|will|do|does|did|is|are|all\s+this|"
+                           r"there|here|popular|more|less|pretty|very|quite|really|too)\b", re.I)
+# Said of a change that is only thought about, asked about or someone else's, not made.
+_HYPOTHETICAL = re.compile(r"\b(?:consider\w*|thinking\s+(?:about|of)|wonder\w*|maybe|might|whether|if|should\s+i|"
+                           r"planning|plan\s+to|hoping|want\s+to\s+know|any\s+(?:tips|advice|recommendations?)|"
+                           r"right\s+now|for\s+now)\b", re.I)
+_MAX_VALUE_WORDS = 6
+_FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|'s|'re|'m|don'?t|doesn'?t)\b", re.I)  # a clause, not a value
+
+
 def _clean(span: str | None) -> str | None:
     if not span:
         return None
     v = _SPAN_HEAD.sub("", span.strip()).strip(" ,;:'\"")
-    if not v or _NOT_VALUE.match(v) or not content_words(v) or len(v.split()) > 8:
+    if not v or _NOT_VALUE.match(v) or _CLAUSE_START.match(v) or _FINITE.search(v) or not content_words(v) \
+            or len(v.split()) > _MAX_VALUE_WORDS:
         return None
     return v
 
 
-def change_in(text: str) -> Change | None:
+def change_in(text: str, *, proposed: bool = False) -> Change | None:
     """The change ``text`` tells, when it names the new value in a change construction; the old value when it
-    names that too. "I used to be all about jazz but these days it's techno" -> Change("jazz", "techno")."""
+    names that too. "I used to be all about jazz but these days it's techno" -> Change("jazz", "techno").
+
+    Told by the user (``proposed=False``), a question, or a change only thought about or made by someone else
+    ("my company is considering switching to ...", "should I go vegan instead?"), is none. ``proposed``: the
+    assistant's proposal a user accepted ("Would decaf suit you better now than espresso?")."""
     t = text.replace("\u2019", "'")
+    if not proposed and (t.rstrip().endswith("?") or _HYPOTHETICAL.search(t)):
+        return None
     new = next((v for rx in _NEW for m in rx.finditer(t) if (v := _clean(m.group(1)))), None)
     if new is None:
         return None
@@ -365,7 +385,7 @@ def accepted_text(bot: str, reply: str) -> str | None:
         return None
     sentences, chosen = found
     window = " ".join(sentences[max(0, chosen - 1) : chosen + 1])
-    if change_in(window) is not None:
+    if change_in(window, proposed=True) is not None:
         return window
     return " ".join(sentences[chosen : chosen + 2]) if chosen + 1 < len(sentences) and _is_tag(sentences[chosen + 1]) \
         else sentences[chosen]
