@@ -297,7 +297,9 @@ def prompt_line(item: MemoryItem, *, compact: bool = False) -> str:
         return f"- [{human_date(item.valid_from)}] {lead}{prompt_text(item.text[len(lead):])}"
     if item.kind == MemoryKind.INSTRUCTION:
         return f"- {prompt_text(item.text)} ({provenance(item)})"
-    if item.kind in _DATED_KINDS or item.valid_to is not None:  # as_of recalls show when a past value held
+    # as_of recalls show when a past value held; a change shows when it was made, so a reader who also sees an
+    # older turn stating another value knows which is the newer.
+    if item.kind in _DATED_KINDS or item.valid_to is not None or item.metadata.get("replaces") or item.metadata.get("changed"):
         return f"- {prompt_text(item.text)} (since {item.valid_from.date().isoformat()})"
     if compact and item.kind == MemoryKind.PREFERENCE:
         return f"- {prompt_text(compact_text(' '.join(clean_text(item.text).split())))}"

@@ -88,6 +88,22 @@ def replaced_by(cand: Candidate, item: MemoryItem, *, same_domain: bool = True) 
     return bool(meta.get("replaces_type")) and not other_domain and value_type(item.value or item.text) == meta["replaces_type"]
 
 
+def _restating(cand: Candidate, bucket: Bucket, replaced: list[str]) -> list[str]:
+    """Other memories of the bucket that state a value the change replaced and not the new one ("User said:
+    first class, as always" beside the replaced "Train class: first class"): left current, they would still
+    present the old value as the user's."""
+    by_id = {i.id: i for i, _ in bucket}
+    old = [by_id[r].value for r in replaced if r in by_id and by_id[r].value]
+    old += [cand.metadata["replaces"]] if isinstance(cand.metadata.get("replaces"), str) else []
+    if not old:
+        return []
+    new = cand.value or ""
+    return [i.id for i, _ in bucket
+            if i.id not in replaced and i.is_current and i.kind != MemoryKind.INSTRUCTION
+            and (not cand.domain or not i.domain or i.domain == cand.domain)
+            and any(containment(v, i.text) == 1.0 for v in old) and not (new and containment(new, i.text) == 1.0)]
+
+
 def _phrase(text: str) -> str:
     return " ".join(re.findall(r"[0-9a-z$€£%]+", text.lower()))
 
@@ -105,6 +121,11 @@ class RuleDecider:
     merge_sim: float = 0.92
     conflict_sim: float = 0.8
     forget_match: float = 0.75
+    # A change that names neither the old value nor its slot ("long story short, the night bus instead")
+    # replaces the one preference of its domain clearly closest to it: at least this similar, and ahead of the
+    # next one by this margin (values of one slot resemble each other more than values of another slot do).
+    slot_sim: float = 0.6
+    slot_margin: float = 0.1
 
     def min_similarity(self, cand: Candidate) -> float | None:
         """The least similarity a bucket item needs for :meth:`decide` to act on it, beyond same-subject items
@@ -128,9 +149,10 @@ class RuleDecider:
                 return Decision(Op.NOOP, cand, reason="forget request matched no memory")
             return Decision(Op.FORGET, cand, targets, reason="user asked to forget")
         replaced = [i.id for i, _ in bucket if replaced_by(cand, i)] or \
-            [i.id for i, _ in bucket if replaced_by(cand, i, same_domain=False)]
+            [i.id for i, _ in bucket if replaced_by(cand, i, same_domain=False)] or self._unnamed_change(cand, bucket)
         if replaced:
-            return Decision(Op.SUPERSEDE, cand, replaced, reason="the user replaced this value")
+            return Decision(Op.SUPERSEDE, cand, replaced + _restating(cand, bucket, replaced),
+                            reason="the user replaced this value")
         if cand.temporary or cand.kind == MemoryKind.EPISODE:
             near = [i for i, sim in bucket if i.kind == cand.kind and sim >= max(self.merge_sim, 0.97)]
             if near and not cand.temporary:
@@ -171,6 +193,17 @@ class RuleDecider:
         if conflicts:
             return Decision(Op.SUPERSEDE, cand, conflicts, reason="contradicts an existing preference")
         return Decision(Op.INSERT, cand, reason="new memory")
+
+    def _unnamed_change(self, cand: Candidate, bucket: Bucket) -> list[str]:
+        """The preference a change naming no old value replaces (see ``slot_sim``), or nothing when unclear."""
+        if cand.temporary or not cand.metadata.get("changed") or not cand.domain:
+            return []
+        same = sorted(((sim, i.id) for i, sim in bucket
+                       if i.kind == MemoryKind.PREFERENCE and i.is_current and i.domain == cand.domain and i.polarity == 1
+                       and not (cand.value and containment(cand.value, i.text) == 1.0)), reverse=True)
+        if not same or same[0][0] < self.slot_sim or (len(same) > 1 and same[0][0] - same[1][0] < self.slot_margin):
+            return []
+        return [same[0][1]]
 
     @staticmethod
     def _diet_conflicts(cand: Candidate, bucket: Bucket, already: list[str]) -> list[str]:

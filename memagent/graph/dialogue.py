@@ -27,6 +27,7 @@ from memagent._lexical import content_words, stem
 from memagent.graph.candidates import Candidate
 from memagent.graph.decide import value_type
 from memagent.graph.domains import classify_domains, word_domain
+from memagent.graph.exchange import alternatives, asked, assent, change_in, is_assent, picked, proposal, proposal_window
 from memagent.graph.heuristic import _TEMPORARY, HeuristicExtractor, _as_temporary, _dedupe
 from memagent.graph.memo import TextMemo
 from memagent.graph.options import listed_options
@@ -198,7 +199,7 @@ def _slot_nouns(question: str) -> list[str]:
         m = pattern.search(question)
         if m:
             nouns = [g.strip() for g in m.groups() if g and g.strip()]
-            return [n for n in nouns if content_words(n) and n.lower() not in ("you", "do", "one", "else", "time is it")]
+            return [n for n in nouns if content_words(n) and n.lower() not in ("you", "do", "one", "else", "time is it", "way")]
     return []
 
 
@@ -226,20 +227,35 @@ class DialogueExtractor(HeuristicExtractor):
     def extract(self, event: Event, context: Sequence[Event] = ()) -> list[Candidate]:
         if event.role != "user":
             return []
-        if len(event.text.split()) > _LONG_TURN_WORDS:
-            # A long turn tells, it does not request or answer: the first-person rules read it better, and
-            # its clauses read as requests would crowd the profile with passing remarks.
-            return super().extract(event, context)
         text = event.text.strip().replace("\u2019", "'")
         session = [e for e in context if e.session_id == event.session_id] if event.session_id else list(context)
-        topic = _topic([*session, event.model_copy(update={"text": text})], self._topics)
-        bot = next((e.text for e in reversed(session) if e.role == "assistant"), "")
         temporary = bool(_TEMPORARY.search(text) or _ONE_OFF.search(text))
+        topic = _topic([*session, event.model_copy(update={"text": text})], self._topics)
+        if len(event.text.split()) > _LONG_TURN_WORDS:
+            # A long turn tells, it does not request or answer: the first-person rules read it better, and
+            # its clauses read as requests would crowd the profile with passing remarks. A change told in it
+            # still counts.
+            told = [] if temporary else self._told_changes(text, topic)
+            return _dedupe([*told, *super().extract(event, context)])
+        bot = next((e.text for e in reversed(session) if e.role == "assistant"), "")
         reverted = self._reverted(text, session) if _REVERT.search(text) else None
         no_more = [_value(m.group(1), max_words=6) for m in _NO_MORE.finditer(text)] if not temporary else []
         clauses = [_DISCOURSE.sub("", c) or c for s in split_sentences(text) for c in _clauses(s)]
         out: list[Candidate] = []
+        own = text  # the user's own words, without an agreement they open with
+        accepted = 0  # candidates that came from the assistant's words, taken up by an agreement
         for clause in clauses:
+            agreed = assent(clause) if bot else None
+            if bot and (agreed is not None or picked(clause, bot)):
+                cand = self._accepted(clause, None, topic, bot)  # the turn it answers says what it accepts
+                if cand is not None:
+                    out.append(_as_temporary(cand) if temporary else cand)
+                    accepted += 1
+                if agreed is None or not agreed.rest:
+                    own = own.replace(clause, "", 1)
+                    continue
+                own = own.replace(clause, agreed.rest, 1)
+                clause = agreed.rest  # "mm, sure. my sister swears by the night train" goes on to tell more
             if _META.match(clause) or (no_more and _NO_MORE.search(clause)):
                 continue
             cand = None if temporary else self._change(clause, topic)
@@ -256,12 +272,16 @@ class DialogueExtractor(HeuristicExtractor):
             if temporary and cand.action == "remember" and cand.kind != MemoryKind.INSTRUCTION:
                 cand = _as_temporary(cand)
             out.append(cand)
+        if not temporary and not any(c.metadata.get("replaces") or c.metadata.get("changed") for c in out):
+            out += self._told_changes(text, topic)
         out = _name_slots(out, _asked_slots(bot))
         old = reverted or next((v for v in no_more if v), None)
         if old:
             out = self._attach_replaced(out, old, text, topic)
-        if not out and self.episodes:
-            for c in super().extract(event.model_copy(update={"text": text}), session):
+        if len(out) == accepted and self.episodes and content_words(own):
+            # Nothing read from the user's own words (an agreement may have taken up the assistant's): what
+            # they told is kept as said.
+            for c in super().extract(event.model_copy(update={"text": own.strip(" ,.;")}), session):
                 if temporary and not c.temporary and c.action == "remember" and c.kind != MemoryKind.INSTRUCTION:
                     c = _as_temporary(c)
                 out.append(c.model_copy(update={"domain": _route(text, topic, c.domain)}))
@@ -281,12 +301,8 @@ class DialogueExtractor(HeuristicExtractor):
                          metadata=metadata)
 
     def _request(self, clause: str, slot: str | None, topic: Counter[str], bot: str) -> Candidate | None:
-        if _ACCEPT.match(clause) and len(clause.split()) <= 5:
-            if len(listed_options(bot)) >= 2:
-                return None  # "Sounds great!" to a list of options picks none of them
-            proposal = _PROPOSAL.search(bot) or _OFFER.search(bot)
-            value = _value(proposal.group(1), max_words=16) if proposal else None
-            return self._facet(value, slot, topic, clause) if value else None
+        if (_ACCEPT.match(clause) and len(clause.split()) <= 5) or is_assent(clause):
+            return self._accepted(clause, slot, topic, bot) if bot else None
         for pattern in (*_REQUESTS, _TRAILING_OK):
             m = pattern.search(clause)
             if m:
@@ -303,6 +319,46 @@ class DialogueExtractor(HeuristicExtractor):
             if v:
                 return self._facet(v, slot, topic, clause)
         return None
+
+    def _accepted(self, clause: str, slot: str | None, topic: Counter[str], bot: str) -> Candidate | None:
+        """What a bare yes (or "the middle one") to the assistant's turn accepts: the option picked, a change the
+        assistant proposed ("I could switch you to Y instead of X"), or its proposal; None when it proposed
+        nothing one reply can take up, or only a one-off."""
+        option = picked(clause, bot)
+        if option:
+            value = _value(option, max_words=16)
+            return self._facet(value, slot, topic, clause) if value else None
+        agreed = assent(clause)
+        if agreed is not None and not agreed.accepts(asked(bot)):
+            return None  # "Great, thanks!" to "I'll keep that in mind." closes, it accepts nothing
+        if len(alternatives(bot)) >= 2 and not (_PROPOSAL.search(bot) or _OFFER.search(bot)):
+            return None  # "Sounds great!" to a list of options picks none of them
+        said = proposal(bot)
+        if said is None or _TEMPORARY.search(said) or _ONE_OFF.search(said):
+            return None
+        change = change_in(proposal_window(bot), proposed=True)
+        if change is not None:
+            return self._changed(change.new, change.old, topic, f"{bot} {clause}")
+        named = _PROPOSAL.search(said + "?") or _OFFER.search(said)
+        value = _value(named.group(1), max_words=16) if named else None
+        if value:
+            return self._facet(value, slot, topic, clause)
+        # The assistant's own words, as it proposed them: no rule here knows which of them is the value.
+        cand = self._facet(said, slot, topic, said, importance=0.55, accepted="assistant")
+        return cand.model_copy(update={"text": cand.text.replace(" preference: ", " preference (agreed): ", 1)})
+
+    def _changed(self, new: str, old: str | None, topic: Counter[str], clause: str) -> Candidate | None:
+        """A change read by :func:`~memagent.graph.exchange.change_in`: the new value, replacing the old one
+        when it was named."""
+        value = _value(new, max_words=8)
+        if not value:
+            return None
+        before = _value(old, max_words=8) if old else None
+        if before and before.lower() != value.lower():
+            cand = self._facet(f"{value} (changed from {before})", None, topic, clause, importance=0.75, replaces=before)
+        else:
+            cand = self._facet(f"{value} (changed)", None, topic, clause, importance=0.75, changed="1")
+        return cand.model_copy(update={"value": value, "subject": f"want:{cand.domain or 'general'}:{subject_key(value, 4)}"})
 
     def _named(self, clause: str, topic: Counter[str]) -> Candidate | None:
         """A value with its slot named by the user: "my preferred seat is X", "X is my go-to airline"."""
@@ -335,6 +391,17 @@ class DialogueExtractor(HeuristicExtractor):
                                    replaces_type=value_type(new) or "")
                 return cand.model_copy(update={"value": new, "subject": f"want:{cand.domain or 'general'}:{subject_key(new, 4)}"})
         return None
+
+    def _told_changes(self, text: str, topic: Counter[str]) -> list[Candidate]:
+        """Changes told in ordinary words ("I used to be all about X but these days it's Y"), read a sentence
+        at a time (the clause split would cut the old value from the new)."""
+        out = []
+        for sentence in re.split(r"(?<=[.!?])\s+", text):
+            change = change_in(sentence)
+            cand = self._changed(change.new, change.old, topic, sentence) if change is not None else None
+            if cand is not None:
+                out.append(cand)
+        return out
 
     def _reverted(self, text: str, session: Sequence[Event]) -> str | None:
         """What a "scratch that" takes back: the value named after "forget", else the previous request's value."""

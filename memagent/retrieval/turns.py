@@ -35,6 +35,7 @@ import numpy as np
 from memagent._lexical import content_words
 from memagent.embeddings.base import Embedder
 from memagent.graph.domains import RELATED_DOMAINS, classify_domains
+from memagent.graph.exchange import accepted_text
 from memagent.retrieval.hybrid import HybridRanker, Scored
 from memagent.store.base import Store
 from memagent.store.index import VectorIndex, namespace_key
@@ -75,12 +76,16 @@ class _Turns:
 
     by_id: dict[str, Event]
     texts: dict[str, str]
-    words: dict[str, frozenset[str]]  # content words of each turn's message
+    bodies: dict[str, str]  # what each candidate says: the message, or an exchange's proposal and reply
+    words: dict[str, frozenset[str]]  # content words of each body
     domains: dict[str, list[str]]
     stale: set[str]  # turns only superseded memories came from, or stating a value replaced since
+    # An assistant proposal a bare reply accepted is one candidate with the reply (keyed by the reply's id):
+    # the assistant turn it came from (absorbed) is not a candidate of its own.
+    absorbed: dict[str, str] = field(default_factory=dict)  # assistant turn id -> the reply's id
     # Built once per snapshot so a recall touches no per-turn Python object beyond the few it scores: the ids in
-    # order (the same list object every time, which the BM25 cache compares by identity), their messages, each
-    # id's row, and the newest turn's time (the "now" of recency).
+    # order, absorbed proposals left out (the same list object every time, which the BM25 cache compares by
+    # identity), their bodies, each id's row, and the newest turn's time (the "now" of recency).
     ids: list[str] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     pos: dict[str, int] = field(default_factory=dict)
@@ -113,6 +118,8 @@ class TurnSearch:
         self._derived: dict[str, dict[str, tuple[int, frozenset[str], list[str]]]] = {}
         self._derived_version = store.data_version()
         self._derived_lock = threading.Lock()
+        # Likewise which replies accept the assistant turn before them: reply id -> (hash, exchange or None).
+        self._pairs: dict[str, dict[str, tuple[int, tuple[str, str] | None]]] = {}
 
     # -- writing ----------------------------------------------------------------------------------------
     def index_events(self, user_id: str, events: Iterable[Event]) -> int:
@@ -128,8 +135,10 @@ class TurnSearch:
         turns = [e for e in events if is_turn(e)]
         if not turns:
             return []
-        # The message itself, not its rendered line: the vector is the same one a caller may have cached.
-        vectors = self.embedder.embed([e.text for e in turns])
+        # The message itself, not its rendered line: the vector is the same one a caller may have cached. A
+        # bare reply ("mm, sure") is embedded with what it accepted, the words that say what it is about.
+        exchanges = exchanges_of(turns)
+        vectors = self.embedder.embed([exchanges[e.id][1] if e.id in exchanges else e.text for e in turns])
         return [(namespace_key(user_id, TURN_NAMESPACE), [e.id for e in turns], np.asarray(vectors))]
 
     def reconcile(self, user_id: str) -> tuple[int, int]:
@@ -142,29 +151,59 @@ class TurnSearch:
         gone = have - set(events)
         if gone:
             self.index.delete(key, gone)
-        added = self.index_events(user_id, [e for i, e in events.items() if i not in have])
-        return added, len(gone)
+        missing = {i for i in events if i not in have}
+        if missing:  # embedded beside the turns they follow, so an exchange finds the proposal it accepted
+            ordered = list(events.values())
+            exchanges = exchanges_of(ordered)
+            todo = [e for e in ordered if e.id in missing]
+            vectors = self.embedder.embed([exchanges[e.id][1] if e.id in exchanges else e.text for e in todo])
+            self.index.add(key, [e.id for e in todo], np.asarray(vectors))
+        return len(missing), len(gone)
 
     def drop(self, user_id: str) -> None:
         """Forget what was derived from the user's turns (their words and domains)."""
         with self._derived_lock:
             self._derived.pop(user_id, None)
+            self._pairs.pop(user_id, None)
 
-    def _derive(self, user_id: str, events: Sequence[Event], texts: dict[str, str]
+    def _derive(self, user_id: str, events: Sequence[Event], texts: dict[str, str], bodies: dict[str, str]
                 ) -> tuple[dict[str, frozenset[str]], dict[str, list[str]]]:
-        version = self.store.data_version()
         with self._derived_lock:
-            if version != self._derived_version:  # another process wrote (it may have forgotten turns)
-                self._derived.clear()
-                self._derived_version = version
+            self._check_version()
             mine = self._derived.setdefault(user_id, {})
             words, domains = {}, {}
             for e in events:
                 got = mine.get(e.id)
-                if got is None or got[0] != hash(e.text):
-                    got = mine[e.id] = (hash(e.text), frozenset(content_words(e.text)), classify_domains(texts[e.id]))
+                if got is None or got[0] != hash(texts[e.id]):
+                    got = mine[e.id] = (hash(texts[e.id]), frozenset(content_words(bodies[e.id])),
+                                        classify_domains(texts[e.id]))
                 words[e.id], domains[e.id] = got[1], got[2]
             return words, domains
+
+    def _check_version(self) -> None:
+        """Forget every derived view when another process wrote (it may have forgotten turns); under the lock."""
+        version = self.store.data_version()
+        if version != self._derived_version:
+            self._derived.clear()
+            self._pairs.clear()
+            self._derived_version = version
+
+    def _exchanges(self, user_id: str, events: Sequence[Event]) -> dict[str, tuple[str, str]]:
+        """:func:`exchanges_of` ``events``, each pair read once while its texts stay the same (see ``_derived``)."""
+        out: dict[str, tuple[str, str]] = {}
+        with self._derived_lock:
+            self._check_version()
+            mine = self._pairs.setdefault(user_id, {})
+            for bot, reply in zip(events, events[1:], strict=False):
+                if bot.role != "assistant" or reply.role != "user" or bot.session_id != reply.session_id:
+                    continue
+                stamp = hash((bot.id, bot.text, reply.text))
+                got = mine.get(reply.id)
+                if got is None or got[0] != stamp:
+                    got = mine[reply.id] = (stamp, exchanges_of([bot, reply]).get(reply.id))
+                if got[1] is not None:
+                    out[reply.id] = got[1]
+        return out
 
     # -- reading ----------------------------------------------------------------------------------------
     def rank(self, user_id: str, query: str, qvec: np.ndarray, *, as_of: datetime | None = None,
@@ -179,7 +218,10 @@ class TurnSearch:
         if not turns.by_id:
             return []
         key = namespace_key(user_id, TURN_NAMESPACE)
-        dense = {i: max(0.0, s) for i, s in self.index.search(key, qvec, cfg.k_turns)}
+        dense: dict[str, float] = {}
+        for i, sim in self.index.search(key, qvec, cfg.k_turns):  # a proposal found counts for the exchange
+            j = turns.absorbed.get(i, i)
+            dense[j] = max(dense.get(j, 0.0), max(0.0, sim))
         bm = self.ranker.bm25.array(f"{user_id}|{_SNAPSHOT_KEY}", turns.ids, turns.messages, query)
         found = list(dense) + [turns.ids[r] for r in _top_rows(bm, cfg.k_turns) if turns.ids[r] not in dense]
         covered = _covered(turns, beside, set(found))
@@ -207,7 +249,7 @@ class TurnSearch:
             age_days = max(0.0, (ref - ev.timestamp).total_seconds() / 86400)
             comp = {
                 "dense": dense.get(ev.id, 0.0),
-                "bm25": float(bm[turns.pos[ev.id]]) if bm is not None else 0.0,
+                "bm25": float(bm[turns.pos[ev.id]]) if bm is not None and ev.id in turns.pos else 0.0,
                 "domain": 1.0 if set(own) & set(domains) else 0.5 if set(own) & related else 0.0,
                 "topic": topic.get(ev.id, 0.0),
                 "recency": math.exp(-math.log(2) * age_days / cfg.recency_half_life_days),
@@ -245,14 +287,35 @@ class TurnSearch:
         replaced |= {nxt.id for ev, nxt in zip(events, events[1:], strict=False)
                      if ev.id in replaced and nxt.role == "assistant" and nxt.session_id == ev.session_id}
         texts = {e.id: turn_text(e) for e in events}
-        words, domains = self._derive(user_id, events, texts)
-        ids = [e.id for e in events]
-        turns = _Turns(by_id={e.id: e for e in events}, texts=texts, words=words, domains=domains,
-                       stale=replaced | _restating_replaced(events, words, items), ids=ids,
-                       messages=[e.text for e in events], pos={i: n for n, i in enumerate(ids)},
-                       newest=max((e.timestamp for e in events), default=None))
+        bodies = {e.id: e.text for e in events}
+        absorbed: dict[str, str] = {}
+        by_id = {e.id: e for e in events}
+        for reply_id, (bot_id, said) in self._exchanges(user_id, events).items():
+            texts[reply_id] = f"assistant: {said} / {turn_text(by_id[reply_id])}"
+            bodies[reply_id] = said + " / " + by_id[reply_id].text
+            absorbed[bot_id] = reply_id
+        words, domains = self._derive(user_id, events, texts, bodies)
+        stale = replaced | _restating_replaced(events, words, items)
+        # An exchange is stale when the proposal it took up is (the assistant named a value replaced since).
+        stale |= {reply for bot, reply in absorbed.items() if bot in replaced}
+        ids = [e.id for e in events if e.id not in absorbed]
+        turns = _Turns(by_id=by_id, texts=texts, bodies=bodies, words=words, domains=domains, stale=stale,
+                       absorbed=absorbed, ids=ids, messages=[bodies[i] for i in ids],
+                       pos={i: n for n, i in enumerate(ids)}, newest=max((e.timestamp for e in events), default=None))
         snap.extras[_SNAPSHOT_KEY] = turns
         return turns
+
+
+def exchanges_of(events: Sequence[Event]) -> dict[str, tuple[str, str]]:
+    """The bare replies among ``events`` (turns, in time order) that accept the assistant turn just before them
+    in the same session: reply id -> (assistant turn id, what it accepted, in the assistant's words)."""
+    out: dict[str, tuple[str, str]] = {}
+    for bot, reply in zip(events, events[1:], strict=False):
+        if bot.role == "assistant" and reply.role == "user" and bot.session_id == reply.session_id:
+            said = accepted_text(bot.text, reply.text)
+            if said:
+                out[reply.id] = (bot.id, said)
+    return out
 
 
 def _top_rows(scores: np.ndarray | None, k: int) -> list[int]:
@@ -284,6 +347,14 @@ def _restating_replaced(events: Sequence[Event], words: dict[str, frozenset[str]
         old_words = frozenset(content_words(old.value))
         if old_words:
             changes.append((old.valid_to, old_words, frozenset(content_words(new.value or "")) if new else frozenset()))
+    # A change names the value it replaces even when no memory held that value (it was only said in passing,
+    # or only by the assistant): turns before the change that state it are stale all the same.
+    for item in items:
+        replaced = item.metadata.get("replaces")
+        if isinstance(replaced, str) and item.value and not item.metadata.get("temporary"):
+            old_words = frozenset(content_words(replaced))
+            if old_words:
+                changes.append((item.valid_from, old_words, frozenset(content_words(item.value))))
     if not changes:
         return set()
     return {ev.id for ev in events
