@@ -61,7 +61,7 @@ class ItemArrays:
 
     def domain_match(self, domains: Sequence[str], related: set[str], rows: np.ndarray | None = None) -> np.ndarray:
         """1.0 for items in one of ``domains``, 0.5 in a related one, else 0 (for ``rows``, or every item)."""
-        codes = self.domain_codes
+        codes = self.domain_codes if rows is None else self.domain_codes[rows]  # only the rows asked for
         out = np.zeros(len(codes), dtype=np.float64)
         rel = [self.domains[d] for d in related if d in self.domains]
         if rel:
@@ -69,7 +69,7 @@ class ItemArrays:
         hit = [self.domains[d] for d in domains if d in self.domains]
         if hit:
             out[np.isin(codes, hit)] = 1.0
-        return out if rows is None else out[rows]
+        return out
 
     def topic(self, q_sqrt: np.ndarray | None, rows: np.ndarray | None = None) -> np.ndarray:
         """Topic agreement of the request (its square-rooted distribution) with ``rows`` (or every item)."""
