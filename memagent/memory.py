@@ -135,6 +135,10 @@ class Memory:
             store, index, self.embedder, self.forgetter, extractor=extractor, decider=decider,
             planner=LLMPlanner(llm) if llm is not None else None, policy=self.instruction_policy,
         )
+        # What the extractor derived from turns (DialogueExtractor's topic memo) goes with the texts too.
+        self._text_caches: list[Any] = [self.embedder] + ([self.writer.extractor]
+                                                         if hasattr(self.writer.extractor, "evict") else [])
+        self.forgetter.caches += self._text_caches[1:]
         self._user_locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
         if reindex_needed:
@@ -278,8 +282,8 @@ class Memory:
         return event
 
     def _add(self, uid: str, events: Sequence[Event], *, queued: bool = False) -> list[WriteResult]:
-        """Write events in order (one embedding call for all their texts and turns, ``MemoryWriter.write_batch``),
-        then index their turns (found in the embedder's cache).
+        """Write events in order (one embedding call for all their texts and turns, a few transactions, each
+        followed by one index write of its memories and turns: ``MemoryWriter.write_batch``).
 
         ``queued``: the events were read from the write-behind queue before this thread held the user's lock;
         only those still queued are written (another thread may have written them meanwhile, or deleted the
@@ -292,19 +296,17 @@ class Memory:
                 if not events:
                     return []
             try:
-                results = self.writer.write_batch(events)
+                # Each chunk's turn vectors go to the index with its memories' (one index write), unless the chunk
+                # forgot something: turns were redacted, and the user's turn vectors are re-checked below instead.
+                results = self.writer.write_batch(
+                    events, extra=lambda done: [] if _forgot(done) else self.turns.entries(uid, [r.event for r in done]),
+                    queued=queued)
             finally:  # a failure after the commit (the index) must not leave a stale snapshot
                 self.ranker.invalidate(uid)
             # Not reached when a write failed: turns committed before it are indexed by reconcile (next open).
-            self._index_turns(uid, results)
+            if _forgot(results):
+                self.turns.reconcile(uid)
         return results
-
-    def _index_turns(self, uid: str, results: Sequence[WriteResult]) -> None:
-        """Index the written turns; after a forget (turns were redacted) re-check the user's turn vectors."""
-        if any(r.event.metadata.get("redacted") or r.by_op(Op.FORGET) for r in results):
-            self.turns.reconcile(uid)
-        else:
-            self.turns.index_events(uid, [r.event for r in results])
 
     def add_messages(
         self,
@@ -511,7 +513,7 @@ class Memory:
             with self.store.transaction():
                 for ev in ids:
                     self.store.redact_event(uid, ev)
-            self.embedder.evict(texts)
+            self._evict(texts)
             self.queries.invalidate(uid)
             self.ranker.invalidate(uid)
             self.store.scrub()
@@ -531,10 +533,15 @@ class Memory:
             self.index.delete_user(uid)
             for ns in self.namespaces:
                 self.index.delete_user(namespace_key(uid, ns))
-            self.embedder.evict(texts)
+            self._evict(texts)
             self.queries.invalidate(uid)
             self.ranker.invalidate(uid)
             self.turns.drop(uid)
+
+    def _evict(self, texts: Sequence[str]) -> None:
+        """Drop what any cache derived from ``texts`` (embeddings, extraction memos)."""
+        for cache in self._text_caches:
+            cache.evict(texts)
 
     def consolidate(self, user_id: str, *, now: datetime | None = None) -> ConsolidationReport:
         """Fold duplicates and decay unimportant, unused memories (see :mod:`memagent.graph.decay`)."""
@@ -657,6 +664,11 @@ class Memory:
     def require_user(self, user_id: str) -> str:
         """Return the validated id of an existing user. Raises NotFoundError / InvalidInputError."""
         return self._known(user_id)
+
+
+def _forgot(results: Sequence[WriteResult]) -> bool:
+    """Whether writing these results forgot or redacted anything (so turn vectors may have to go)."""
+    return any(r.event.metadata.get("redacted") or r.by_op(Op.FORGET) for r in results)
 
 
 def _check_time(value: object, field: str) -> datetime | None:

@@ -28,6 +28,7 @@ from memagent.graph.candidates import Candidate
 from memagent.graph.decide import value_type
 from memagent.graph.domains import classify_domains
 from memagent.graph.heuristic import _TEMPORARY, HeuristicExtractor, _as_temporary, _dedupe
+from memagent.graph.memo import TextMemo
 from memagent.graph.options import listed_options
 from memagent.graph.phrasing import split_sentences, subject_key
 from memagent.types import Event, MemoryKind
@@ -214,6 +215,14 @@ class DialogueExtractor(HeuristicExtractor):
 
     context_events = 12
 
+    def __init__(self, *, episodes: bool = True, min_episode_words: int = 4) -> None:
+        super().__init__(episodes=episodes, min_episode_words=min_episode_words)
+        self._topics: TextMemo[tuple[tuple[str, int], ...]] = TextMemo()
+
+    def evict(self, texts: Sequence[str]) -> None:
+        """Drop what was derived from ``texts`` (forgotten or redacted turns)."""
+        self._topics.evict(texts)
+
     def extract(self, event: Event, context: Sequence[Event] = ()) -> list[Candidate]:
         if event.role != "user":
             return []
@@ -223,7 +232,7 @@ class DialogueExtractor(HeuristicExtractor):
             return super().extract(event, context)
         text = event.text.strip().replace("\u2019", "'")
         session = [e for e in context if e.session_id == event.session_id] if event.session_id else list(context)
-        topic = _topic([*session, event.model_copy(update={"text": text})])
+        topic = _topic([*session, event.model_copy(update={"text": text})], self._topics)
         bot = next((e.text for e in reversed(session) if e.role == "assistant"), "")
         temporary = bool(_TEMPORARY.search(text) or _ONE_OFF.search(text))
         reverted = self._reverted(text, session) if _REVERT.search(text) else None
@@ -373,22 +382,33 @@ def _name_slots(cands: list[Candidate], nouns: list[str]) -> list[Candidate]:
     return out
 
 
-def _topic(session: Sequence[Event]) -> Counter[str]:
+def _topic(session: Sequence[Event], memo: TextMemo[tuple[tuple[str, int], ...]] | None = None) -> Counter[str]:
     """The conversation's domains. The user's words count double and the first user turn triple; within a turn the
-    request ("help me book a bus") counts double against asides ("I'm writing this from the train")."""
+    request ("help me book a bus") counts double against asides ("I'm writing this from the train").
+
+    Each turn's own counts are ``memo``-ised by text: a session's turns are read again for every new turn."""
     counts: Counter[str] = Counter()
     first_user = next((e for e in session if e.role == "user"), None)
     for e in session:
         weight = 3 if e is first_user else 2 if e.role == "user" else 1
-        for sentence in split_sentences(e.text):
-            w = weight * (2 if _REQUEST_SENTENCE.search(sentence) else 1)
-            for rank, d in enumerate(classify_domains(sentence, top=2)):
-                counts[d] += w * (2 if rank == 0 else 1)
-            for word in content_words(sentence):  # the domain's own name ("sports") outweighs a shared verb ("watch")
-                named = classify_domains(word, top=1)
-                if named and stem(named[0]) == word:
-                    counts[named[0]] += 2 * w
+        # In the order the domains first appear, so ties in most_common break as they would counted in one pass.
+        for d, n in (memo.get(e.text, _turn_topic) if memo is not None else _turn_topic(e.text)):
+            counts[d] += weight * n
     return counts
+
+
+def _turn_topic(text: str) -> tuple[tuple[str, int], ...]:
+    """One turn's domain counts at weight 1, in the order the domains first appear."""
+    counts: dict[str, int] = {}
+    for sentence in split_sentences(text):
+        w = 2 if _REQUEST_SENTENCE.search(sentence) else 1
+        for rank, d in enumerate(classify_domains(sentence, top=2)):
+            counts[d] = counts.get(d, 0) + w * (2 if rank == 0 else 1)
+        for word in content_words(sentence):  # the domain's own name ("sports") outweighs a shared verb ("watch")
+            named = classify_domains(word, top=1)
+            if named and stem(named[0]) == word:
+                counts[named[0]] = counts.get(named[0], 0) + 2 * w
+    return tuple(counts.items())
 
 
 def _route(clause: str, topic: Counter[str], proposed: str | None) -> str | None:

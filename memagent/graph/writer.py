@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,13 +17,22 @@ import numpy as np
 from memagent._lexical import STOPWORDS
 from memagent.embeddings.base import Embedder
 from memagent.errors import StoreError
+from memagent.graph.batch import (
+    IndexEntries,
+    Prediction,
+    Unindexed,
+    add_vectors,
+    predict,
+    probe_text,
+    write_chunks,
+)
 from memagent.graph.candidates import Candidate, Decision
 from memagent.graph.decide import Bucket, RuleDecider, replaced_by
 from memagent.graph.dialogue import DialogueExtractor
 from memagent.graph.forget import Forgetter, Forgotten
 from memagent.graph.heuristic import HeuristicExtractor
 from memagent.graph.llm_planner import LLMPlanner
-from memagent.graph.values import ItemVectors, embed_items, has_value_vector, index_items
+from memagent.graph.values import ItemVectors, embed_items, index_items
 from memagent.store.base import Store
 from memagent.store.index import VectorIndex
 from memagent.types import (
@@ -77,11 +86,16 @@ class MemoryWriter:
         self.decider = decider or RuleDecider()
         self.planner = planner
         self.policy = policy  # what may become a standing instruction; None stores every instruction candidate
+        self._unindexed: dict[str, Unindexed] = {}  # per user: items a batch wrote that are not indexed yet
 
     # -- buckets ----------------------------------------------------------------------------------------
     def bucket(self, user_id: str, vector: np.ndarray, cand: Candidate | None = None, k: int = BUCKET_K) -> Bucket:
         """The candidate's nearest current items, plus same-subject items (and food likes for a diet change)."""
-        hits = dict(self.index.search(user_id, vector, k * 3))
+        found = self.index.search(user_id, vector, k * 3)
+        unindexed = self._unindexed.get(user_id)
+        if unindexed is not None and unindexed.ids:  # written earlier in this batch: in the index after its commit
+            found = sorted(found + unindexed.search(vector, k * 3), key=lambda h: -h[1])[: k * 3]
+        hits = dict(found)
         current_ids = getattr(self.store, "current_ids", None)
         if current_ids is not None:  # SQLite: build only the k nearest current items, not every hit
             nearest = sorted(current_ids(user_id, hits), key=lambda i: -hits[i])[:k]
@@ -100,6 +114,8 @@ class MemoryWriter:
         seen = {i.id for i in ranked}
         ranked += [i for i in extra if i.id not in seen and not seen.add(i.id)]  # type: ignore[func-returns-value]
         vecs = self.index.vectors(user_id, [i.id for i in ranked])
+        if unindexed is not None:
+            vecs.update(unindexed.vectors([i.id for i in ranked if i.id not in vecs]))
         return [(i, float(vecs[i.id] @ vector) if i.id in vecs else hits.get(i.id, 0.0)) for i in ranked]
 
     # -- planning ---------------------------------------------------------------------------------------
@@ -115,7 +131,7 @@ class MemoryWriter:
         """Rule-based decisions for given candidates, each inside its own bucket."""
         if not candidates:
             return []
-        vectors = self.embedder.embed([_probe_text(c) for c in candidates])
+        vectors = self.embedder.embed([probe_text(c) for c in candidates])
         decisions = []
         claimed: set[str] = set()
         for cand, vec in zip(candidates, vectors, strict=True):
@@ -129,23 +145,35 @@ class MemoryWriter:
         return decisions
 
     # -- batches --------------------------------------------------------------------------------------
-    def write_batch(self, events: Sequence[Event]) -> list[WriteResult]:
-        """Write a conversation's events in order, with one embedding call for all of them.
+    def write_batch(self, events: Sequence[Event], *, extra: Callable[[list[WriteResult]], IndexEntries] | None = None,
+                    queued: bool = True) -> list[WriteResult]:
+        """Write a conversation's events (all of one user) in order, with one embedding call for all of them.
 
-        Each event is extracted up front against the context it will have once the events before it are stored,
-        and every text the writes will embed (candidates, value phrases, the user turns an LLM plans, the turns
-        themselves) is embedded in one batch; the writes then run one by one as :meth:`write` would, finding those vectors cached. When
-        an event's stored context differs from the predicted one (an earlier event of the batch was forgotten,
-        or the events are older than the stored ones), it is extracted again, so the result is what writing the
-        events one at a time gives.
+        The result is what writing them one at a time gives (see :mod:`memagent.graph.batch`): each event is
+        extracted up front against the context it will have, every text the writes embed (candidates, value
+        phrases, the user turns an LLM plans, the turns themselves) is embedded in one batch, and with the rules
+        the events are decided and committed in a few transactions, each followed by one index write.
+        ``extra(results)`` gives more vectors to index with them (``Memory`` passes the turns'); ``queued=False``
+        says the events were never in the write-behind queue (nothing to take out of it).
         """
         if not events:
             return []
-        predicted = self._predict(events)
+        version = self.store.data_version()  # before the contexts are read: see batch.write_chunks
+        predicted = predict(self, events, getattr(self.extractor, "context_events", _CONTEXT_EVENTS), _CONTEXT_EVENTS)
         # The events' own texts too: Memory indexes each conversation turn's vector once they are written.
-        self.embedder.embed([t for _, _, texts in predicted for t in texts] + [e.text for e in events if e.text])
-        return [self.write(event, predicted=(context, cands)) for event, (context, cands, _) in zip(events, predicted,
-                                                                                                   strict=True)]
+        self.embedder.embed([t for p in predicted for t in p.texts] + [e.text for e in events if e.text])
+        if self.planner is None or not any(e.role == "user" for e in events):
+            return write_chunks(self, events, predicted, version, extra, queued=queued)
+        # An LLM plans user turns: one event per transaction, each planned outside the write lock.
+        results = [self.write(event, predicted=(p.context, p.candidates)) for event, p in zip(events, predicted,
+                                                                                            strict=True)]
+        if extra is not None:
+            try:
+                add_vectors(self.index, extra(results))
+            except StoreError as exc:
+                msg = f"{exc} (the writes themselves were committed; Memory.reconcile() or the next open indexes them)"
+                raise StoreError(msg, committed=True, event_id=results[-1].event.id) from exc
+        return results
 
     def _context(self, event: Event) -> list[Event]:
         """The earlier events an extractor reads for ``event``: the last few of its session (or of the user)."""
@@ -154,29 +182,13 @@ class MemoryWriter:
             return self.store.events(event.user_id, session_id=event.session_id, last=last)
         return self.store.events(event.user_id, last=_CONTEXT_EVENTS)
 
-    def _predict(self, events: Sequence[Event]) -> list[tuple[list[tuple[str, str]], list[Candidate] | None,
-                                                              list[str]]]:
-        """Per event: the context it should find (ids and texts), its candidates (None when an LLM plans it),
-        and the texts its write will embed."""
-        last = getattr(self.extractor, "context_events", _CONTEXT_EVENTS)
-        seen: dict[str | None, list[Event]] = {}
-        for ev in events:
-            if ev.session_id not in seen:
-                seen[ev.session_id] = self._context(ev)
-        out = []
-        for event in events:
-            context = seen[event.session_id]
-            n = last if event.session_id else _CONTEXT_EVENTS
-            key = [(e.id, e.text) for e in context[-n:]]
-            if self.planner is not None and event.role == "user":
-                out.append((key, None, [event.text]))
-            else:
-                cands = self.extractor.extract(event, context[-n:])
-                texts = [_probe_text(c) for c in cands]
-                texts += [c.value for c in cands if c.action != "forget" and has_value_vector(c.kind, c.text, c.value)]
-                out.append((key, cands, texts))  # type: ignore[arg-type]
-            seen[event.session_id] = [*context, event]
-        return out
+    def _candidates(self, event: Event, guess: Prediction) -> list[Candidate]:
+        """The event's candidates against its stored context: the predicted ones when that context is the one
+        they were extracted against, else extracted again."""
+        context = self._context(event)
+        if guess.candidates is not None and guess.context == [(e.id, e.text) for e in context]:
+            return guess.candidates
+        return self.extractor.extract(event, context)
 
     # -- applying ---------------------------------------------------------------------------------------
     def write(self, event: Event, decisions: Sequence[Decision] | None = None, *,
@@ -192,7 +204,7 @@ class MemoryWriter:
         id) writes nothing and returns what the first write applied (see :meth:`replay`).
         """
         if self.store.event_exists(event.user_id, event.id):
-            _take_pending(self.store, event.id)  # a queued event another connection already wrote
+            self._take_pending(event.id)  # a queued event another connection already wrote
             return self.replay(event.user_id, event.id)
         attempt = 1
         while True:
@@ -203,7 +215,7 @@ class MemoryWriter:
             except _Outdated:
                 attempt += 1
             except _Replayed:  # a retry of this event committed on another connection meanwhile
-                _take_pending(self.store, event.id)
+                self._take_pending(event.id)
                 return self.replay(event.user_id, event.id)
 
     def replay(self, user_id: str, event_id: str) -> WriteResult:
@@ -229,6 +241,14 @@ class MemoryWriter:
             candidates = predicted[1]  # extracted by write_batch against this very context
         if decisions is None:
             decisions = self.decide(user_id, candidates) if candidates is not None else self.plan(event, context)
+        return self._screened(event, decisions)
+
+    def _decide_new(self, event: Event, candidates: Sequence[Candidate]
+                    ) -> tuple[Sequence[Decision], ItemVectors, list[AppliedOp]]:
+        return self._screened(event, self.decide(event.user_id, candidates))
+
+    def _screened(self, event: Event, decisions: Sequence[Decision]
+                  ) -> tuple[Sequence[Decision], ItemVectors, list[AppliedOp]]:
         decisions, refused = self.screen(event, decisions)
         new_items = [self._new_item(event, d.candidate) for d in decisions
                      if d.op in (Op.INSERT, Op.SUPERSEDE) and d.candidate is not None]
@@ -241,9 +261,6 @@ class MemoryWriter:
         version = self.store.op_version(user_id)
         if not plan_locked:
             decisions, pending, refused = self._plan(event, decisions, candidates, predicted)
-        applied: list[AppliedOp] = []
-        forgotten = Forgotten()
-        redact_request = False
         with self.store.transaction():
             self.store.lock_user(user_id)  # other processes' writers of this user wait until this commits
             if plan_locked:
@@ -253,38 +270,9 @@ class MemoryWriter:
             self.store.ensure_user(user_id)  # inside the transaction: a failed write leaves no empty user behind
             if self.store.event_exists(user_id, event.id):
                 raise _Replayed
-            _take_pending(self.store, event.id)  # written now: no longer queued (see graph/behind.py)
-            previous = self.store.last_event_id(user_id)
-            self.store.insert_event(event)
-            if previous:
-                self.store.insert_edge(Edge(user_id=user_id, src=event.id, dst=previous, type=EdgeType.FOLLOWS))
-            it = iter(pending.items)
-            for d in decisions:
-                if d.op in (Op.INSERT, Op.SUPERSEDE) and d.candidate is not None:
-                    applied.append(self._apply_new(event, d, next(it)))
-                elif d.op == Op.MERGE:
-                    applied.append(self._apply_merge(event, d))
-                elif d.op == Op.FORGET:
-                    forgotten += self.forgetter.purge(user_id, d.target_ids, event_id=event.id)
-                    if d.candidate is not None:
-                        forgotten.texts += [d.candidate.text, d.candidate.value or d.candidate.text]
-                    applied += [AppliedOp(op=Op.FORGET, target_id=t, reason=d.reason) for t in d.target_ids]
-                    redact_request = True
-                elif d.candidate is not None and d.candidate.action == "forget":  # matched no memory: the request
-                    # still says what is to be forgotten, and so do turns quoting a name it gives ("forget everything
-                    # about Zorblat"); a generic phrase ("the thing") is not searched for, it would blank unrelated turns
-                    value = d.candidate.value or d.candidate.text
-                    named = any(w[:1].isupper() and w.lower() not in STOPWORDS
-                                for w in (t.strip(".,;:!?\"'()") for t in value.split()))
-                    for ev in self.store.events_mentioning(user_id, value) if named else []:
-                        forgotten.texts.append(self.store.get_event(user_id, ev).text)
-                        self.store.redact_event(user_id, ev)
-                    forgotten.texts += [d.candidate.text, value]
-                    redact_request = True
-            if redact_request:
-                forgotten.texts.append(event.text)
-                # The request itself ("forget that I ...") repeats what is being forgotten.
-                self.store.redact_event(user_id, event.id)
+            self._take_pending(event.id)  # written now: no longer queued (see graph/behind.py)
+            applied, forgotten, redact_request = self._apply(event, decisions, pending,
+                                                             self.store.last_event_id(user_id))
         try:
             if pending.items:
                 try:
@@ -299,6 +287,52 @@ class MemoryWriter:
         if redact_request:
             event = event.model_copy(update={"text": "", "metadata": {"redacted": True}})
         return WriteResult(event=event, ops=applied + refused)  # refusals last: ops[0] stays the first memory
+
+    def _apply(self, event: Event, decisions: Sequence[Decision], pending: ItemVectors, previous: str | None
+               ) -> tuple[list[AppliedOp], Forgotten, bool]:
+        """Inside the caller's transaction: insert the event (after ``previous``, the user's last event) and apply
+        its decisions. Returns the ops applied, what a forget removed, and whether the event itself was redacted
+        (a forget request repeats what is being forgotten)."""
+        user_id = event.user_id
+        applied: list[AppliedOp] = []
+        forgotten = Forgotten()
+        redact_request = False
+        self.store.insert_event(event)
+        if previous:
+            self.store.insert_edge(Edge(user_id=user_id, src=event.id, dst=previous, type=EdgeType.FOLLOWS))
+        it = iter(pending.items)
+        for d in decisions:
+            if d.op in (Op.INSERT, Op.SUPERSEDE) and d.candidate is not None:
+                applied.append(self._apply_new(event, d, next(it)))
+            elif d.op == Op.MERGE:
+                applied.append(self._apply_merge(event, d))
+            elif d.op == Op.FORGET:
+                forgotten += self.forgetter.purge(user_id, d.target_ids, event_id=event.id)
+                if d.candidate is not None:
+                    forgotten.texts += [d.candidate.text, d.candidate.value or d.candidate.text]
+                applied += [AppliedOp(op=Op.FORGET, target_id=t, reason=d.reason) for t in d.target_ids]
+                redact_request = True
+            elif d.candidate is not None and d.candidate.action == "forget":  # matched no memory: the request
+                # still says what is to be forgotten, and so do turns quoting a name it gives ("forget everything
+                # about Zorblat"); a generic phrase ("the thing") is not searched for, it would blank unrelated turns
+                value = d.candidate.value or d.candidate.text
+                named = any(w[:1].isupper() and w.lower() not in STOPWORDS
+                            for w in (t.strip(".,;:!?\"'()") for t in value.split()))
+                for ev in self.store.events_mentioning(user_id, value) if named else []:
+                    forgotten.texts.append(self.store.get_event(user_id, ev).text)
+                    self.store.redact_event(user_id, ev)
+                forgotten.texts += [d.candidate.text, value]
+                redact_request = True
+        if redact_request:
+            forgotten.texts.append(event.text)
+            self.store.redact_event(user_id, event.id)
+        return applied, forgotten, redact_request
+
+    def _take_pending(self, event_id: str) -> None:
+        """Drop the event's row from the write-behind queue, in a store that keeps one (SQLite)."""
+        take = getattr(self.store, "take_pending", None)
+        if take is not None:
+            take(event_id)
 
     def screen(self, event: Event, decisions: Sequence[Decision]) -> tuple[list[Decision], list[AppliedOp]]:
         """Drop the instructions the policy refuses (whoever proposed them: the rules, an LLM plan, a plugin);
@@ -369,9 +403,12 @@ class MemoryWriter:
                                        at=event.timestamp)
                 self._split_predecessors(event, item, successor)
         elif item.subject:
-            for other in self.store.items(user_id, subject=item.subject):
-                if other.id != item.id:
-                    self.store.insert_edge(Edge(user_id=user_id, src=item.id, dst=other.id, type=EdgeType.RELATES_TO))
+            subject_ids = getattr(self.store, "current_subject_ids", None)  # SQL stores: ids without the items
+            others = (subject_ids(user_id, item.subject) if subject_ids is not None
+                      else [i.id for i in self.store.items(user_id, subject=item.subject)])
+            for other in others:
+                if other != item.id:
+                    self.store.insert_edge(Edge(user_id=user_id, src=item.id, dst=other, type=EdgeType.RELATES_TO))
         return AppliedOp(op=d.op, item_id=item.id, target_id=d.target_ids[0] if d.target_ids else None,
                          kind=item.kind, text=item.text, reason=d.reason)
 
@@ -404,14 +441,3 @@ class MemoryWriter:
                                detail={"reason": d.reason, "evidence_count": old.evidence_count + 1}, at=event.timestamp)
         return AppliedOp(op=Op.MERGE, item_id=target, target_id=target, kind=old.kind, text=old.text, reason=d.reason)
 
-
-def _probe_text(cand: Candidate) -> str:
-    """What a candidate's bucket is searched with: a forget request's value (what is to be forgotten), else its text."""
-    return cand.value or cand.text if cand.action == "forget" else cand.text
-
-
-def _take_pending(store: object, event_id: str) -> None:
-    """Drop the event's row from the write-behind queue, in a store that keeps one (SQLite)."""
-    take = getattr(store, "take_pending", None)
-    if take is not None:
-        take(event_id)

@@ -95,13 +95,20 @@ class TurnSearch:
     # -- writing ----------------------------------------------------------------------------------------
     def index_events(self, user_id: str, events: Iterable[Event]) -> int:
         """Embed and index the conversation turns among ``events`` (one embedding call); returns vectors added."""
+        entries = self.entries(user_id, events)
+        for key, ids, vectors in entries:
+            self.index.add(key, ids, vectors)
+        return sum(len(ids) for _, ids, _ in entries)
+
+    def entries(self, user_id: str, events: Iterable[Event]) -> list[tuple[str, list[str], np.ndarray]]:
+        """The index entries (key, ids, vectors) of the conversation turns among ``events``: what
+        :meth:`index_events` adds, for a caller that adds them with other vectors in one index write."""
         turns = [e for e in events if is_turn(e)]
         if not turns:
-            return 0
+            return []
         # The message itself, not its rendered line: the vector is the same one a caller may have cached.
         vectors = self.embedder.embed([e.text for e in turns])
-        self.index.add(namespace_key(user_id, TURN_NAMESPACE), [e.id for e in turns], np.asarray(vectors))
-        return len(turns)
+        return [(namespace_key(user_id, TURN_NAMESPACE), [e.id for e in turns], np.asarray(vectors))]
 
     def reconcile(self, user_id: str) -> tuple[int, int]:
         """Index the user's turns the index lacks (a crash after the commit, data written before turns were

@@ -7,9 +7,10 @@ on first use, so a search is one matrix-vector product over that user's items on
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -52,6 +53,30 @@ class VectorIndex(Protocol):
     """Per-user nearest-neighbour search over item vectors (unit length, cosine = dot product)."""
 
     def add(self, user_id: str, ids: Sequence[str], vectors: np.ndarray) -> None: ...
+
+    @contextlib.contextmanager
+    def one_transaction(self) -> Iterator[None]:
+        """Every ``add`` inside commits together, once, at the end (a write adds its items, value phrases and
+        turns under three keys: one commit instead of three). On an error nothing of it is kept."""
+        with self._lock:
+            if self._joined is not None:  # nested: the outer one commits
+                yield
+                return
+            with map_sqlite_errors("index begin"):
+                self._conn.execute("BEGIN")
+            self._joined = set()
+            try:
+                yield
+                with map_sqlite_errors("index commit"):
+                    self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                for key in self._joined:  # their cached matrices hold rows that were rolled back
+                    self._cache.pop(key, None)
+                raise
+            finally:
+                self._joined = None
 
     def delete(self, user_id: str, ids: Iterable[str]) -> None: ...
 
@@ -136,6 +161,7 @@ class ExactIndex:
         self.dim = dim
         self._lock = threading.RLock()
         self._cache: dict[str, _UserMatrix] = {}
+        self._joined: set[str] | None = None  # keys added inside one_transaction(), None outside it
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         with map_sqlite_errors(f"opening index {self.path}"):
@@ -195,13 +221,17 @@ class ExactIndex:
             return
         with self._lock:
             with map_sqlite_errors("index add"):
-                self._conn.execute("BEGIN")
-                try:
+                if self._joined is not None:  # inside one_transaction(): it commits
+                    self._joined.update(key for key, _, _ in entries)
                     self._conn.executemany("INSERT OR REPLACE INTO vectors(id, user_id, vec) VALUES(?, ?, ?)", rows)
-                except BaseException:
-                    self._conn.execute("ROLLBACK")  # else the connection stays in the transaction, holding the lock
-                    raise
-                self._conn.execute("COMMIT")
+                else:
+                    self._conn.execute("BEGIN")
+                    try:
+                        self._conn.executemany("INSERT OR REPLACE INTO vectors(id, user_id, vec) VALUES(?, ?, ?)", rows)
+                    except BaseException:
+                        self._conn.execute("ROLLBACK")  # else the connection stays in the transaction, holding the lock
+                        raise
+                    self._conn.execute("COMMIT")
             for key, ids, vectors in entries:
                 um = self._load(key)
                 for i, v in zip(ids, vectors, strict=True):
@@ -209,6 +239,30 @@ class ExactIndex:
                         um.buf[um.pos[i]] = v
                     else:
                         um.append(i, v)
+
+    @contextlib.contextmanager
+    def one_transaction(self) -> Iterator[None]:
+        """Every ``add`` inside commits together, once, at the end (a write adds its items, value phrases and
+        turns under three keys: one commit instead of three). On an error nothing of it is kept."""
+        with self._lock:
+            if self._joined is not None:  # nested: the outer one commits
+                yield
+                return
+            with map_sqlite_errors("index begin"):
+                self._conn.execute("BEGIN")
+            self._joined = set()
+            try:
+                yield
+                with map_sqlite_errors("index commit"):
+                    self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                for key in self._joined:  # their cached matrices hold rows that were rolled back
+                    self._cache.pop(key, None)
+                raise
+            finally:
+                self._joined = None
 
     def delete(self, user_id: str, ids: Iterable[str]) -> None:
         ids = list(ids)

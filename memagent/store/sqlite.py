@@ -410,6 +410,12 @@ class SQLStore(ABC):
                 (*chunk, user_id))]
         return out
 
+    def current_subject_ids(self, user_id: str, subject: str) -> list[str]:
+        """Ids of the user's current items with ``subject``, in ``items`` order (without reading the items)."""
+        return [r["id"] for r in self._rows(
+            "SELECT id FROM items WHERE user_id = ? AND status = 'current' AND subject = ? "
+            "ORDER BY valid_from, created_at", (user_id, subject))]
+
     def item_ids(self, user_id: str | None = None) -> set[str]:
         if user_id is None:
             return {r["id"] for r in self._rows("SELECT id FROM items")}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -79,16 +80,20 @@ def test_temporary_overrides_never_supersede(tmp_path):
 
 @dataclass
 class _OtherProcessWritesMeanwhile(RuleDecider):
-    """Decides like the default rules; after its first decision, another process's write lands (before this
-    process commits what it decided)."""
+    """Decides like the default rules; after its first decision, another process's write lands before this
+    process commits what it decided, or, when this process decides under the write lock (a heuristic add),
+    waits for that commit (``other`` is then joined after the write)."""
 
     meanwhile: Callable[[], object] | None = None
+    other: threading.Thread | None = None
 
     def decide(self, cand, bucket):
         decision = super().decide(cand, bucket)
         if self.meanwhile is not None:
             meanwhile, self.meanwhile = self.meanwhile, None
-            meanwhile()
+            self.other = threading.Thread(target=meanwhile)
+            self.other.start()
+            self.other.join(timeout=2)  # done unless it waits for this process's write lock
         return decision
 
 
@@ -102,11 +107,14 @@ def test_a_concurrent_writer_in_another_process_does_not_leave_two_current_value
     else:
         other.add_instruction("u1", "When I book flights, always fly first class")
         meanwhile = lambda: other.add_instruction("u1", "When I book flights, always fly economy")  # noqa: E731
-    mem = Memory.open(path, embedder=HashingEmbedder(dim=256), decider=_OtherProcessWritesMeanwhile(meanwhile=meanwhile))
+    decider = _OtherProcessWritesMeanwhile(meanwhile=meanwhile)
+    mem = Memory.open(path, embedder=HashingEmbedder(dim=256), decider=decider)
     if via == "add":
         mem.add("u1", "I live in Rome")
     else:
         mem.add_instruction("u1", "When I book flights, always fly business")
+    assert decider.other is not None
+    decider.other.join()
     every = mem.items("u1", include_inactive=True)
     assert len(every) == 3
     # one current value: the one stated last (the other process's, whose event is a moment newer)
