@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from memagent._lexical import content_words, stem
 from memagent.graph.candidates import Candidate
 from memagent.graph.decide import value_type
-from memagent.graph.domains import classify_domains
+from memagent.graph.domains import classify_domains, word_domain
 from memagent.graph.heuristic import _TEMPORARY, HeuristicExtractor, _as_temporary, _dedupe
 from memagent.graph.memo import TextMemo
 from memagent.graph.options import listed_options
@@ -405,9 +405,9 @@ def _turn_topic(text: str) -> tuple[tuple[str, int], ...]:
         for rank, d in enumerate(classify_domains(sentence, top=2)):
             counts[d] = counts.get(d, 0) + w * (2 if rank == 0 else 1)
         for word in content_words(sentence):  # the domain's own name ("sports") outweighs a shared verb ("watch")
-            named = classify_domains(word, top=1)
-            if named and stem(named[0]) == word:
-                counts[named[0]] = counts.get(named[0], 0) + 2 * w
+            named = word_domain(word)
+            if named and stem(named) == word:
+                counts[named] = counts.get(named, 0) + 2 * w
     return tuple(counts.items())
 
 
@@ -415,7 +415,7 @@ def _route(clause: str, topic: Counter[str], proposed: str | None) -> str | None
     """The conversation's domain, unless the clause clearly names another (three keyword hits); attribute words
     ("a window seat" in a bus booking) do not move it. A value mentioned in passing for another domain stays with the
     conversation: it was usually stored under its own domain when it was first said."""
-    own = Counter(d for w in content_words(clause) for d in classify_domains(w, top=1))
+    own = Counter(d for w in content_words(clause) if (d := word_domain(w)))
     session = topic.most_common(1)[0][0] if topic else None
     if own:
         best, hits = own.most_common(1)[0]

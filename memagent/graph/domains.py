@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from memagent._lexical import stem, words
+from memagent._lexical import _WORD, stem, words
 
-__all__ = ["DOMAIN_KEYWORDS", "RELATED_DOMAINS", "classify_domains", "primary_domain", "related_domains"]
+__all__ = ["DOMAIN_KEYWORDS", "RELATED_DOMAINS", "classify_domains", "primary_domain", "related_domains",
+           "word_domain"]
 
 DOMAIN_KEYWORDS: dict[str, list[str]] = {
     "food": (
@@ -155,6 +156,20 @@ def classify_domains(text: str, *, top: int = 3) -> list[str]:
         if domain:
             counts[domain] += 1
     return [d for d, _ in counts.most_common(top)]
+
+
+_BOOK_WORD = re.compile(r"book(?:ed|ing)?", re.I)
+
+
+def word_domain(word: str) -> str | None:
+    """``classify_domains(word, top=1)`` for one lowercase word token (as ``content_words`` gives), without
+    tokenising it again: extraction asks this of every word of a turn."""
+    if _BOOK_WORD.fullmatch(word):  # alone, "book" reads as the verb (see _BOOK_VERB)
+        return None
+    if not _WORD.fullmatch(word):  # not one token ("someone'" after stemming): tokenise as classify does
+        found = classify_domains(word, top=1)
+        return found[0] if found else None
+    return _INDEX.get(word) or _INDEX.get(stem(word))
 
 
 def related_domains(a: str | None, b: str | None) -> bool:
