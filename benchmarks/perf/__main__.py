@@ -31,7 +31,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--users", type=int, default=100, help="users in the many-users row (0: skip)")
     p.add_argument("--per-user", type=int, default=1000)
     p.add_argument("--turns", type=int, default=2000, help="conversation turns per ingest mode")
-    p.add_argument("--embedders", default="hashing,local", help="embedders of the ingest rows")
+    p.add_argument("--embedders", default="hashing,local", help="embedders of the ingest rows (hashing, local, "
+                   "local-bf16)")
     p.add_argument("--local-threads", type=int, default=1, help="torch threads of the local model (0: torch's default)")
     p.add_argument("--no-chroma", action="store_true", help="skip the chromadb baseline")
     p.add_argument("--seed", type=int, default=0)

@@ -67,14 +67,19 @@ class BaseEmbedder(ABC):
         if not items:
             return np.zeros((0, self.dim), dtype=np.float32)
         parts = []
-        for start in range(0, len(items), self.batch_size):
-            batch = items[start : start + self.batch_size]
+        size = self._call_size()
+        for start in range(0, len(items), size):
+            batch = items[start : start + size]
             out = np.asarray(self._embed(batch), dtype=np.float32)
             if out.shape != (len(batch), self.dim):
                 msg = f"{self.name} returned shape {out.shape}, expected {(len(batch), self.dim)}"
                 raise InvalidInputError(msg)
             parts.append(out)
         return normalize_rows(np.concatenate(parts))
+
+    def _call_size(self) -> int:
+        """At most this many texts per ``_embed`` call (``batch_size``; a model that batches itself sees more)."""
+        return self.batch_size
 
     def embed_one(self, text: str) -> np.ndarray:
         """Embed a single text into a vector of length ``dim``."""

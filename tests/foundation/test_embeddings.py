@@ -59,6 +59,24 @@ def test_local_embedder_is_semantic(local_embedder):
     assert a @ b > a @ c + 0.3
 
 
+def test_local_embedder_gives_each_text_its_own_row_whatever_the_call(local_embedder):
+    texts = ["Noted.", "I love sushi", "Noted.", "the train was late and the connection was missed", "Noted."]
+    one_call = local_embedder.embed(texts)
+    alone = np.stack([local_embedder.embed([t])[0] for t in texts])
+    assert one_call.shape == (5, 384)
+    assert np.allclose(one_call, alone, atol=1e-5)  # sorted, deduplicated and padded per pass: same vectors
+    assert np.array_equal(one_call[0], one_call[2]) and np.array_equal(one_call[0], one_call[4])
+
+
+def test_local_embedder_in_bf16_is_named_apart_and_close(local_embedder):
+    bf16 = LocalEmbedder(precision="bf16")
+    assert bf16.name == f"{local_embedder.name}@bf16"  # an fp32 index refuses it (and the other way round)
+    texts = ["I love sushi", "my favourite food is Japanese"]
+    assert (bf16.embed(texts) * local_embedder.embed(texts)).sum(axis=1).min() > 0.99
+    with pytest.raises(ConfigError):
+        LocalEmbedder(precision="fp16")
+
+
 def test_hashing_is_lexical_and_rejects_tiny_dims():
     e = HashingEmbedder(dim=256)
     a, b, c = e.embed(["I love sushi bars", "love sushi", "the train was late"])
