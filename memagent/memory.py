@@ -135,9 +135,10 @@ class Memory:
             store, index, self.embedder, self.forgetter, extractor=extractor, decider=decider,
             planner=LLMPlanner(llm) if llm is not None else None, policy=self.instruction_policy,
         )
-        # What the extractor derived from turns (DialogueExtractor's topic memo) goes with the texts too.
-        self._text_caches: list[Any] = [self.embedder] + ([self.writer.extractor]
-                                                         if hasattr(self.writer.extractor, "evict") else [])
+        # What the writer kept of recent turns and the extractor derived from them (DialogueExtractor's topic
+        # memo) goes with the texts too.
+        self._text_caches: list[Any] = [self.embedder, self.writer] + (
+            [self.writer.extractor] if hasattr(self.writer.extractor, "evict") else [])
         self.forgetter.caches += self._text_caches[1:]
         self._user_locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()

@@ -58,12 +58,14 @@ class Prediction:
     in_order: bool  # it sorts after every event of that context (so appending it keeps the order)
 
 
-def predict(writer: MemoryWriter, events: Sequence[Event], last: int, last_unsessioned: int) -> list[Prediction]:
-    """Per event: the context it should find, its candidates and the texts its write will embed."""
+def predict(writer: MemoryWriter, events: Sequence[Event], last: int, last_unsessioned: int, version: object
+            ) -> tuple[list[Prediction], dict[str | None, list[Event]]]:
+    """Per event: the context it should find, its candidates and the texts its write will embed; and each
+    session's context once all of them are written (what the next batch of the session will find)."""
     seen: dict[str | None, list[Event]] = {}
     for ev in events:
         if ev.session_id not in seen:
-            seen[ev.session_id] = writer._context(ev)
+            seen[ev.session_id] = writer._recent_context(ev, version)
     out = []
     for event in events:
         context = seen[event.session_id][-(last if event.session_id else last_unsessioned):]
@@ -77,7 +79,7 @@ def predict(writer: MemoryWriter, events: Sequence[Event], last: int, last_unses
             texts += [c.value for c in cands if c.action != "forget" and has_value_vector(c.kind, c.text, c.value)]
             out.append(Prediction(key, cands, texts, in_order))  # type: ignore[arg-type]
         seen[event.session_id] = [*context, event]
-    return out
+    return out, seen
 
 
 def probe_text(cand: Candidate) -> str:
@@ -131,15 +133,21 @@ class _Chunk:
 
 
 def write_chunks(writer: MemoryWriter, events: Sequence[Event], predicted: Sequence[Prediction], version: object,
-                 extra: Callable[[list[WriteResult]], IndexEntries] | None, *, queued: bool = True) -> list[WriteResult]:
+                 extra: Callable[[list[WriteResult]], IndexEntries] | None, *, queued: bool = True,
+                 after: dict[str | None, list[Event]] | None = None) -> list[WriteResult]:
     """Decide and commit ``events`` (all of one user, none planned by an LLM) in chunks; see the module docstring.
 
     ``version``: ``store.data_version()`` from before the contexts were read. ``extra(results)``: more vectors to
     index with a chunk's items (``Memory`` passes the turns'). ``queued``: the events may be in the write-behind
-    queue (each one's row is deleted as it is written); False for events that were never queued.
+    queue (each one's row is deleted as it is written); False for events that were never queued. ``after``: the
+    session's predicted context once every event is written, kept for the session's next batch when every
+    prediction held (``MemoryWriter._recent_context``).
     """
     store, user_id = writer.store, events[0].user_id
+    writer._forget_recent(user_id)  # kept again below only if the whole batch went as predicted
     trusted = len({e.session_id for e in events}) == 1
+    predicted_all = True
+    now: object = None
     results: list[WriteResult] = []
     start = 0
     while start < len(events):
@@ -148,7 +156,8 @@ def write_chunks(writer: MemoryWriter, events: Sequence[Event], predicted: Seque
         try:
             with store.transaction():
                 store.lock_user(user_id)  # other processes' writers of this user wait until this commits
-                trusted = trusted and store.data_version() == version
+                now = store.data_version()  # under the write lock: no other connection commits before ours
+                trusted = trusted and now == version
                 store.ensure_user(user_id)  # inside the transaction: a failed write leaves no empty user behind
                 previous = store.last_event_id(user_id)
                 opened = time.perf_counter()
@@ -161,6 +170,7 @@ def write_chunks(writer: MemoryWriter, events: Sequence[Event], predicted: Seque
                         writer._take_pending(event.id)
                         chunk.results.append(writer.replay(user_id, event.id))
                         continue
+                    predicted_all = predicted_all and trusted and guess.in_order
                     cands = guess.candidates if trusted and guess.in_order else writer._candidates(event, guess)
                     decisions, made, refused = writer._decide_new(event, cands)
                     if queued:
@@ -180,6 +190,9 @@ def write_chunks(writer: MemoryWriter, events: Sequence[Event], predicted: Seque
             writer._unindexed.pop(user_id, None)
         results += chunk.results
         _index_chunk(writer, user_id, chunk, extra)
+    if predicted_all and trusted and after is not None:
+        for session_id, context in after.items():
+            writer._remember_context(user_id, session_id, now, context)
     return results
 
 

@@ -9,7 +9,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -53,6 +56,9 @@ if TYPE_CHECKING:
 __all__ = ["MemoryWriter"]
 
 BUCKET_K = 8
+_RECENT_SESSIONS = 1024  # sessions whose last events are kept between batches
+# An index's score and the bucket's own dot product of the same vectors may differ in the last float bits.
+_SIM_SLACK = 1e-3
 _CONTEXT_EVENTS = 4
 _ATTEMPTS = 3  # a plan another process outdated before it was committed is made again, this many times at most
 
@@ -87,25 +93,37 @@ class MemoryWriter:
         self.planner = planner
         self.policy = policy  # what may become a standing instruction; None stores every instruction candidate
         self._unindexed: dict[str, Unindexed] = {}  # per user: items a batch wrote that are not indexed yet
+        self._recent: OrderedDict[tuple[str, str | None], tuple[object, int, list[Event]]] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     # -- buckets ----------------------------------------------------------------------------------------
     def bucket(self, user_id: str, vector: np.ndarray, cand: Candidate | None = None, k: int = BUCKET_K) -> Bucket:
-        """The candidate's nearest current items, plus same-subject items (and food likes for a diet change)."""
+        """The candidate's nearest current items, plus same-subject items (and food likes for a diet change).
+
+        When the decider says no rule of its reads an item less similar than some floor
+        (``RuleDecider.min_similarity``), the nearest items below it are not read at all; the bucket is then the
+        one the decider would have acted on, minus items it would have ignored (same order)."""
         found = self.index.search(user_id, vector, k * 3)
         unindexed = self._unindexed.get(user_id)
         if unindexed is not None and unindexed.ids:  # written earlier in this batch: in the index after its commit
             found = sorted(found + unindexed.search(vector, k * 3), key=lambda h: -h[1])[: k * 3]
         hits = dict(found)
+        extra: list[MemoryItem] = []
+        if cand is not None and cand.subject:
+            extra += self.store.items(user_id, subject=cand.subject)
+        floor = getattr(self.decider, "min_similarity", None)
+        floor = floor(cand) if floor is not None and cand is not None else None
+        # A same-subject item among the hits but below the floor would sit among the nearest ones, not after
+        # them: keep every hit then, so the bucket's order stays the one the rules were written against.
+        if floor is not None and not any(hits.get(i.id, floor) < floor for i in extra):
+            hits = {i: sim for i, sim in hits.items() if sim >= floor - _SIM_SLACK}
         current_ids = getattr(self.store, "current_ids", None)
         if current_ids is not None:  # SQLite: build only the k nearest current items, not every hit
-            nearest = sorted(current_ids(user_id, hits), key=lambda i: -hits[i])[:k]
+            nearest = sorted(current_ids(user_id, hits), key=lambda i: -hits[i])[:k] if hits else []
             ranked = sorted(self.store.items(user_id, ids=nearest), key=lambda i: -hits[i.id])
         else:
             items = {i.id: i for i in self.store.items(user_id, ids=list(hits))}
             ranked = sorted((i for i in items.values() if i.is_current), key=lambda i: -hits[i.id])[:k]
-        extra: list[MemoryItem] = []
-        if cand is not None and cand.subject:
-            extra += self.store.items(user_id, subject=cand.subject)
         if cand is not None and cand.subject == "diet":
             extra += [i for i in self.store.items(user_id, kinds=[MemoryKind.PREFERENCE.value]) if i.domain == "food"][:40]
         if cand is not None and (cand.metadata.get("replaces") or cand.metadata.get("replaces_slot")):
@@ -159,12 +177,13 @@ class MemoryWriter:
         if not events:
             return []
         version = self.store.data_version()  # before the contexts are read: see batch.write_chunks
-        predicted = predict(self, events, getattr(self.extractor, "context_events", _CONTEXT_EVENTS), _CONTEXT_EVENTS)
+        predicted, after = predict(self, events, self._context_events(), _CONTEXT_EVENTS, version)
         # The events' own texts too: Memory indexes each conversation turn's vector once they are written.
         self.embedder.embed([t for p in predicted for t in p.texts] + [e.text for e in events if e.text])
         if self.planner is None or not any(e.role == "user" for e in events):
-            return write_chunks(self, events, predicted, version, extra, queued=queued)
+            return write_chunks(self, events, predicted, version, extra, queued=queued, after=after)
         # An LLM plans user turns: one event per transaction, each planned outside the write lock.
+        self._forget_recent(events[0].user_id)
         results = [self.write(event, predicted=(p.context, p.candidates)) for event, p in zip(events, predicted,
                                                                                             strict=True)]
         if extra is not None:
@@ -175,12 +194,55 @@ class MemoryWriter:
                 raise StoreError(msg, committed=True, event_id=results[-1].event.id) from exc
         return results
 
+    def _context_events(self) -> int:
+        return int(getattr(self.extractor, "context_events", _CONTEXT_EVENTS))  # extractors may read more of it
+
     def _context(self, event: Event) -> list[Event]:
         """The earlier events an extractor reads for ``event``: the last few of its session (or of the user)."""
-        last = getattr(self.extractor, "context_events", _CONTEXT_EVENTS)  # extractors may read more of the session
         if event.session_id:
-            return self.store.events(event.user_id, session_id=event.session_id, last=last)
+            return self.store.events(event.user_id, session_id=event.session_id, last=self._context_events())
         return self.store.events(event.user_id, last=_CONTEXT_EVENTS)
+
+    # -- the sessions' recent events, between batches -----------------------------------------------------
+    # A chatbot writes a session one exchange at a time; each batch would read the session's last events back
+    # (and validate them) although the previous batch just wrote them. Kept here instead, valid while no
+    # other connection committed (store.data_version) and no event changed through the store object since
+    # (store.event_epoch: this writer's own writes, another writer's, redactions, delete_user). The texts go
+    # with every forget, redaction and delete_user too (evict), as cached embeddings do.
+    def _recent_context(self, event: Event, version: object) -> list[Event]:
+        with self._recent_lock:
+            got = self._recent.get((event.user_id, event.session_id))
+        epoch = getattr(self.store, "event_epoch", None)
+        if got is not None and epoch is not None and got[0] == version and got[1] == epoch:
+            return list(got[2])
+        return self._context(event)
+
+    def _remember_context(self, user_id: str, session_id: str | None, version: object,
+                          events: Sequence[Event]) -> None:
+        epoch = getattr(self.store, "event_epoch", None)
+        if epoch is None or version is None:
+            return
+        n = self._context_events() if session_id else _CONTEXT_EVENTS
+        # As the store gives them back: timestamps through the stored float, so comparisons come out the same.
+        kept = []
+        for e in events[-n:]:
+            stored = datetime.fromtimestamp(e.timestamp.timestamp(), UTC)
+            kept.append(e if stored == e.timestamp else e.model_copy(update={"timestamp": stored}))
+        with self._recent_lock:
+            self._recent[(user_id, session_id)] = (version, epoch, kept)
+            self._recent.move_to_end((user_id, session_id))
+            while len(self._recent) > _RECENT_SESSIONS:
+                self._recent.popitem(last=False)
+
+    def _forget_recent(self, user_id: str) -> None:
+        with self._recent_lock:
+            for key in [k for k in self._recent if k[0] == user_id]:
+                del self._recent[key]
+
+    def evict(self, texts: Sequence[str]) -> None:
+        """A forget, redaction or delete_user: drop every session's kept events (they may hold the text)."""
+        with self._recent_lock:
+            self._recent.clear()
 
     def _candidates(self, event: Event, guess: Prediction) -> list[Candidate]:
         """The event's candidates against its stored context: the predicted ones when that context is the one

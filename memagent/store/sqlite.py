@@ -71,6 +71,9 @@ class SQLStore(ABC):
 
     # SQLite needs a unary "+" to keep a primary-key lookup off the per-user indexes (see ``items``).
     _unindexed = ""
+    # Bumped by every change of events made through this object (insert, redaction, delete_user), committed or
+    # not: with ``data_version`` (other connections' commits) it tells a cache of recent events it is stale.
+    _event_epoch = 0
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
@@ -178,8 +181,18 @@ class SQLStore(ABC):
         return int(self._rows("SELECT COALESCE(MAX(id), 0) AS n FROM history WHERE user_id = ?", (user_id,))[0]["n"])
 
     # -- events -----------------------------------------------------------------------------------------
+    @property
+    def event_epoch(self) -> int:
+        """Changes whenever events change through this store object (see ``_event_epoch``)."""
+        return self._event_epoch
+
+    def _events_changed(self) -> None:
+        with self._lock:
+            self._event_epoch += 1
+
     def insert_event(self, event: Event) -> int:
         """Store an event; returns its per-user sequence number."""
+        self._events_changed()
         with self.transaction():
             self._claim(event.user_id)
             row = self._rows("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM events WHERE user_id = ?", (event.user_id,))
@@ -259,6 +272,7 @@ class SQLStore(ABC):
 
     def redact_event(self, user_id: str, event_id: str) -> None:
         """Remove an event's text (it held something the user asked to forget); the event record stays."""
+        self._events_changed()
         self._claim(user_id)
         self._exec(
             "UPDATE events SET text = ?, metadata = ? WHERE id = ? AND user_id = ?",
@@ -533,6 +547,7 @@ class SQLStore(ABC):
     def delete_user(self, user_id: str) -> None:
         """Remove every row of the user: events, items, edges, links, history and the user row itself. Nothing
         about the user remains (not even an audit row naming them); keep your own audit log if you need one."""
+        self._events_changed()
         with self.transaction():
             self._claim(user_id)
             self._exec("DELETE FROM item_events WHERE user_id = ?", (user_id,))
@@ -591,13 +606,23 @@ class SQLiteStore(SQLStore):
         with map_sqlite_errors("rollback"):
             self._conn.execute("ROLLBACK")
 
+    # The two statements every call runs: a plain try (not map_sqlite_errors' generator) keeps the ~20 statements
+    # of a write from paying a context manager each.
     def _exec(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
-        with self._lock, map_sqlite_errors(sql.split(None, 2)[0].lower()):
-            return self._conn.execute(sql, params)
+        with self._lock:
+            try:
+                return self._conn.execute(sql, params)
+            except sqlite3.Error as exc:
+                msg = f"store: {sql.split(None, 2)[0].lower()} failed: {exc}"
+                raise StoreError(msg) from exc
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        with self._lock, map_sqlite_errors("query"):
-            return self._conn.execute(sql, params).fetchall()
+        with self._lock:
+            try:
+                return self._conn.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                msg = f"store: query failed: {exc}"
+                raise StoreError(msg) from exc
 
     def data_version(self) -> int:
         """Changes whenever another connection (another process) commits to the file: caches check it."""
