@@ -147,3 +147,42 @@ def test_a_context_the_batch_cannot_predict_is_read_back(tmp_path, talk):
     assert _state(mem, "u") == _state(ref, "u")
     mem.close()
     ref.close()
+
+
+@pytest.mark.parametrize("elsewhere", ["another connection", "a plugin write", "a redaction"])
+def test_session_events_kept_between_writes_never_hide_a_change_made_elsewhere(tmp_path, elsewhere):
+    from memagent.types import Event
+
+    def talk(mem, other):
+        mem.add("u", "Which seat do you prefer?", role="assistant", session_id="s", timestamp=T0)
+        question = "Which airline do you prefer?"
+        if elsewhere == "another connection":
+            other.add("u", question, role="assistant", session_id="s", timestamp=T0 + timedelta(minutes=1))
+        elif elsewhere == "a plugin write":
+            mem.write(Event(user_id="u", text=question, role="assistant", session_id="s",
+                            timestamp=T0 + timedelta(minutes=1)), [])
+        else:  # the question is blanked: the answer has no question to answer any more
+            first = mem.events("u")[0].id
+            mem.redact_events("u", [first])
+        return mem.add("u", "Delta, please", session_id="s", timestamp=T0 + timedelta(minutes=2))
+
+    mem = Memory.open(tmp_path / "m.db", embedder=HashingEmbedder(dim=256))
+    other = Memory.open(tmp_path / "m.db", embedder=HashingEmbedder(dim=256))
+    got = talk(mem, other)
+    ref = Memory.open(tmp_path / "r.db", embedder=HashingEmbedder(dim=256))
+    ref.writer._recent_context = lambda event, version: ref.writer._context(event)  # always read back
+    expected = talk(ref, ref)
+    assert _ops([got]) == _ops([expected])
+    assert _state(mem, "u")[0] == _state(ref, "u")[0]
+    for m in (mem, other, ref):
+        m.close()
+
+
+def test_forget_drops_the_session_events_the_writer_kept(tmp_path):
+    mem = Memory.open(tmp_path / "m.db", embedder=HashingEmbedder(dim=256))
+    mem.add("u", "I love Zorblat jazz", session_id="s")
+    mem.add("u", "Noted.", role="assistant", session_id="s")
+    assert any("Zorblat" in e.text for _, _, kept in mem.writer._recent.values() for e in kept)
+    mem.forget("u", query="Zorblat jazz")
+    assert not any("Zorblat" in e.text for _, _, kept in mem.writer._recent.values() for e in kept)
+    mem.close()
