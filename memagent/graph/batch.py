@@ -7,7 +7,8 @@
    embedded in one call.
 2. The events are then decided and committed in chunks, each one ``BEGIN IMMEDIATE`` transaction: the plan is
    made under the write lock, so no other writer can outdate it and nothing is re-checked. A chunk closes after
-   :data:`CHUNK_EVENTS` events or :data:`CHUNK_SECONDS`, so other threads sharing the store wait briefly.
+   :data:`CHUNK_EVENTS` events, after :data:`CHUNK_SECONDS`, or as soon as another thread waits for the store
+   (``SQLStore.waiting``: a write-behind acknowledgement, a read), so other threads sharing it wait briefly.
 3. Items written in a chunk are not in the vector index until the chunk commits; later buckets of the chunk
    find them in :class:`Unindexed`. After the commit, the chunk's item, value and turn vectors go to the index
    in one write (a crash before it is healed by ``Memory.reconcile`` on open, as for a single write).
@@ -162,7 +163,8 @@ def write_chunks(writer: MemoryWriter, events: Sequence[Event], predicted: Seque
                 previous = store.last_event_id(user_id)
                 opened = time.perf_counter()
                 while start < len(events) and (not chunk.results or (
-                        len(chunk.results) < CHUNK_EVENTS and time.perf_counter() - opened < CHUNK_SECONDS)):
+                        len(chunk.results) < CHUNK_EVENTS and time.perf_counter() - opened < CHUNK_SECONDS
+                        and not getattr(store, "waiting", 0))):  # another thread waits for the store: commit
                     event, guess = events[start], predicted[start]
                     start += 1
                     if store.event_exists(user_id, event.id):  # a retried request: written before

@@ -74,6 +74,8 @@ class SQLStore(ABC):
     # Bumped by every change of events made through this object (insert, redaction, delete_user), committed or
     # not: with ``data_version`` (other connections' commits) it tells a cache of recent events it is stale.
     _event_epoch = 0
+    _waiting = 0
+    _waiting_guard = threading.Lock()  # only taken when a thread has to wait
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
@@ -111,10 +113,29 @@ class SQLStore(ABC):
     def lock_user(self, user_id: str) -> None:
         self._claim(user_id)
 
+    @property
+    def waiting(self) -> int:
+        """Threads waiting for this object's lock, held by another thread's transaction: a writer holding it for
+        a batch (``graph/batch.py``) commits early for them (a write-behind acknowledgement, a read)."""
+        return self._waiting
+
+    def _acquire(self, lock: Any) -> None:
+        if lock.acquire(blocking=False):
+            return
+        with self._waiting_guard:
+            self._waiting += 1
+        try:
+            lock.acquire()
+        finally:
+            with self._waiting_guard:
+                self._waiting -= 1
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """One atomic write: everything inside commits together or not at all. Nested calls join the outer one."""
-        with self._lock:
+        lock = self._lock
+        self._acquire(lock)
+        try:
             if self._depth:
                 self._depth += 1
                 try:
@@ -132,6 +153,8 @@ class SQLStore(ABC):
                 raise
             self._depth = 0
             self._commit()
+        finally:
+            lock.release()
 
     def store_id(self) -> str:
         """A random id given to this database on first use: names its collection on a shared vector server."""
@@ -617,12 +640,14 @@ class SQLiteStore(SQLStore):
                 raise StoreError(msg) from exc
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            try:
-                return self._conn.execute(sql, params).fetchall()
-            except sqlite3.Error as exc:
-                msg = f"store: query failed: {exc}"
-                raise StoreError(msg) from exc
+        self._acquire(self._lock)  # a read from another thread counts as waiting (see ``waiting``)
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            msg = f"store: query failed: {exc}"
+            raise StoreError(msg) from exc
+        finally:
+            self._lock.release()
 
     def data_version(self) -> int:
         """Changes whenever another connection (another process) commits to the file: caches check it."""

@@ -186,3 +186,33 @@ def test_forget_drops_the_session_events_the_writer_kept(tmp_path):
     mem.forget("u", query="Zorblat jazz")
     assert not any("Zorblat" in e.text for _, _, kept in mem.writer._recent.values() for e in kept)
     mem.close()
+
+
+def test_a_batch_commits_early_for_a_thread_waiting_on_the_store(tmp_path):
+    import threading
+    import time
+
+    from memagent.graph.decide import RuleDecider
+
+    state: dict = {}
+
+    class ReaderArrives(RuleDecider):
+        def decide(self, cand, bucket):
+            if "reader" not in state:  # first decision, inside the batch's first transaction
+                state["reader"] = threading.Thread(target=lambda: state.setdefault("read", mem.has_user("u")))
+                state["reader"].start()
+                while mem.store.waiting == 0:
+                    time.sleep(0.001)
+            return super().decide(cand, bucket)
+
+    mem = Memory.open(tmp_path / "m.db", embedder=HashingEmbedder(dim=256), decider=ReaderArrives())
+    commits = []
+    real_commit = mem.store._commit
+    mem.store._commit = lambda: (commits.append(1), real_commit())[1]
+    mem.add_messages("u", [{"role": "user", "content": f"I love {x} music"} for x in ("jazz", "soul", "funk")],
+                     session_id="s")
+    state["reader"].join()
+    assert state["read"] is True  # it read after the first commit, which wrote the user
+    assert len(commits) >= 2 and mem.store.waiting == 0
+    assert len(mem.items("u")) == 3
+    mem.close()
