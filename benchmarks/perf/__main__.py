@@ -23,6 +23,8 @@ from typing import Any
 from benchmarks.common import markdown_table, output_dir, write_results
 from benchmarks.perf.phases import run_phase
 
+PHASES = ("ingest", "llm", "latency", "context")
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sizes", default="1000,10000,100000", help="comma-separated memory counts for one user")
@@ -38,6 +40,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default=None, help="output folder (default results/perf; --quick: a temp folder)")
     p.add_argument("--quick", action="store_true", help="CI smoke run: small sizes, hashing only")
+    p.add_argument("--phases", default=",".join(PHASES),
+                   help=f"comma-separated phases to run (default all: {','.join(PHASES)})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,18 +60,25 @@ def main(argv: list[str] | None = None) -> int:
         args.sizes, args.queries, args.repeats, args.users, args.per_user = "300,2000", 30, 1, 5, 300
         args.turns, args.embedders = 200, "hashing"
     sizes = [int(s) for s in args.sizes.split(",") if s]
+    phases = {x for x in args.phases.split(",") if x}
+    if phases - set(PHASES):
+        p.error(f"unknown phases {sorted(phases - set(PHASES))}; choose from {', '.join(PHASES)}")
     data: dict[str, Any] = {"machine": machine(), "settings": vars(args) | {"out": str(args.out)}}
     threads = args.local_threads or None
-    data["ingest"] = [run_phase(ingest.ingest, e, args.turns, args.seed, threads=threads)
-                      for e in args.embedders.split(",") if e]
-    data["llm_calls"] = run_phase(ingest.llm_calls_per_turn, min(args.turns, 400), args.seed)
-    data["one_user"] = [run_phase(latency.one_user, n, args.queries, args.repeats, args.seed, chroma=not args.no_chroma)
-                        for n in sizes]
-    if args.users:
-        data["many_users"] = run_phase(latency.many_users, args.users, args.per_user, args.queries, args.repeats,
-                                       args.seed)
-    ctx_embedder = "hashing" if args.quick else ("local" if "local" in args.embedders else "hashing")
-    data["context"] = run_phase(context.context_tokens, ctx_embedder, 300, args.seed)
+    if "ingest" in phases:
+        data["ingest"] = [run_phase(ingest.ingest, e, args.turns, args.seed, threads=threads)
+                          for e in args.embedders.split(",") if e]
+    if "llm" in phases:
+        data["llm_calls"] = run_phase(ingest.llm_calls_per_turn, min(args.turns, 400), args.seed)
+    if "latency" in phases:
+        data["one_user"] = [run_phase(latency.one_user, n, args.queries, args.repeats, args.seed,
+                                      chroma=not args.no_chroma) for n in sizes]
+        if args.users:
+            data["many_users"] = run_phase(latency.many_users, args.users, args.per_user, args.queries,
+                                           args.repeats, args.seed)
+    if "context" in phases:
+        ctx_embedder = "hashing" if args.quick else ("local" if "local" in args.embedders else "hashing")
+        data["context"] = run_phase(context.context_tokens, ctx_embedder, 300, args.seed)
     command = "python -m benchmarks.perf " + shlex.join(argv if argv is not None else sys.argv[1:])
     md = render(data, command)
     write_results(args.out, "perf", data, md)
@@ -88,11 +99,36 @@ def machine() -> dict[str, Any]:
 
 
 def render(data: dict[str, Any], command: str) -> str:
-    ing = []
-    for phase in data["ingest"]:
-        for r in phase["rows"]:
-            ing.append([r["embedder"], r["mode"], r["turns"], r["turns_per_second"],
-                        r.get("acknowledged_turns_per_second", ""), phase["peak_rss_mb"]])
+    """The markdown report of the phases ``data`` holds."""
+    mach = data["machine"]
+    measured = [*data.get("ingest", []), *data.get("one_user", [])]
+    loads = sorted({x for ph in measured for pair in ph["load_before_after"] for x in pair[:1]})
+    load = f" (1-minute load average during the phases: {loads[0]}-{loads[-1]})" if loads else ""
+    out = ["# perf: write throughput, recall latency, context size", "",
+           f"Machine: {mach['cpus']} cores ({mach['cpu']}), Python {mach['python']}; shared with other work while it "
+           f"ran{load}.", ""]
+    if "ingest" in data or "llm_calls" in data:
+        out += ["## Writes (heuristic write path: extraction, bucket search, op decision, commit, index)", ""]
+    if "ingest" in data:
+        ing = [[r["embedder"], r["mode"], r["turns"], r["turns_per_second"], r.get("acknowledged_turns_per_second", ""),
+                phase["peak_rss_mb"]] for phase in data["ingest"] for r in phase["rows"]]
+        out += [markdown_table(["embedder", "mode", "turns", "turns/s", "acknowledged turns/s", "peak RSS MB"], ing), ""]
+    if "llm_calls" in data:
+        llm = data["llm_calls"]
+        out += [f"LLM calls per turn with a counting fake planner: **{llm['llm_calls_per_turn']}** "
+                f"({llm['llm_calls']} calls for {llm['turns']} turns; one per user turn, none per assistant turn).", ""]
+    if "one_user" in data:
+        out += latency_section(data)
+    if "context" in data:
+        ctx = data["context"]
+        out += ["## Context tokens vs the full history (300-turn conversation, 20 gold preferences)", "",
+                context_line(ctx, ctx["chosen"] or {}), "",
+                markdown_table(["budget", "gold recall", "mean tokens used"],
+                               [[r["budget"], r["gold_recall"], r["mean_tokens"]] for r in ctx["by_budget"]]), ""]
+    return "\n".join([*out, f"`{command}`"])
+
+
+def latency_section(data: dict[str, Any]) -> list[str]:
     lat = []
     for r in data["one_user"]:
         m, n, c = r["memagent"], r["numpy"], r.get("chroma")
@@ -105,41 +141,10 @@ def render(data: dict[str, Any], command: str) -> str:
         lat.append([f"{r['users']} users x {r['memories_per_user']:,}", m["p50"], m["p95"], m["p99"],
                     r["memagent_p95_median_of_rounds"], n["p50"], "-", round(m["p50"] / n["p50"], 1), "-",
                     r["peak_rss_mb"]])
-    ctx = data["context"]
-    chosen = ctx["chosen"] or {}
-    llm = data["llm_calls"]
-    cross = crossover(data["one_user"])
-    loads = sorted({x for ph in [*data["ingest"], *data["one_user"]] for pair in ph["load_before_after"] for x in pair[:1]})
-    mach = data["machine"]
-    return "\n".join([
-        "# perf: write throughput, recall latency, context size",
-        "",
-        f"Machine: {mach['cpus']} cores ({mach['cpu']}), Python {mach['python']}; shared with other work while it ran "
-        f"(1-minute load average during the phases: {loads[0]}-{loads[-1]}).",
-        "",
-        "## Writes (heuristic write path: extraction, bucket search, op decision, commit, index)",
-        "",
-        markdown_table(["embedder", "mode", "turns", "turns/s", "acknowledged turns/s", "peak RSS MB"], ing),
-        "",
-        f"LLM calls per turn with a counting fake planner: **{llm['llm_calls_per_turn']}** "
-        f"({llm['llm_calls']} calls for {llm['turns']} turns; one per user turn, none per assistant turn).",
-        "",
-        "## Recall latency (ms; whole Memory.recall at 800 tokens vs the nearest-100 search alone)",
-        "",
-        markdown_table(["memories", "p50", "p95", "p99", "p95 median of rounds", "numpy p50", "chroma p50",
-                        "x numpy", "x chroma", "peak RSS MB"], lat),
-        "",
-        f"Exact numpy search vs chroma HNSW (same vectors, no filter): {cross}",
-        "",
-        "## Context tokens vs the full history (300-turn conversation, 20 gold preferences)",
-        "",
-        context_line(ctx, chosen),
-        "",
-        markdown_table(["budget", "gold recall", "mean tokens used"],
-                       [[r["budget"], r["gold_recall"], r["mean_tokens"]] for r in ctx["by_budget"]]),
-        "",
-        f"`{command}`",
-    ])
+    return ["## Recall latency (ms; whole Memory.recall at 800 tokens vs the nearest-100 search alone)", "",
+            markdown_table(["memories", "p50", "p95", "p99", "p95 median of rounds", "numpy p50", "chroma p50",
+                            "x numpy", "x chroma", "peak RSS MB"], lat), "",
+            f"Exact numpy search vs chroma HNSW (same vectors, no filter): {crossover(data['one_user'])}", ""]
 
 
 def context_line(ctx: dict[str, Any], chosen: dict[str, Any]) -> str:

@@ -137,6 +137,16 @@ class RuleDecider:
             return None
         return min(self.merge_sim, self.conflict_sim)
 
+    def min_similarity(self, cand: Candidate) -> float | None:
+        """The least similarity a bucket item needs for :meth:`decide` to act on it, beyond same-subject items
+        (always in the bucket); None when it reads every item (forget requests, named changes, diets). The
+        writer then does not read the nearest items below it. A subclass whose ``decide`` reads more of the
+        bucket returns None."""
+        if cand.action == "forget" or cand.subject == "diet" or cand.metadata.get("replaces") \
+                or cand.metadata.get("replaces_slot"):
+            return None
+        return min(self.merge_sim, self.conflict_sim)
+
     def decide(self, cand: Candidate, bucket: Bucket) -> Decision:
         if cand.action == "forget":
             request = cand.value or cand.text

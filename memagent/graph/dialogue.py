@@ -100,6 +100,7 @@ _NAMED_SLOT = [re.compile(p, re.I) for p in (
     r"^(?:when\s+it\s+comes\s+to|for|as\s+for|regarding)\s+(?:the\s+|my\s+)?([\w -]{2,30}?),\s*(?:i'?d\s+go\s+with|"
     r"i\s+(?:like|prefer|want|pick|choose)|go\s+with|make\s+it|let'?s\s+do)?\s*(.+)",
 )]
+_NAMED_WORDS = re.compile(r"my|^(?:when|for|as|regarding)", re.I)  # what each _NAMED_SLOT pattern needs
 _ACCEPT = re.compile(r"^(?:yes|yeah|yep|yup|sure|exactly|absolutely|correct|right|perfect|mm-?hm|ok(?:ay)?|"
                      r"that'?s\s+(?:right|it|the\s+one)|that\s+one|do\s+that|sounds\s+(?:good|great|right))\b", re.I)
 _PROPOSAL = re.compile(r"(?:how\s+about|shall\s+i\s+(?:go\s+with|use|book)|should\s+i\s+(?:use|book|"
@@ -129,6 +130,8 @@ _CHANGES = [(re.compile(p, re.I), roles) for p, roles in (
     (r"my\s+([\w -]{2,30}?)\s+is\s+(?:now\s+)?(.+?)\s+now\b", "slot,new"),
     (r"my\s+([\w -]{2,30}?)\s+is\s+now\s+(.+)", "slot,new"),
 )]
+# Every change pattern above holds one of these words: a clause with none of them skips all eight.
+_CHANGE_WORDS = re.compile(r"from|any\s*more|instead|now|these\s+days|better\s+than|changed", re.I)
 _NO_MORE = re.compile(r"\bno\s+more\s+(.+?)(?:\s+for\s+me)?(?:\s+because\b.*)?$", re.I)
 _REVERT = re.compile(r"\b(?:scratch\s+that|never\s*mind|my\s+bad|i\s+made\s+a\s+mistake|forget\s+(?:that|it|what\s+i\s+said)|"
                      r"ignore\s+that|take\s+that\s+back|on\s+second\s+thought|wait,?\s+no)\b", re.I)
@@ -371,6 +374,8 @@ class DialogueExtractor(HeuristicExtractor):
 
     def _named(self, clause: str, topic: Counter[str]) -> Candidate | None:
         """A value with its slot named by the user: "my preferred seat is X", "X is my go-to airline"."""
+        if not _NAMED_WORDS.search(clause):
+            return None
         for pattern in _NAMED_SLOT:
             m = pattern.search(clause)
             if m:
@@ -381,6 +386,8 @@ class DialogueExtractor(HeuristicExtractor):
         return None
 
     def _change(self, clause: str, topic: Counter[str]) -> Candidate | None:
+        if not _CHANGE_WORDS.search(clause):
+            return None
         for pattern, roles in _CHANGES:
             m = pattern.search(clause)
             if not m:

@@ -25,6 +25,15 @@ def test_perf_quick(tmp_path, capsys):
     assert (tmp_path / "perf.md").read_text().count("|") > 10
 
 
+def test_perf_runs_only_the_phases_asked_for(tmp_path):
+    assert perf_main(["--quick", "--phases", "ingest", "--out", str(tmp_path)]) == 0
+    data = json.loads((tmp_path / "perf.json").read_text())
+    assert [r["turns"] for r in data["ingest"][0]["rows"]] == [200] * 4
+    assert not {"llm_calls", "one_user", "many_users", "context"} & set(data)
+    md = (tmp_path / "perf.md").read_text()
+    assert "turns/s" in md and "Recall latency" not in md
+
+
 def test_embeddings_quick(tmp_path):
     assert embeddings_main(["--quick", "--out", str(tmp_path)]) == 0
     rows = json.loads((tmp_path / "embeddings.json").read_text())["rows"]
