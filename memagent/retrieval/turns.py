@@ -14,6 +14,8 @@ Two rules keep turns from undoing what the graph knows:
 * a turn scores ``w_turn`` times what a memory of the same relevance scores, so a distilled memory comes
   first, and turns are rendered with their date, newest last, so a reader can prefer the newer of two.
 
+A message said again word for word competes once, as its newest copy.
+
 Forgetting removes turns like everything else: a forgotten memory's source turns are redacted (their text is
 gone) and their vectors deleted by :class:`~memagent.graph.forget.Forgetter` (the namespace is registered), and
 :meth:`TurnSearch.reconcile` drops vectors of any other redacted turn.
@@ -186,8 +188,17 @@ class TurnSearch:
                 + cfg.w_importance * cfg.turn_importance
             )
             out.append((round(score, 6), ev, comp))
-        out.sort(key=lambda t: -t[0])
-        return [Scored(_as_item(ev, turns.texts[ev.id]), score, comp, "turn") for score, ev, comp in out[: cfg.k_turns]]
+        out.sort(key=lambda t: (-t[0], -t[1].timestamp.timestamp()))
+        # A message said again word for word (an assistant's stock reply, a pasted request) is one piece of
+        # evidence: only its best-scoring, newest copy competes, or the copies would fill the budget together.
+        seen: set[tuple[str, str]] = set()
+        kept = []
+        for score, ev, comp in out:
+            said = (ev.role, " ".join(ev.text.split()).lower())
+            if said not in seen:
+                seen.add(said)
+                kept.append(Scored(_as_item(ev, turns.texts[ev.id]), score, comp, "turn"))
+        return kept[: cfg.k_turns]
 
     def _turns(self, user_id: str) -> _Turns:
         snap = self.ranker.snapshot(user_id)

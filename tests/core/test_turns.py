@@ -137,3 +137,14 @@ def test_what_turns_yield_is_kept_across_writes_and_dropped_with_them(mem):
                                                  for w in ws)
     mem.delete_user("u")
     assert "u" not in mem.turns._derived
+
+
+def test_a_message_said_again_word_for_word_is_recalled_once(mem):
+    reply = "Sounds like a lovely plan for the weekend: go early, bring water, and enjoy the trail views."
+    for day in range(3):
+        mem.add("u", f"hiking note {day}: the north ridge trail", timestamp=T0 + timedelta(days=day))
+        mem.add("u", reply, role="assistant", timestamp=T0 + timedelta(days=day, minutes=1))
+    recall = mem.recall("u", "plan a weekend on the trail", budget_tokens=1000, kinds=["turn"])
+    copies = [e for e in recall.entries if e.item.text.endswith(reply)]
+    assert len(copies) == 1
+    assert copies[0].item.valid_from == T0 + timedelta(days=2, minutes=1)  # the newest copy speaks
