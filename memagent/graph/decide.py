@@ -129,21 +129,12 @@ class RuleDecider:
 
     def min_similarity(self, cand: Candidate) -> float | None:
         """The least similarity a bucket item needs for :meth:`decide` to act on it, beyond same-subject items
-        (always in the bucket); None when it reads every item (forget requests, named changes, diets). The
+        (always in the bucket); None when it reads every item (forget requests, changes, diets). The
         writer then does not read the nearest items below it. A subclass whose ``decide`` reads more of the
         bucket returns None."""
         if cand.action == "forget" or cand.subject == "diet" or cand.metadata.get("replaces") \
-                or cand.metadata.get("replaces_slot"):
-            return None
-        return min(self.merge_sim, self.conflict_sim)
-
-    def min_similarity(self, cand: Candidate) -> float | None:
-        """The least similarity a bucket item needs for :meth:`decide` to act on it, beyond same-subject items
-        (always in the bucket); None when it reads every item (forget requests, named changes, diets). The
-        writer then does not read the nearest items below it. A subclass whose ``decide`` reads more of the
-        bucket returns None."""
-        if cand.action == "forget" or cand.subject == "diet" or cand.metadata.get("replaces") \
-                or cand.metadata.get("replaces_slot"):
+                or cand.metadata.get("replaces_slot") or cand.metadata.get("changed"):
+            # a change naming no old value replaces the closest preference of its domain from slot_sim up
             return None
         return min(self.merge_sim, self.conflict_sim)
 
