@@ -27,7 +27,16 @@ from memagent._lexical import content_words, stem
 from memagent.graph.candidates import Candidate
 from memagent.graph.decide import value_type
 from memagent.graph.domains import classify_domains
-from memagent.graph.exchange import alternatives, asked, assent, change_in, is_assent, picked, proposal, proposal_window
+from memagent.graph.exchange import (
+    alternatives,
+    asked,
+    assent,
+    change_in,
+    is_assent,
+    picked,
+    proposal,
+    proposal_window,
+)
 from memagent.graph.heuristic import _TEMPORARY, HeuristicExtractor, _as_temporary, _dedupe
 from memagent.graph.options import listed_options
 from memagent.graph.phrasing import split_sentences, subject_key
