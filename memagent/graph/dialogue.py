@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from memagent._lexical import content_words, stem
+from memagent.graph.asked import OFFER, PROPOSAL, asked_slots, asks_value, name_slots, question
 from memagent.graph.candidates import Candidate
 from memagent.graph.decide import value_type
 from memagent.graph.domains import classify_domains, word_domain
@@ -37,17 +38,18 @@ from memagent.graph.exchange import (
     proposal,
     proposal_window,
 )
-from memagent.graph.heuristic import _TEMPORARY, HeuristicExtractor, _as_temporary, _dedupe
+from memagent.graph.heuristic import _TEMPORARY, HeuristicExtractor, _as_temporary, _dedupe, _weigh
 from memagent.graph.memo import TextMemo
 from memagent.graph.options import listed_options
-from memagent.graph.phrasing import split_sentences, subject_key
+from memagent.graph.phrasing import split_clauses, split_sentences, subject_key
 from memagent.types import Event, MemoryKind
 
 __all__ = ["DialogueExtractor"]
 
-# One-off markers beyond the base ones: "one-off", "one-time", "for the wedding only", "just for the offsite".
+# One-off markers beyond the base ones: "one-off", "one-time", "for the wedding only", "just for the offsite". A
+# "one-time purchase" or "one-time fee" is a way of paying, which a user can prefer for good.
 _ONE_OFF = re.compile(
-    r"\bone[- ](?:off|time)\b|\bfor\s+(?:the|my|this|our|that)\s+[\w' -]{2,30}?\s+only\b|\bonly\s+this\s+(?:once|time)\b|"
+    r"\bone[- ](?:off|time)\b(?![- ](?:purchases?|payments?|fees?|costs?|charges?|prices?|buys?|licen[cs]es?))|\bfor\s+(?:the|my|this|our|that)\s+[\w' -]{2,30}?\s+only\b|\bonly\s+this\s+(?:once|time)\b|"
     r"\bjust\s+for\s+(?:the|my|this|our|that|tomorrow|tonight|today)\b|\bmake\s+an\s+exception\b|\bthis\s+one\s+time\b|"
     r"\bjust\s+this\s+(?:once|time|trip|weekend)\b|\bnext\s+time\s+back\s+to\b|\bfor\s+once\b",
     re.I,
@@ -62,14 +64,25 @@ _FILLER_TAIL = re.compile(
     re.I)
 _IT = re.compile(r"^(?:(?:it|them|everything|things)\s+(?:for|to|at|on|with|in|as)?|(?:one|that)\s+(?:for|to|at|on|with|in|as))"
                  r"\s*", re.I)
-_VAGUE = re.compile(r"^(?:something|anything|someone|somewhere|somebody|help|some\s+help|a\s+hand)\b", re.I)
-# The assistant asked for something: a question, or "tell me / let me know ... you prefer".
-_ASKED = re.compile(r"\?\s*$|\b(?:tell\s+me|let\s+me\s+know|any\s+preferences?)\b[^.!?]*[.!]?\s*$", re.I)
-_VERBS = (r"go\s+with|use|pick|choose|include|add|find(?:\s+me)?|book(?:\s+me)?|get(?:\s+me)?|look\s+(?:for|at)|"
-          r"search\s+for|set(?:\s+(?:it|the\s+\w+|me\s+up))?(?:\s+(?:for|to|at|with))?|make\s+it|"
-          r"keep(?:\s+it|\s+the\s+\w+)?|have\s+it|put\s+(?:it|them|\w+)\s+(?:in|on|at|for)|play|recommend|suggest|"
-          r"show\s+me|order|remind\s+me|wake\s+me(?:\s+up)?(?:\s+at)?|repeat\s+it|stay\s+with|stick\s+with|"
+# No value: "something", "a hand", and asking for more to read ("some specific examples", "any tips on ...").
+_VAGUE = re.compile(r"^(?:something|anything|someone|somewhere|somebody|help|some\s+help|a\s+hand)\b|"
+                    r"^(?:some|any|more|a\s+few|a\s+couple\s+of|several|further)\s+(?:[\w-]+,?\s+){0,3}?(?:ideas?|tips?|"
+                    r"examples?|suggestions?|recommendations?|information|info|details?|advice|pointers?|resources?|"
+                    r"guidance|strategies|ways|options|thoughts|insights|techniques)\b", re.I)
+# Verbs that name the value the user wants ("go with X", "set it to X"): a request with one states a preference.
+_VERBS = (r"go\s+with|use|pick|choose|include|add|book(?:\s+me)?|get(?:\s+me)?|look\s+at|"
+          r"set(?:\s+(?:it|the\s+\w+|me\s+up))?(?:\s+(?:for|to|at|with))?|make\s+it|"
+          r"keep(?:\s+it|\s+the\s+\w+)?|have\s+it|put\s+(?:it|them|\w+)\s+(?:in|on|at|for)|play|"
+          r"order|remind\s+me|wake\s+me(?:\s+up)?(?:\s+at)?|repeat\s+it|stay\s+with|stick\s+with|"
           r"switch\s+to|try|reserve|give\s+me|only\s+(?:book|use|show)")
+# Verbs that ask the assistant to search or suggest ("find me X", "can you recommend X?"). Their object is what the
+# user wants only in answer to a question about it ("Which cuisine?" "Could you find a Georgian place?"); unasked,
+# it names the task ("can you recommend some resources for learning Python?"), which is no standing preference.
+_SEARCH_VERBS = r"find(?:\s+me)?|look\s+for|search\s+for|recommend|suggest|show\s+me"
+_SEARCH = [re.compile(p, re.I) for p in (
+    r"^(?:could|can|would|will)\s+you\s+(?:please\s+)?(?:" + _SEARCH_VERBS + r")\s+(.+)",
+    r"^(?:please\s+)?(?:" + _SEARCH_VERBS + r")\s+(.+)",
+)]
 _REQUESTS = [re.compile(p, re.I) for p in (
     r"^(?:could|can|would|will)\s+you\s+(?:please\s+)?(?:" + _VERBS + r")\s+(.+)",
     r"^(?:please\s+)?(?:" + _VERBS + r")\s+(.+)",
@@ -103,20 +116,6 @@ _NAMED_SLOT = [re.compile(p, re.I) for p in (
 _NAMED_WORDS = re.compile(r"my|^(?:when|for|as|regarding)", re.I)  # what each _NAMED_SLOT pattern needs
 _ACCEPT = re.compile(r"^(?:yes|yeah|yep|yup|sure|exactly|absolutely|correct|right|perfect|mm-?hm|ok(?:ay)?|"
                      r"that'?s\s+(?:right|it|the\s+one)|that\s+one|do\s+that|sounds\s+(?:good|great|right))\b", re.I)
-_PROPOSAL = re.compile(r"(?:how\s+about|shall\s+i\s+(?:go\s+with|use|book)|should\s+i\s+(?:use|book|"
-                       r"go\s+with)|do\s+you\s+want|i\s+could\s+(?:go\s+with|use|book)|would)\s+(.+?)"
-                       r"(?:\s+work(?:\s+for\s+you)?|,?\s+(?:again|as\s+usual|like\s+(?:last\s+time|before)))?\s*\?", re.I)
-# The assistant's recommendation the user can accept: "Here is a quiet Ethiopian place with vegetarian dishes."
-_OFFER = re.compile(r"(?:^|(?<=[.!?]\s))(?:here\s+(?:is|are)|i\s+found|i\s+(?:would\s+|'d\s+)?(?:recommend|suggest))\s+"
-                    r"([^.!?]+)", re.I)
-# The assistant's slot question: "Any preference for the seat or the amenity?", "Which sound should I use?".
-_SLOT_QUESTIONS = [re.compile(p, re.I) for p in (
-    r"\bpreferences?\s+(?:for|on|about)\s+(?:the\s+|your\s+)?([a-z][a-z -]{1,30}?)(?:\s+or\s+(?:the\s+)?([a-z][a-z -]{1,30}?))?\?",
-    r"\btell\s+me\s+(?:the\s+|your\s+)([a-z][a-z -]{1,30}?)(?:\s+and\s+(?:the\s+)?([a-z][a-z -]{1,30}?))?\s+you\b",
-    r"\b(?:what|which)\s+(?:kind\s+of\s+|type\s+of\s+|sort\s+of\s+)?([a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}?)\s+"
-    r"(?:and\s+(?:what|which)\s+([a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}?)\s+)?(?:do|would|should|did|shall|will|are|is)\b",
-    r"\b(?:a|any|the)\s+([a-z][a-z -]{1,30}?)\s+in\s+mind\?", r"\bwhat\s+about\s+(?:the\s+)?([a-z][a-z -]{1,30}?)\?",
-)]
 _CHANGES = [(re.compile(p, re.I), roles) for p, roles in (
     (r"(?:switched|changed|moved(?:\s+on)?|gone|went|converted|upgraded|downgraded)\s+(?:over\s+)?from\s+"
      r"((?:up|next|close|down|due)\s+to\s+.+?|.+?)\s+to\s+(.+)", "old,new"),
@@ -144,12 +143,30 @@ _DISCOURSE = re.compile(
     re.I)
 
 
+# A short clause that is no answer to a question about a value: one about something already said ("They seem
+# unpredictable", "Those are great ideas"), a yes/no reply ("Not yet", "Sometimes, yeah"), a turn to a new topic
+# ("Speaking of which"), a statement with a verb of its own ("Work has been busy"), a rejection ("The other
+# options don't suit me", which the choice rules read), or a reaction ("The library option sounds interesting").
+_NOT_AN_ANSWER = re.compile(
+    r"^(?:i|i'm|i've|i'd|i'll|my|we|we're|our|it|it's|its|this|that|that's|these|those|they|they're|there|there's|"
+    r"he|she|you|your|not\s+(?:yet|really|sure|much|at\s+all|exactly|quite)|no(?=\s*(?:[,.!]|$))|nope|nah|yes|yeah|"
+    r"yep|sometimes|never|rarely|speaking|by\s+the\s+way|lastly|finally|also|now|anyway|what|how|why|when|where|"
+    r"who|which|do|does|did|can|could|would|will|is|are|(?:the\s+|all\s+the\s+)?(?:other|others|rest))\b|"
+    r"\b(?:don'?t|doesn'?t|do\s+not|does\s+not|isn'?t|aren'?t|won'?t|wouldn'?t|is|are|was|were|has|have|had|"
+    r"been)\b|"
+    r"\b(?:sounds?|seems?|looks?|is|are|was|were|would\s+be)\s+(?:\w+\s+)?(?:interesting|intriguing|fascinating|"
+    r"helpful|useful|informative|insightful|fantastic|amazing|wonderful|exciting|fun|cool|awesome|lovely|"
+    r"incredible|brilliant)\b", re.I)
+
+_TURNED_DOWN = re.compile(r"^(?:the\s+|all\s+the\s+)?(?:other|others|rest)\b|\b(?:don'?t|doesn'?t|do\s+not|does\s+not|not|"
+                          r"isn'?t|aren'?t|won'?t|never)\b", re.I)
+
 # Clauses that only manage the conversation ("scratch that", "thanks") hold no preference.
 _META = re.compile(r"^(?:(?:scratch\s+that|never\s*mind|my\s+bad|sorry|i\s+made\s+a\s+mistake|forget\s+(?:that|it)|"
                    r"that'?s\s+(?:all|it)(?:\s+for\s+now)?|thanks?|thank\s+you(?:\s+so\s+much)?|cheers|great|perfect|"
                    r"awesome|appreciate\s+it|(?:much\s+)?appreciated|nice|cool|ok(?:ay)?|no|yes|sure|good|wonderful|"
                    r"hi|hello(?:\s+there)?|hey|good\s+(?:day|morning|afternoon|evening)|hope\s+you'?re\s+well|"
-                   r"thank\s+you\s+kindly)[,.!]*\s*)+$", re.I)
+                   r"thank\s+you\s+kindly)[,.!]*\s*)+$|^(?:thanks|thank\s+you|many\s+thanks)\s+(?:so\s+much\s+)?for\b", re.I)
 
 
 def _value(text: str, *, max_words: int = 12) -> str | None:
@@ -189,32 +206,6 @@ _TOPIC_LEAD = re.compile(r"^(?:when\s+it\s+comes\s+to|as\s+for|regarding|for\s+t
                          r"ever\s+since|if|while|although|though|now\s+that)\b[^,]*$", re.I)
 
 
-def _asked(text: str) -> Iterator[str]:
-    """The assistant turn's questions and requests for details, last first."""
-    return (s for s in reversed(re.split(r"(?<=[.!?])\s+", text.strip())) if _ASKED.search(s))
-
-
-def _question(text: str) -> str:
-    """The assistant turn's last question or request for details ("Tell me the cuisine you prefer."), or ""."""
-    return next(_asked(text), "")
-
-
-def _asked_slots(text: str) -> list[str]:
-    """The slots of the assistant turn's last question that names any ("Any preference for the car size? ...
-    Here are three options. Which one?" -> ["car size"])."""
-    return next((nouns for sentence in _asked(text) if (nouns := _slot_nouns(sentence))), [])
-
-
-def _slot_nouns(question: str) -> list[str]:
-    """Slots the assistant asked about in its last question, in order ("time", "sound")."""
-    for pattern in _SLOT_QUESTIONS:
-        m = pattern.search(question)
-        if m:
-            nouns = [g.strip() for g in m.groups() if g and g.strip()]
-            return [n for n in nouns if content_words(n) and n.lower() not in ("you", "do", "one", "else", "time is it", "way")]
-    return []
-
-
 # Requests, short answers and confirmations are short; a turn longer than this is narration.
 _LONG_TURN_WORDS = 25
 
@@ -252,7 +243,10 @@ class DialogueExtractor(HeuristicExtractor):
         bot = next((e.text for e in reversed(session) if e.role == "assistant"), "")
         reverted = self._reverted(text, session) if _REVERT.search(text) else None
         no_more = [_value(m.group(1), max_words=6) for m in _NO_MORE.finditer(text)] if not temporary else []
-        clauses = [_DISCOURSE.sub("", c) or c for s in split_sentences(text) for c in _clauses(s)]
+        # A first-person reason is a second statement ("I dislike X because I'm not into Y"): read on its own, as
+        # the first-person rules read it, so the rule that matches the reason does not take the main clause's place.
+        clauses = [_DISCOURSE.sub("", c) or c for s in split_sentences(text) for part in _clauses(s)
+                   for c in split_clauses(part)]
         out: list[Candidate] = []
         own = text  # the user's own words, without an agreement they open with
         accepted = 0  # candidates that came from the assistant's words, taken up by an agreement
@@ -286,7 +280,12 @@ class DialogueExtractor(HeuristicExtractor):
             out.append(cand)
         if not temporary and not any(c.metadata.get("replaces") or c.metadata.get("changed") for c in out):
             out += self._told_changes(text, topic)
-        out = _name_slots(out, _asked_slots(bot))
+        # Statements read by the first-person rules are weighed as in a long turn (how firmly said, the reason a
+        # choice turned the others down); requests keep their own weight.
+        said = [i for i, c in enumerate(out) if not (c.subject or "").startswith("want:")]
+        for i, c in zip(said, _weigh([out[i] for i in said], split_sentences(text)), strict=True):
+            out[i] = c
+        out = name_slots(out, asked_slots(bot))
         old = reverted or next((v for v in no_more if v), None)
         if old:
             out = self._attach_replaced(out, old, text, topic)
@@ -315,17 +314,22 @@ class DialogueExtractor(HeuristicExtractor):
     def _request(self, clause: str, slot: str | None, topic: Counter[str], bot: str) -> Candidate | None:
         if (_ACCEPT.match(clause) and len(clause.split()) <= 5) or is_assent(clause):
             return self._accepted(clause, slot, topic, bot) if bot else None
-        for pattern in (*_REQUESTS, _TRAILING_OK):
+        wants_value = asks_value(bot)
+        for pattern in (*_REQUESTS, *_SEARCH, _TRAILING_OK):
             m = pattern.search(clause)
             if m:
-                v = _value(m.group(1))
+                v = _value(m.group(1)) if wants_value or pattern not in _SEARCH else None
+                if pattern is _TRAILING_OK and v and _TURNED_DOWN.search(v):
+                    v = None  # "The other choices don't quite work for me" turns down; it names no value
                 return self._facet(v, slot, topic, clause) if v else None
+        if not wants_value:
+            return None
         stated = re.match(r"^i(?:'m|\s+am)\s+(.{2,40}?)[.!]?$", clause, re.I)
-        if stated and _question(bot) and len(stated.group(1).split()) <= 4:  # "Any dietary needs?" "I am no shellfish."
+        if stated and len(stated.group(1).split()) <= 4:  # "Any dietary needs?" "I am no shellfish."
             v = _value(stated.group(1))
             return self._facet(v, slot, topic, clause) if v else None
-        if _question(bot) and len(clause.split()) <= 10 and not _META.match(clause) \
-                and not clause.rstrip().endswith("?") and not re.match(r"(?:i|i'm|i've|my|we|it's|this|that)\b", clause, re.I):
+        if len(clause.split()) <= 10 and not _META.match(clause) and not clause.rstrip().endswith("?") \
+                and not _NOT_AN_ANSWER.search(clause):
             # a short answer to the assistant's question
             v = _value(clause)
             if v:
@@ -343,15 +347,18 @@ class DialogueExtractor(HeuristicExtractor):
         agreed = assent(clause)
         if agreed is not None and not agreed.accepts(asked(bot)):
             return None  # "Great, thanks!" to "I'll keep that in mind." closes, it accepts nothing
-        if len(alternatives(bot)) >= 2 and not (_PROPOSAL.search(bot) or _OFFER.search(bot)):
+        if len(alternatives(bot)) >= 2 and not (PROPOSAL.search(bot) or OFFER.search(bot)):
             return None  # "Sounds great!" to a list of options picks none of them
         said = proposal(bot)
         if said is None or _TEMPORARY.search(said) or _ONE_OFF.search(said):
             return None
+        last = question(bot)
+        if last and not asks_value(bot) and said.strip(" ?.!") in last:
+            return None  # "Would you like some tips?" "Yes, I'd love some": an offer of more names no preference
         change = change_in(proposal_window(bot), proposed=True)
         if change is not None:
             return self._changed(change.new, change.old, topic, f"{bot} {clause}")
-        named = _PROPOSAL.search(said + "?") or _OFFER.search(said)
+        named = PROPOSAL.search(said + "?") or OFFER.search(said)
         value = _value(named.group(1), max_words=16) if named else None
         if value:
             return self._facet(value, slot, topic, clause)
@@ -447,22 +454,6 @@ class DialogueExtractor(HeuristicExtractor):
 _REQUEST_SENTENCE = re.compile(r"\?\s*$|^(?:please\s+)?(?:help|can|could|would|will|find|book|get|make|set|plan|recommend|"
                                r"pick|put|add|send|draft|organi[sz]e|schedule|order|i\s+need|i\s+want|i'?d\s+like|"
                                r"i'?m\s+looking|what|where|which|when|any)\b", re.I)
-
-
-def _name_slots(cands: list[Candidate], nouns: list[str]) -> list[Candidate]:
-    """Give the values of a reply the slots the assistant asked about, in order ("the seat or the amenity?" ->
-    "a window seat. USB charging."); one asked slot goes to the first value only."""
-    open_ = [i for i, c in enumerate(cands) if c.kind == MemoryKind.PREFERENCE and c.action == "remember"
-             and not c.temporary and "slot" not in c.metadata and not c.metadata.get("replaces_slot")]
-    if not nouns or not open_ or (len(nouns) > 1 and len(nouns) != len(open_)):
-        return cands
-    out = list(cands)
-    for i, noun in zip(open_, nouns, strict=False):
-        c = out[i]
-        label = re.match(r"^([A-Z][\w ]*?) preference: ", c.text) if (c.subject or "").startswith("want:") else None
-        text = f"{label.group(1)} {noun}: {c.text[label.end():]}" if label else c.text
-        out[i] = c.model_copy(update={"text": text, "metadata": {**c.metadata, "slot": noun}})
-    return out
 
 
 def _topic(session: Sequence[Event], memo: TextMemo[tuple[tuple[str, int], ...]] | None = None) -> Counter[str]:

@@ -459,8 +459,10 @@ class HeuristicExtractor:
         option = picked_option(s, m, offered)
         if option is None:
             rest = s[: m.start()] + s[m.end():]
-            if not content_words(rest):
-                return None  # "Sounds great!" agrees with something, but names no option: nothing was chosen
+            if not content_words(rest) or _OTHERS.match(s) or _NEGATED.search(s) or _ALL_OF_THEM.match(s):
+                # "Sounds great!" agrees with something but names no option; "the other options don't work for
+                # me" and "those ideas sound great" turn down or take up the lot: nothing was chosen
+                return None
             option = clean_phrase(s, cut=False, max_words=30)
         return self._chose(option, s, offered)
 
@@ -520,8 +522,8 @@ class HeuristicExtractor:
         obj = clean_phrase(m.group(1))
         if not content_words(obj):  # "I find it tedious to ...": the object follows the stance
             obj = clean_phrase(s[m.end():])
-        if not content_words(obj):
-            return None
+        if not content_words(obj) or _BARE_OTHERS.match(obj):
+            return None  # "The other options don't appeal to me" names nothing: a choice keeps it as its reason
         clause = clean_phrase(s[m.start():], cut=False, max_words=40)
         return self._mk(MemoryKind.PREFERENCE, f"{about_user(clause)}.", s, subject=f"likes:{subject_key(obj)}",
                         value=obj, polarity=polarity, importance=0.75)
@@ -548,6 +550,10 @@ def _as_temporary(c: Candidate) -> Candidate:
     )
 
 
+_ALL_OF_THEM = re.compile(r"^(?:(?:perfect|great|ok(?:ay)?|thanks?|wow|yes)[,!.]?\s+)?(?:those|these|they|them|both|all\s+of\s+"
+                          r"(?:them|these|those)|all\s+(?:these|those|the|your))\b", re.I)
+_BARE_OTHERS = re.compile(r"^(?:the\s+|all\s+the\s+|those\s+|these\s+)?(?:other|others|rest)(?:\s+(?:options?|ones?|choices?|"
+                          r"suggestions?|ideas?))?$", re.I)
 _NEGATED = re.compile(r"\b(?:not|never|no|n't|don'?t|doesn'?t|isn'?t|aren'?t|wouldn'?t|won'?t|can'?t)\b", re.I)
 _OTHERS = re.compile(r"^(?:but\s+|and\s+)?(?:the|those|these|all\s+the)\s+(?:other|others|rest)\b", re.I)
 
@@ -556,7 +562,12 @@ _OTHERS = re.compile(r"^(?:but\s+|and\s+)?(?:the|those|these|all\s+the)\s+(?:oth
 _STRONG = re.compile(r"\b(?:strict|strictly|severe|severely|never|refuse[sd]?|can'?t|cannot|won'?t|only|exclusively|solely|"
                      r"absolutely|strong|strongly|firm|firmly|aversion|allerg\w*|intoleran\w*|phobia|fear|must|despise|"
                      r"hate|loathe|detest|non-negotiable|at\s+all|under\s+no\s+circumstances|always)\b", re.I)
-_REACTION = re.compile(r"^(?:the\s+idea|that|this|those|these|it|your|them|learning\s+more|hearing\s+more|how\s+)\b", re.I)
+# A reaction to what the assistant just said, not a standing preference: "I like that", "I love the idea of ...",
+# "I like the scavenger hunt concept", "I appreciate all your help", "I'm interested in learning more about ...".
+_REACTION = re.compile(r"^(?:the\s+idea|that|this|those|these|it|your|them|all\s+(?:the|your|of\s+(?:these|those|them))|"
+                       r"learning\s+more|hearing\s+more|knowing\s+more|exploring\s+(?:more|these|those|the)|finding\s+out|"
+                       r"how\s+)\b|^(?:the|your)\s+(?:[\w'\"&:-]+\s+){0,4}?(?:idea|ideas|suggestions?|concept|tips?|"
+                       r"recommendations?|advice|help|approach|examples?|list)\b", re.I)
 _REJECTS = re.compile(r"\b(?:don'?t|doesn'?t|do\s+not|does\s+not|not|isn'?t|aren'?t|won'?t)\b.*\b(?:appeal|work|suit|fit|"
                       r"interest|align|match|meet|right|practical|comfortable|for\s+me)|\btoo\b", re.I)
 
@@ -579,7 +590,8 @@ def _weigh(cands: list[Candidate], sentences: Sequence[str]) -> list[Candidate]:
                     c = c.model_copy(update={"text": f"{c.text.rstrip('.')}; rejected the others: {reason}",
                                              "importance": max(c.importance, 0.85)})
             elif _REACTION.match(c.value or ""):
-                c = c.model_copy(update={"importance": min(c.importance, 0.45)})
+                # Kept as what was said, not as a preference: in the profile it would crowd out what the user holds.
+                c = c.model_copy(update={"kind": MemoryKind.EPISODE, "subject": None, "importance": min(c.importance, 0.3)})
             elif _STRONG.search(c.evidence):
                 c = c.model_copy(update={"importance": max(c.importance, 0.9)})
         out.append(c)
