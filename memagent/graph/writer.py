@@ -56,7 +56,8 @@ if TYPE_CHECKING:
 __all__ = ["MemoryWriter"]
 
 BUCKET_K = 8
-_RECENT_SESSIONS = 1024  # sessions whose last events are kept between batches
+_RECENT_USERS = 1024  # users whose sessions' last events are kept between batches
+_RECENT_SESSIONS_PER_USER = 8
 # An index's score and the bucket's own dot product of the same vectors may differ in the last float bits.
 _SIM_SLACK = 1e-3
 _CONTEXT_EVENTS = 4
@@ -93,7 +94,8 @@ class MemoryWriter:
         self.planner = planner
         self.policy = policy  # what may become a standing instruction; None stores every instruction candidate
         self._unindexed: dict[str, Unindexed] = {}  # per user: items a batch wrote that are not indexed yet
-        self._recent: OrderedDict[tuple[str, str | None], tuple[object, int, list[Event]]] = OrderedDict()
+        # user -> session -> (data_version, event_epoch, last events); least recently written user first
+        self._recent: OrderedDict[str, dict[str | None, tuple[object, int, list[Event]]]] = OrderedDict()
         self._recent_lock = threading.Lock()
 
     # -- buckets ----------------------------------------------------------------------------------------
@@ -211,7 +213,7 @@ class MemoryWriter:
     # with every forget, redaction and delete_user too (evict), as cached embeddings do.
     def _recent_context(self, event: Event, version: object) -> list[Event]:
         with self._recent_lock:
-            got = self._recent.get((event.user_id, event.session_id))
+            got = self._recent.get(event.user_id, {}).get(event.session_id)
         epoch = getattr(self.store, "event_epoch", None)
         if got is not None and epoch is not None and got[0] == version and got[1] == epoch:
             return list(got[2])
@@ -229,15 +231,18 @@ class MemoryWriter:
             stored = datetime.fromtimestamp(e.timestamp.timestamp(), UTC)
             kept.append(e if stored == e.timestamp else e.model_copy(update={"timestamp": stored}))
         with self._recent_lock:
-            self._recent[(user_id, session_id)] = (version, epoch, kept)
-            self._recent.move_to_end((user_id, session_id))
-            while len(self._recent) > _RECENT_SESSIONS:
+            sessions = self._recent.setdefault(user_id, {})
+            sessions.pop(session_id, None)
+            sessions[session_id] = (version, epoch, kept)
+            while len(sessions) > _RECENT_SESSIONS_PER_USER:  # the user's least recently written session
+                sessions.pop(next(iter(sessions)))
+            self._recent.move_to_end(user_id)
+            while len(self._recent) > _RECENT_USERS:
                 self._recent.popitem(last=False)
 
     def _forget_recent(self, user_id: str) -> None:
         with self._recent_lock:
-            for key in [k for k in self._recent if k[0] == user_id]:
-                del self._recent[key]
+            self._recent.pop(user_id, None)
 
     def evict(self, texts: Sequence[str]) -> None:
         """A forget, redaction or delete_user: drop every session's kept events (they may hold the text)."""
