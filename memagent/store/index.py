@@ -50,33 +50,12 @@ def as_vectors(ids: Sequence[str], vectors: np.ndarray, dim: int) -> np.ndarray:
 
 @runtime_checkable
 class VectorIndex(Protocol):
-    """Per-user nearest-neighbour search over item vectors (unit length, cosine = dot product)."""
+    """Per-user nearest-neighbour search over item vectors (unit length, cosine = dot product).
+
+    Optional: ``one_transaction()``, a context manager under which every ``add`` commits together (ExactIndex has
+    it; the writer uses it where present, see memagent.graph.batch)."""
 
     def add(self, user_id: str, ids: Sequence[str], vectors: np.ndarray) -> None: ...
-
-    @contextlib.contextmanager
-    def one_transaction(self) -> Iterator[None]:
-        """Every ``add`` inside commits together, once, at the end (a write adds its items, value phrases and
-        turns under three keys: one commit instead of three). On an error nothing of it is kept."""
-        with self._lock:
-            if self._joined is not None:  # nested: the outer one commits
-                yield
-                return
-            with map_sqlite_errors("index begin"):
-                self._conn.execute("BEGIN")
-            self._joined = set()
-            try:
-                yield
-                with map_sqlite_errors("index commit"):
-                    self._conn.execute("COMMIT")
-            except BaseException:
-                if self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
-                for key in self._joined:  # their cached matrices hold rows that were rolled back
-                    self._cache.pop(key, None)
-                raise
-            finally:
-                self._joined = None
 
     def delete(self, user_id: str, ids: Iterable[str]) -> None: ...
 
