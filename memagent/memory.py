@@ -296,6 +296,7 @@ class Memory:
                 events = [e for e in events if e.id in still]
                 if not events:
                     return []
+            results: list[WriteResult] | None = None
             try:
                 # Each chunk's turn vectors go to the index with its memories' (one index write), unless the chunk
                 # forgot something: turns were redacted, and the user's turn vectors are re-checked below instead.
@@ -303,7 +304,10 @@ class Memory:
                     events, extra=lambda done: [] if _forgot(done) else self.turns.entries(uid, [r.event for r in done]),
                     queued=queued)
             finally:  # a failure after the commit (the index) must not leave a stale snapshot
-                self.ranker.invalidate(uid)
+                if results is not None and not _forgot(results):
+                    self.ranker.changed(uid)  # nothing removed: the next read patches the snapshot
+                else:
+                    self.ranker.invalidate(uid)
             # Not reached when a write failed: turns committed before it are indexed by reconcile (next open).
             if _forgot(results):
                 self.turns.reconcile(uid)

@@ -36,6 +36,7 @@ from memagent._lexical import content_words
 from memagent.embeddings.base import Embedder
 from memagent.graph.domains import RELATED_DOMAINS, classify_domains
 from memagent.graph.exchange import accepted_text
+from memagent.retrieval.cache import Snapshot
 from memagent.retrieval.hybrid import HybridRanker, Scored
 from memagent.store.base import Store
 from memagent.store.index import VectorIndex, namespace_key
@@ -272,14 +273,27 @@ class TurnSearch:
                 kept.append(Scored(turns.item(ev), score, comp, "turn"))
         return kept[: cfg.k_turns]
 
+    def _events(self, user_id: str, snap: Snapshot) -> list[Event]:
+        """The user's events, kept on the snapshot (and patched with it after a write, ``retrieval.patch``)."""
+        if snap.events is None:
+            since = getattr(self.store, "events_since", None)
+            if since is not None:
+                snap.events, snap.event_seq = since(user_id, 0)
+            else:
+                snap.events = self.store.events(user_id)
+        return snap.events
+
     def _turns(self, user_id: str) -> _Turns:
         snap = self.ranker.snapshot(user_id)
         cached = snap.extras.get(_SNAPSHOT_KEY)
         if isinstance(cached, _Turns):
             return cached
-        events = [e for e in self.store.events(user_id) if is_turn(e)]
-        # The current items are the snapshot's; only the others are read (the order of ``items`` does not matter).
-        items = [*snap.items, *self.store.items(user_id, statuses=_NOT_CURRENT)]
+        events = [e for e in self._events(user_id, snap) if is_turn(e)]
+        # The current items are the snapshot's; only the others are read, once per snapshot (a snapshot patched
+        # after a write has them patched too). The order of ``items`` does not matter.
+        if snap.others is None:
+            snap.others = self.store.items(user_id, statuses=_NOT_CURRENT)
+        items = [*snap.items, *snap.others]
         # A turn a replaced memory came from is left out even when a current memory came from it too ("My name
         # is Maya and I live in Boston", after a move): the current memories speak for what still holds.
         replaced = {ev for item in items if item.status == "superseded" for ev in item.source_event_ids}
