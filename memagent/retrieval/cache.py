@@ -9,9 +9,10 @@ read, which patches it from the rows changed since (``HybridRanker._patched``) r
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,7 +50,23 @@ class SnapshotCache:
         self._bases: OrderedDict[str, Snapshot] = OrderedDict()  # outdated by a write, to be patched on next read
         self._versions: dict[str, int] = {}
         self._epoch = 0  # bumped by clear(): a snapshot loaded across it may hold another process's forgotten text
+        self._writing: dict[str, int] = {}  # writes of the user under way (see ``writing``)
         self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def writing(self, user_id: str) -> Iterator[None]:
+        """Around a write, until ``changed`` or ``invalidate`` is called: no snapshot read meanwhile is kept. One
+        read between the commit and the index update would hold the new items without their vectors (no topic
+        row), and, kept as the base of the next patch, would never read them again."""
+        with self._lock:
+            self._writing[user_id] = self._writing.get(user_id, 0) + 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                left = self._writing.pop(user_id) - 1
+                if left:
+                    self._writing[user_id] = left
 
     def invalidate(self, user_id: str) -> None:
         with self._lock:
@@ -80,7 +97,8 @@ class SnapshotCache:
             base = self._bases.get(user_id) if patch is not None else None
         snap = patch(base) if base is not None and patch is not None else load()
         with self._lock:
-            if self._versions.get(user_id, 0) == version and self._epoch == epoch:  # not invalidated while loading
+            # Not invalidated while loading, and no write of the user under way.
+            if self._versions.get(user_id, 0) == version and self._epoch == epoch and user_id not in self._writing:
                 self._bases.pop(user_id, None)
                 self._snaps[user_id] = snap
                 while len(self._snaps) > self.max_users:
