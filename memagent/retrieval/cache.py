@@ -37,6 +37,8 @@ class Snapshot:
     events: list[Event] | None = None
     event_seq: int = 0
     others: list[MemoryItem] | None = None
+    # The views (``extras``) of the snapshot this one was patched from, for a view that can extend its old self.
+    patched_from: dict[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.by_id:

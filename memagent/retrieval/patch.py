@@ -59,7 +59,8 @@ def patch_snapshot(store: Store, user_id: str, old: Snapshot, columns: Columns) 
     for iid in changed:
         by_id.pop(iid, None)
     by_id.update((i.id, i) for i in current)
-    snap = Snapshot(items, by_id=by_id, op_version=version, line_tokens=old.line_tokens, lines=old.lines)
+    snap = Snapshot(items, by_id=by_id, op_version=version, line_tokens=old.line_tokens, lines=old.lines,
+                    patched_from=dict(old.extras))
     snap.neighbours = _neighbours(store, user_id, old.neighbours, changed)
     if old.events is not None:
         new_events, snap.event_seq = store.events_since(user_id, old.event_seq)  # type: ignore[attr-defined]

@@ -12,11 +12,13 @@ import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 
 import memagent.retrieval.hybrid as hybrid
 from memagent import HashingEmbedder, Memory
 from memagent.retrieval.arrays import ItemArrays
+from memagent.retrieval.bm25 import BM25Cache
 from memagent.retrieval.cache import Snapshot
 from memagent.retrieval.hybrid import HybridRanker
 from memagent.store.sqlite import SQLiteStore
@@ -89,7 +91,13 @@ def _same_snapshot(got: Snapshot, want: Snapshot) -> None:
 def _step(mem: Memory, uid: str, rng: random.Random, clock: list[datetime]) -> None:
     clock[0] += timedelta(minutes=rng.randint(1, 600))
     roll = rng.random()
-    if roll < 0.45:
+    if roll < 0.15:  # a chatbot's exchange over two writes: the proposal, then the bare reply taking it up
+        mem.add(uid, f"How about {rng.choice(FOODS)} in {rng.choice(PLACES)}?", role="assistant",
+                timestamp=clock[0], session_id="s0")
+        mem.recall(uid, "dinner ideas", touch=False)  # the reply lands in the next patch
+        mem.add(uid, rng.choice(["sure, sounds good", "yes please", "ok let's do that"]),
+                timestamp=clock[0] + timedelta(seconds=30), session_id="s0")
+    elif roll < 0.45:
         mem.add(uid, _said(rng), timestamp=clock[0], session_id=f"s{rng.randint(0, 2)}")
     elif roll < 0.65:
         mem.add_messages(uid, [{"role": "user", "content": _said(rng)},
@@ -231,3 +239,27 @@ def test_patched_relations_and_tied_times_match_a_fresh_read():
         assert got.op_version is not None and got is not want
         _same_snapshot(got, want)
         assert got.neighbours and got.by_id[a.id].evidence_count == n + 2
+
+
+def test_a_patched_bm25_model_scores_exactly_as_a_full_build():
+    rng = random.Random(7)
+    words = [*FOODS, *PLACES, *HOBBIES, "dinner", "weekend", "cousin", "sister"]
+    texts = {f"d{n}": " ".join(rng.choices(words, k=rng.randint(1, 9))) for n in range(300)}
+    patched, patches = BM25Cache(), 0
+    for step in range(30):
+        for _ in range(rng.randint(1, 4)):  # a write: new documents, a changed one, a removed one
+            roll = rng.random()
+            if roll < 0.6:
+                texts[f"d{300 + step}-{rng.random()}"] = " ".join(rng.choices(words, k=rng.randint(1, 9)))
+            elif roll < 0.8:
+                texts[rng.choice(sorted(texts))] = " ".join(rng.choices(words, k=rng.randint(1, 9)))
+            else:
+                texts.pop(rng.choice(sorted(texts)))
+        ids = sorted(texts, key=lambda _: rng.random())  # any order: rows move
+        patched.invalidate("u")
+        kept = patched._kept.get("u")
+        got = patched.array("u", ids, [texts[i] for i in ids], "dinner sushi cousin sushi")
+        patches += kept is not None and patched._kept["u"].docs is kept.docs  # the patched path ran
+        want = BM25Cache().array("u", ids, [texts[i] for i in ids], "dinner sushi cousin sushi")
+        assert got is not None and want is not None and np.array_equal(got, want)
+    assert patches >= 20
