@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from itertools import repeat
 
 import numpy as np
 
@@ -19,7 +20,7 @@ class _Entry:
     def __init__(self, version: int, ids: list[str], model: InvertedBM25, vocab: dict[str, int],
                  hashes: np.ndarray) -> None:
         self.version, self.ids, self.model, self.vocab, self.hashes = version, ids, model, vocab, hashes
-        self.pos = {d: n for n, d in enumerate(ids)}
+        self.pos = dict(zip(ids, range(len(ids)), strict=True))
 
 
 class _Kept:
@@ -162,8 +163,8 @@ def _patch(prev: _Entry, ids: list[str], texts: Sequence[str], vocab: dict[str, 
     """``prev``'s model patched to ``ids``/``texts`` (documents matched by id and text hash; the others are
     tokenised into ``vocab``), with the texts' hashes; None when over a quarter changed (a full build is as cheap)."""
     n = len(ids)
-    hashes = np.fromiter((hash(t) for t in texts), dtype=np.int64, count=n)
-    src = np.fromiter((prev.pos.get(d, -1) for d in ids), dtype=np.int64, count=n)
+    hashes = np.fromiter(map(hash, texts), dtype=np.int64, count=n)  # map: no Python frame per document
+    src = np.fromiter(map(prev.pos.get, ids, repeat(-1)), dtype=np.int64, count=n)
     known = np.flatnonzero(src >= 0)
     src[known[prev.hashes[src[known]] != hashes[known]]] = -1  # same id, another text: a new document
     fresh = np.flatnonzero(src < 0)
