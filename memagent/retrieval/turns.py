@@ -98,6 +98,8 @@ class _Turns:
     # this one when its events only add to these).
     events: list[Event] = field(default_factory=list)
     everything: list[Event] = field(default_factory=list)
+    changes: list[tuple[datetime, frozenset[str], frozenset[str]]] = field(default_factory=list)  # see _changes
+    restating: set[str] = field(default_factory=set)  # the turns _restating found stale
 
     def item(self, event: Event) -> MemoryItem:
         """The turn as a recalled item: the same object on every recall of this snapshot (the packer keeps the
@@ -325,7 +327,12 @@ class TurnSearch:
         words, domains = self._derive(user_id, new, texts, bodies)
         if prev is not None:
             words, domains = {**prev.words, **words}, {**prev.domains, **domains}
-        stale = replaced | _restating_replaced(events, words, items)
+        changes = _changes(items)
+        if prev is not None and changes == prev.changes:  # the same changes: only the new turns are checked
+            restating = prev.restating | _restating(new, words, changes)
+        else:
+            restating = _restating(events, words, changes)
+        stale = replaced | restating
         # An exchange is stale when the proposal it took up is (the assistant named a value replaced since).
         stale |= {reply for bot, reply in absorbed.items() if bot in replaced}
         ids = [e.id for e in events if e.id not in absorbed]
@@ -334,7 +341,8 @@ class TurnSearch:
             newest = max(prev.newest, newest) if newest is not None else prev.newest
         turns = _Turns(by_id=by_id, texts=texts, bodies=bodies, words=words, domains=domains, stale=stale,
                        absorbed=absorbed, ids=ids, messages=[bodies[i] for i in ids],
-                       pos={i: n for n, i in enumerate(ids)}, newest=newest, events=events, everything=everything)
+                       pos={i: n for n, i in enumerate(ids)}, newest=newest, events=events, everything=everything,
+                       changes=changes, restating=restating)
         if prev is not None:  # the same objects for the turns that did not change (the packer keeps their lines)
             turns.items = {i: got for i, got in prev.items.items() if texts.get(i) == got.text}
             turns.item_words = dict(prev.item_words)
@@ -370,6 +378,14 @@ def _restating_replaced(events: Sequence[Event], words: dict[str, frozenset[str]
                         items: Sequence[MemoryItem]) -> set[str]:
     """Turns from before a change that state the replaced value and not the one that replaced it ("soft
     chimes" in March, after "birdsong" superseded it in May): shown, they would present the old value as news."""
+    return _restating(events, words, _changes(items))
+
+
+_Change = tuple[datetime, frozenset[str], frozenset[str]]  # (until, the replaced value's words, the new value's)
+
+
+def _changes(items: Sequence[MemoryItem]) -> list[_Change]:
+    """The value changes ``_restating_replaced`` checks turns against."""
     by_id = {i.id: i for i in items}
     changes: list[tuple[datetime, frozenset[str], frozenset[str]]] = []
     for old in items:
@@ -391,6 +407,10 @@ def _restating_replaced(events: Sequence[Event], words: dict[str, frozenset[str]
             old_words = frozenset(content_words(replaced))
             if old_words:
                 changes.append((item.valid_from, old_words, frozenset(content_words(item.value))))
+    return changes
+
+
+def _restating(events: Sequence[Event], words: dict[str, frozenset[str]], changes: Sequence[_Change]) -> set[str]:
     if not changes:
         return set()
     return {ev.id for ev in events
