@@ -59,10 +59,12 @@ class InvertedBM25:
         self.n_docs, self.lens, self.tf = n, lens, tf
         df = np.bincount(tok, minlength=n_vocab)
         self.n_terms = int(np.count_nonzero(df))
-        # idf of each distinct document frequency with math.log, as bm25s does (np.log may differ in the last bit)
-        values, which = np.unique(df, return_inverse=True)
-        idf = np.array([math.log(1 + (n - d + 0.5) / (d + 0.5)) if d else 0.0 for d in values.tolist()])
-        idf32 = idf.astype(np.float32)[which]
+        # idf of each distinct document frequency with math.log, as bm25s does (np.log may differ in the last bit),
+        # looked up by frequency (a bincount finds the distinct ones without sorting the vocabulary)
+        values = np.flatnonzero(np.bincount(df))
+        lut = np.zeros(int(values[-1]) + 1 if len(values) else 1, dtype=np.float64)
+        lut[values] = [math.log(1 + (n - d + 0.5) / (d + 0.5)) if d else 0.0 for d in values.tolist()]
+        idf32 = lut.astype(np.float32)[df]
         tf64 = tf.astype(np.float32).astype(np.float64)
         tfc = tf64 / (K1 * ((1 - B) + B * lens[row] / lens.mean()) + tf64)
         self.data = (idf32[tok].astype(np.float64) * tfc).astype(np.float32)

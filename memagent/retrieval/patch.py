@@ -46,6 +46,19 @@ def _merge(kept: list[MemoryItem], added: list[MemoryItem]) -> list[MemoryItem]:
 Columns = Callable[[list[MemoryItem], ItemArrays, set[str]], ItemArrays]
 
 
+def _without(items: list[MemoryItem], gone: list[MemoryItem]) -> list[MemoryItem]:
+    """A copy of ``items`` (in snapshot order) without ``gone`` (some of its objects), each found by bisection."""
+    out = list(items)
+    for item in gone:
+        at = bisect.bisect_left(out, _order(item), key=_order)
+        while at < len(out) and out[at] is not item and _order(out[at]) == _order(item):
+            at += 1
+        if at == len(out) or out[at] is not item:  # not where the order puts it: look everywhere
+            return [i for i in items if all(i is not g for g in gone)]
+        del out[at]
+    return out
+
+
 def patch_snapshot(store: Store, user_id: str, old: Snapshot, columns: Columns) -> Snapshot:
     """A new snapshot: ``old`` with the changes since it was read (``old`` itself is left as it is, other threads
     may be reading it). ``columns(items, old_arrays, changed_ids)`` patches one of its ItemArrays views."""
@@ -54,7 +67,7 @@ def patch_snapshot(store: Store, user_id: str, old: Snapshot, columns: Columns) 
     changed: set[str] = store.changed_items(user_id, old.op_version)  # type: ignore[attr-defined]
     fresh = store.items(user_id, statuses=None, ids=sorted(changed)) if changed else []
     current = [i for i in fresh if i.status == "current"]
-    items = _merge([i for i in old.items if i.id not in changed] if changed else list(old.items), current)
+    items = _merge(_without(old.items, [old.by_id[i] for i in changed if i in old.by_id]), current)
     by_id = dict(old.by_id)
     for iid in changed:
         by_id.pop(iid, None)
