@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from itertools import repeat
 from operator import attrgetter
-from datetime import datetime
 
 import numpy as np
 

@@ -22,8 +22,7 @@ from memagent.retrieval.bm25 import BM25Cache
 from memagent.retrieval.cache import Snapshot
 from memagent.retrieval.hybrid import HybridRanker
 from memagent.store.sqlite import SQLiteStore
-from memagent.types import Edge, EdgeType, MemoryItem, MemoryKind, Op
-from memagent.types import Recall
+from memagent.types import Edge, EdgeType, MemoryItem, MemoryKind, Op, Recall
 
 PLACES = ["Porto", "Lisbon", "Oslo", "Kyoto", "Denver", "Nairobi"]
 FOODS = ["sushi", "tacos", "ramen", "paella", "falafel", "pho", "goulash"]
