@@ -135,8 +135,8 @@ class HybridRanker:
 
     def changed(self, user_id: str) -> None:
         """After a write that removed no text: the next read patches the user's snapshot from the rows changed
-        since (``retrieval.patch``) instead of reading everything again; the BM25 views are rebuilt from the
-        token ids they keep. Anything else (forget, redaction, consolidation, import) calls ``invalidate`` or
+        since (``retrieval.patch``) instead of reading everything again; the BM25 views patch the models they
+        keep (``BM25Cache``). Anything else (forget, redaction, consolidation, import) calls ``invalidate`` or
         ``drop``."""
         self.bm25.invalidate(user_id)
         self.snapshots.changed(user_id)
