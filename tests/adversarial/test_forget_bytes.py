@@ -351,9 +351,9 @@ def _cached_text(mem: Memory) -> str:
         parts += [i.text for i in [*snap.items, *(snap.others or [])]] + [e.text for e in snap.events or []]
         parts += [line for _, line in snap.lines.values()] + list(snap.line_tokens)
         parts += [t for arrays in snap.arrays.values() for t in arrays.texts]
-        turns = snap.extras.get("turns")
-        if turns is not None:
-            parts += [*turns.texts.values(), *turns.bodies.values()]
+        for turns in (snap.extras.get("turns"), snap.patched_from.get("turns")):  # its view, and the one it extends
+            if turns is not None:
+                parts += [*turns.texts.values(), *turns.bodies.values()]
     return "\n".join([*parts, *_kept_tokens(mem)]).lower()
 
 
