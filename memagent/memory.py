@@ -296,15 +296,21 @@ class Memory:
                 events = [e for e in events if e.id in still]
                 if not events:
                     return []
-            try:
-                # Each chunk's turn vectors go to the index with its memories' (one index write), unless the chunk
-                # forgot something: turns were redacted, and the user's turn vectors are re-checked below instead.
-                results = self.writer.write_batch(
-                    events, extra=lambda done: [] if _forgot(done) else self.turns.entries(uid, [r.event for r in done]),
-                    queued=queued)
-            finally:  # a failure after the commit (the index) must not leave a stale snapshot
-                self.ranker.invalidate(uid)
+            results: list[WriteResult] | None = None
+            with self.ranker.snapshots.writing(uid):
+                try:
+                    # Each chunk's turn vectors go to the index with its memories' (one index write), unless the chunk
+                    # forgot something: turns were redacted, and the user's turn vectors are re-checked below instead.
+                    results = self.writer.write_batch(
+                        events, queued=queued,
+                        extra=lambda done: [] if _forgot(done) else self.turns.entries(uid, [r.event for r in done]))
+                finally:  # a failure after the commit (the index) must not leave a stale snapshot
+                    if results is not None and not _forgot(results):
+                        self.ranker.changed(uid)  # nothing removed: the next read patches the snapshot
+                    else:
+                        self.ranker.invalidate(uid)
             # Not reached when a write failed: turns committed before it are indexed by reconcile (next open).
+            assert results is not None
             if _forgot(results):
                 self.turns.reconcile(uid)
         return results

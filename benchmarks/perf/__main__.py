@@ -30,6 +30,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sizes", default="1000,10000,100000", help="comma-separated memory counts for one user")
     p.add_argument("--queries", type=int, default=200, help="distinct requests per size")
     p.add_argument("--repeats", type=int, default=3, help="rounds of the requests (medians of rounds reported)")
+    p.add_argument("--writes", type=int, default=20, help="write-then-recall pairs per size (the after-write row)")
     p.add_argument("--users", type=int, default=100, help="users in the many-users row (0: skip)")
     p.add_argument("--per-user", type=int, default=1000)
     p.add_argument("--turns", type=int, default=2000, help="conversation turns per ingest mode")
@@ -58,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out = output_dir(args.out, "perf", quick=args.quick)
     if args.quick:
         args.sizes, args.queries, args.repeats, args.users, args.per_user = "300,2000", 30, 1, 5, 300
+        args.writes = 10
         args.turns, args.embedders = 200, "hashing"
     sizes = [int(s) for s in args.sizes.split(",") if s]
     phases = {x for x in args.phases.split(",") if x}
@@ -72,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         data["llm_calls"] = run_phase(ingest.llm_calls_per_turn, min(args.turns, 400), args.seed)
     if "latency" in phases:
         data["one_user"] = [run_phase(latency.one_user, n, args.queries, args.repeats, args.seed,
-                                      chroma=not args.no_chroma) for n in sizes]
+                                      chroma=not args.no_chroma, writes=args.writes) for n in sizes]
         if args.users:
             data["many_users"] = run_phase(latency.many_users, args.users, args.per_user, args.queries,
                                            args.repeats, args.seed)
@@ -144,7 +146,21 @@ def latency_section(data: dict[str, Any]) -> list[str]:
     return ["## Recall latency (ms; whole Memory.recall at 800 tokens vs the nearest-100 search alone)", "",
             markdown_table(["memories", "p50", "p95", "p99", "p95 median of rounds", "numpy p50", "chroma p50",
                             "x numpy", "x chroma", "peak RSS MB"], lat), "",
-            f"Exact numpy search vs chroma HNSW (same vectors, no filter): {crossover(data['one_user'])}", ""]
+            f"Exact numpy search vs chroma HNSW (same vectors, no filter): {crossover(data['one_user'])}", "",
+            *after_write_section(data["one_user"])]
+
+
+def after_write_section(rows: list[dict[str, Any]]) -> list[str]:
+    """Recall right after a write (one user turn added, then a recall), beside the steady recall of each size."""
+    rows = [r for r in rows if r.get("after_write")]
+    if not rows:
+        return []
+    table = [[f"1 user x {r['memories']:,}", r["after_write"]["writes"], r["after_write"]["write_p50"],
+              r["after_write"]["p50"], r["after_write"]["p95"], r["memagent"]["p50"], r["memagent"]["p95"],
+              round(r["after_write"]["p95"] / r["memagent"]["p95"], 1)] for r in rows]
+    return ["## Recall right after a write (ms; add one turn, then recall: what a chatbot pays per message)", "",
+            markdown_table(["memories", "writes", "write p50", "after-write p50", "after-write p95", "steady p50",
+                            "steady p95", "after-write p95 / steady p95"], table), ""]
 
 
 def context_line(ctx: dict[str, Any], chosen: dict[str, Any]) -> str:

@@ -44,7 +44,7 @@ def _timed(fn: Any, args: list[Any], repeats: int, desc: str) -> tuple[list[floa
     return ms, rounds
 
 
-def one_user(n: int, n_queries: int, repeats: int, seed: int, *, chroma: bool) -> dict[str, Any]:
+def one_user(n: int, n_queries: int, repeats: int, seed: int, *, chroma: bool, writes: int = 20) -> dict[str, Any]:
     from memagent import HashingEmbedder, Memory
 
     embedder = HashingEmbedder(dim=DIM)
@@ -61,17 +61,38 @@ def one_user(n: int, n_queries: int, repeats: int, seed: int, *, chroma: bool) -
         cpu0 = time.process_time()
         ms, rounds = _timed(lambda q: mem.recall("u", q, touch=False), qs, repeats, f"recall {n}")
         cpu_ms = (time.process_time() - cpu0) * 1000 / len(ms)
+        after_ms, write_ms = _after_writes(mem, qs, writes, n)
         ids = sorted(mem.index.ids("u"))
         matrix, _ = mem.index.rows("u", ids)  # the very vectors memagent searches
         qvecs = embedder.embed(qs)
         row = {"memories": len(ids), "bulk_load_s": round(load_s, 1), "first_recall_ms": round(first_ms, 1),
                "memagent": _summary(ms), "memagent_p95_median_of_rounds": round(statistics.median(rounds), 3),
-               "memagent_cpu_ms_per_recall": round(cpu_ms, 3)}
+               "memagent_cpu_ms_per_recall": round(cpu_ms, 3),
+               "after_write": _summary(after_ms) | {"writes": len(after_ms), "write_p50": round(percentile(write_ms, 50), 3)}}
         row["numpy"] = _summary(_timed(lambda q: _numpy_top(matrix, q), list(qvecs), repeats, f"numpy {n}")[0])
         if chroma:
             row["chroma"], row["chroma_load_s"] = _chroma(matrix, qvecs, repeats, n, tmp)
         mem.close()
     return row
+
+
+# What a chatbot writes between two recalls: one user turn (a new memory, or a merge into one).
+_TURNS = ["I really like sea kayaking trip number {n} with my cousin", "we ended up at the noodle bar again, visit {n}",
+          "My favourite board game this month is number {n}", "I love trying tea blend {n} in the morning"]
+
+
+def _after_writes(mem: Any, qs: list[str], writes: int, n: int) -> tuple[list[float], list[float]]:
+    """Recall right after a write, what a chatbot pays on every message: add one turn, then recall (ms of
+    each), ``writes`` times."""
+    recall_ms, write_ms = [], []
+    for k in progress(range(writes), desc=f"write then recall {n}"):
+        start = time.perf_counter()
+        mem.add("u", _TURNS[k % len(_TURNS)].format(n=k))
+        write_ms.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        mem.recall("u", qs[k % len(qs)], touch=False)
+        recall_ms.append((time.perf_counter() - start) * 1000)
+    return recall_ms, write_ms
 
 
 def _numpy_top(matrix: np.ndarray, q: np.ndarray) -> np.ndarray:

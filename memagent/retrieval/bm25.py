@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from itertools import repeat
 
 import numpy as np
 
@@ -14,19 +15,27 @@ __all__ = ["BM25Cache"]
 
 
 class _Entry:
-    __slots__ = ("ids", "model", "version", "vocab")
+    __slots__ = ("hashes", "ids", "model", "pos", "version", "vocab")
 
-    def __init__(self, version: int, ids: list[str], model: InvertedBM25, vocab: dict[str, int]) -> None:
-        self.version, self.ids, self.model, self.vocab = version, ids, model, vocab
+    def __init__(self, version: int, ids: list[str], model: InvertedBM25, vocab: dict[str, int],
+                 hashes: np.ndarray) -> None:
+        self.version, self.ids, self.model, self.vocab, self.hashes = version, ids, model, vocab, hashes
+        self.pos = dict(zip(ids, range(len(ids)), strict=True))
 
 
 class _Kept:
-    """What a rebuild reuses: the vocabulary (append-only) and each document's token ids with a hash of its text."""
+    """What a rebuild reuses: the vocabulary (append-only), each document's token ids with a hash of its text
+    (as of the last full build), and the last model built (a rebuild after a write patches it)."""
 
-    __slots__ = ("docs", "vocab")
+    __slots__ = ("docs", "entry", "vocab")
 
-    def __init__(self, vocab: dict[str, int], docs: dict[str, tuple[int, np.ndarray]]) -> None:
-        self.vocab, self.docs = vocab, docs
+    def __init__(self, vocab: dict[str, int], docs: dict[str, tuple[int, np.ndarray]], entry: _Entry) -> None:
+        self.vocab, self.docs, self.entry = vocab, docs, entry
+
+    def holds(self, hashes: set[int]) -> bool:
+        """Whether any text with one of these hashes went into what is kept."""
+        return (any(h in hashes for h, _ in self.docs.values())
+                or bool(np.isin(self.entry.hashes, np.fromiter(hashes, dtype=np.int64, count=len(hashes))).any()))
 
 
 class BM25Cache:
@@ -34,8 +43,9 @@ class BM25Cache:
 
     The cache holds token statistics of memory texts, so ``invalidate`` (called on every write, forget and
     delete) drops a user's models entirely. The rebuild after a write tokenises only the texts that changed:
-    each document's token ids are kept by its id with a hash of its text (replaced at every rebuild by those of
-    the documents still there), with the vocabulary they index. Those go with ``drop`` (a deleted user, redacted
+    the last model is kept and patched (``InvertedBM25.patched``: documents matched by id and text hash keep their
+    postings, the others are tokenised and merged in), and each document's token ids as of the last full build
+    are kept by its id with a hash of its text, with the vocabulary they index. Those go with ``drop`` (a deleted user, redacted
     events), ``evict`` (forgotten texts, whole vocabularies that held them) and ``clear``, so no word of a forgotten
     text stays behind until the next rebuild.
     """
@@ -68,7 +78,7 @@ class BM25Cache:
         ``Forgetter`` with forgotten texts; their words are in the vocabulary too, so the whole view goes)."""
         hashes = {hash(t) for t in texts}
         with self._lock:
-            for key in [k for k, kept in self._kept.items() if any(h in hashes for h, _ in kept.docs.values())]:
+            for key in [k for k, kept in self._kept.items() if kept.holds(hashes)]:
                 del self._kept[key]
             self._drops += 1
 
@@ -107,13 +117,19 @@ class BM25Cache:
         # A copy: another thread may be rebuilding this view from the same kept vocabulary.
         vocab = dict(kept.vocab) if kept is not None else {}
         old = kept.docs if kept is not None else {}
-        docs: dict[str, tuple[int, np.ndarray]] = {}
-        for doc, text in zip(ids, texts, strict=True):
-            h = hash(text)
-            got = old.get(doc)
-            docs[doc] = got if got is not None and got[0] == h else (h, encode(_tokens(text), vocab))
-        model = InvertedBM25([docs[d][1] for d in ids], len(vocab))
-        entry = _Entry(version, ids, model, vocab)
+        patched = _patch(kept.entry, ids, texts, vocab) if kept is not None else None
+        if patched is not None:  # most documents unchanged since the last build (a write): patch its model
+            model, hashes = patched
+            docs = old  # as of the last full build: still valid by id and hash, for the next one
+        else:
+            docs = {}
+            for doc, text in zip(ids, texts, strict=True):
+                h = hash(text)
+                got = old.get(doc)
+                docs[doc] = got if got is not None and got[0] == h else (h, encode(_tokens(text), vocab))
+            model = InvertedBM25([docs[d][1] for d in ids], len(vocab))
+            hashes = np.fromiter((docs[d][0] for d in ids), dtype=np.int64, count=len(ids))
+        entry = _Entry(version, ids, model, vocab, hashes)
         with self._lock:
             if (self._version(user_id), self._epoch) != (version, epoch):  # invalidated while building: the
                 return entry  # texts may include forgotten ones
@@ -125,7 +141,7 @@ class BM25Cache:
                 # Words of documents gone since pile up in an append-only vocabulary: start afresh past twice
                 # the words in use.
                 if len(vocab) <= 2 * model.n_terms + 1000:
-                    self._kept[user_id] = _Kept(vocab, docs)
+                    self._kept[user_id] = _Kept(vocab, docs, entry)
                 while len(self._kept) > self.max_users:
                     self._kept.pop(next(iter(self._kept)))
         return entry
@@ -140,6 +156,22 @@ class BM25Cache:
         """Writes so far to the user a cache key belongs to ("<user>" or "<user>|<kinds>"; user ids may hold "|")."""
         parts = key.split("|")
         return sum(self._versions.get("|".join(parts[:n]), 0) for n in range(1, len(parts) + 1))
+
+
+def _patch(prev: _Entry, ids: list[str], texts: Sequence[str], vocab: dict[str, int]
+           ) -> tuple[InvertedBM25, np.ndarray] | None:
+    """``prev``'s model patched to ``ids``/``texts`` (documents matched by id and text hash; the others are
+    tokenised into ``vocab``), with the texts' hashes; None when over a quarter changed (a full build is as cheap)."""
+    n = len(ids)
+    hashes = np.fromiter(map(hash, texts), dtype=np.int64, count=n)  # map: no Python frame per document
+    src = np.fromiter(map(prev.pos.get, ids, repeat(-1)), dtype=np.int64, count=n)
+    known = np.flatnonzero(src >= 0)
+    src[known[prev.hashes[src[known]] != hashes[known]]] = -1  # same id, another text: a new document
+    fresh = np.flatnonzero(src < 0)
+    if 4 * len(fresh) > n:
+        return None
+    docs = {r: encode(_tokens(texts[r]), vocab) for r in fresh.tolist()}
+    return prev.model.patched(src, docs, len(vocab)), hashes
 
 
 def _belongs(key: str, user_id: str) -> bool:

@@ -27,10 +27,11 @@ from memagent.graph.values import VALUE_NAMESPACE, value_id
 from memagent.retrieval.arrays import ItemArrays
 from memagent.retrieval.bm25 import BM25Cache
 from memagent.retrieval.cache import Snapshot, SnapshotCache
+from memagent.retrieval.patch import NEIGHBOUR_EDGES, patch_snapshot, patchable
 from memagent.retrieval.topics import TopicAffinity
 from memagent.store.base import Store
 from memagent.store.index import VectorIndex, namespace_key
-from memagent.types import EdgeType, MemoryItem, MemoryKind
+from memagent.types import MemoryItem, MemoryKind
 
 __all__ = ["HybridRanker", "RecallConfig", "Scored"]
 
@@ -132,6 +133,14 @@ class HybridRanker:
         self.bm25.invalidate(user_id)
         self.snapshots.invalidate(user_id)
 
+    def changed(self, user_id: str) -> None:
+        """After a write that removed no text: the next read patches the user's snapshot from the rows changed
+        since (``retrieval.patch``) instead of reading everything again; the BM25 views patch the models they
+        keep (``BM25Cache``). Anything else (forget, redaction, consolidation, import) calls ``invalidate`` or
+        ``drop``."""
+        self.bm25.invalidate(user_id)
+        self.snapshots.changed(user_id)
+
     def drop(self, user_id: str) -> None:
         """``invalidate``, and drop what is kept across changes too (the BM25 tokens of each text): call when
         text is removed (forget, redaction, a deleted user)."""
@@ -144,15 +153,23 @@ class HybridRanker:
             self.snapshots.clear()
             self.bm25.clear()
             self._seen_version = version
+        can_patch = patchable(self.store)
 
         def load() -> Snapshot:
-            snap = Snapshot(self.store.items(user_id))
-            for e in self.store.edges(user_id, types=[EdgeType.RELATES_TO, EdgeType.TRIGGERS]):
+            at = self.store.op_version(user_id) if can_patch else None  # before the rows (see retrieval.patch)
+            snap = Snapshot(self.store.items(user_id), op_version=at)
+            for e in self.store.edges(user_id, types=list(NEIGHBOUR_EDGES)):
                 snap.neighbours.setdefault(e.src, set()).add(e.dst)
                 snap.neighbours.setdefault(e.dst, set()).add(e.src)
             return snap
 
-        return self.snapshots.get(user_id, load)
+        def patch(old: Snapshot) -> Snapshot:
+            cfg = self.config
+            rows = self._topic_rows(user_id) if self.topics is not None and cfg.soft_domains else None
+            return patch_snapshot(self.store, user_id, old, lambda items, arrays, changed: ItemArrays.patched(
+                arrays, items, changed, cfg.profile_kinds, half_life_days=cfg.recency_half_life_days, topic_rows=rows))
+
+        return self.snapshots.get(user_id, load, patch if can_patch else None)
 
     def _arrays(self, user_id: str, snap: Snapshot, kinds: set[MemoryKind] | None) -> tuple[str, ItemArrays]:
         """The snapshot's current items (of ``kinds``) as columns, built once per snapshot and kinds filter."""
@@ -299,7 +316,7 @@ class HybridRanker:
         seeds = sorted(entries.values(), key=lambda e: -e.score)[: self.config.graph_seeds]
         neighbours: dict[str, float] = {}
         for seed in seeds:
-            for other in snap.neighbours.get(seed.item.id, ()):
+            for other in sorted(snap.neighbours.get(seed.item.id, ())):  # a set's order depends on its history
                 if other not in entries:
                     neighbours[other] = max(neighbours.get(other, 0.0), seed.score * self.config.graph_decay)
         for iid, score in neighbours.items():

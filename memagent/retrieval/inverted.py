@@ -34,30 +34,75 @@ class InvertedBM25:
         n_vocab: the size of the vocabulary the ids come from.
     """
 
-    __slots__ = ("data", "indices", "indptr", "n_docs", "n_terms")
+    __slots__ = ("data", "indices", "indptr", "lens", "n_docs", "n_terms", "tf")
 
     def __init__(self, docs: Sequence[np.ndarray], n_vocab: int) -> None:
         n = len(docs)
         lens = np.fromiter((len(d) for d in docs), dtype=np.int64, count=n)
-        self.n_docs = n
-        self.indptr = np.zeros(n_vocab + 1, dtype=np.int64)
         if n == 0 or not lens.any():
-            self.indices, self.data, self.n_terms = np.zeros(0, np.int32), np.zeros(0, np.float32), 0
+            self._empty(n, n_vocab, lens)
             return
         rows = np.repeat(np.arange(n, dtype=np.int64), lens)
         pairs, tf = np.unique(np.concatenate(docs) * n + rows, return_counts=True)  # by token, then document
         tok, row = np.divmod(pairs, n)
+        self._weigh(tok, row, tf, lens, n_vocab)
+
+    def _empty(self, n: int, n_vocab: int, lens: np.ndarray) -> None:
+        self.n_docs, self.lens = n, lens
+        self.indptr = np.zeros(n_vocab + 1, dtype=np.int64)
+        self.indices, self.data, self.n_terms = np.zeros(0, np.int32), np.zeros(0, np.float32), 0
+        self.tf = np.zeros(0, np.int64)
+
+    def _weigh(self, tok: np.ndarray, row: np.ndarray, tf: np.ndarray, lens: np.ndarray, n_vocab: int) -> None:
+        """The postings of (token, document, term frequency) triples sorted by token (documents in any order)."""
+        n = len(lens)
+        self.n_docs, self.lens, self.tf = n, lens, tf
         df = np.bincount(tok, minlength=n_vocab)
         self.n_terms = int(np.count_nonzero(df))
-        # idf of each distinct document frequency with math.log, as bm25s does (np.log may differ in the last bit)
-        values, which = np.unique(df, return_inverse=True)
-        idf = np.array([math.log(1 + (n - d + 0.5) / (d + 0.5)) if d else 0.0 for d in values.tolist()])
-        idf32 = idf.astype(np.float32)[which]
+        # idf of each distinct document frequency with math.log, as bm25s does (np.log may differ in the last bit),
+        # looked up by frequency (a bincount finds the distinct ones without sorting the vocabulary)
+        values = np.flatnonzero(np.bincount(df))
+        lut = np.zeros(int(values[-1]) + 1 if len(values) else 1, dtype=np.float64)
+        lut[values] = [math.log(1 + (n - d + 0.5) / (d + 0.5)) if d else 0.0 for d in values.tolist()]
+        idf32 = lut.astype(np.float32)[df]
         tf64 = tf.astype(np.float32).astype(np.float64)
         tfc = tf64 / (K1 * ((1 - B) + B * lens[row] / lens.mean()) + tf64)
         self.data = (idf32[tok].astype(np.float64) * tfc).astype(np.float32)
         self.indices = row.astype(np.int32)
+        self.indptr = np.zeros(n_vocab + 1, dtype=np.int64)
         np.cumsum(df, out=self.indptr[1:])
+
+    def patched(self, src: np.ndarray, fresh: dict[int, np.ndarray], n_vocab: int) -> InvertedBM25:
+        """The index of a corpus that keeps some of these documents: ``src[r]`` is the row here of its document
+        ``r`` (-1 for a new or changed one, whose token ids are ``fresh[r]``). Equal, score for score, to building
+        it from every document's tokens: the same (token, document, frequency) triples weighed the same way,
+        without tokenising or sorting the documents kept (a write changes a few of thousands)."""
+        n = len(src)
+        out = InvertedBM25.__new__(InvertedBM25)
+        lens = np.zeros(n, dtype=np.int64)
+        kept = np.flatnonzero(src >= 0)
+        lens[kept] = self.lens[src[kept]]
+        for r, d in fresh.items():
+            lens[r] = len(d)
+        if n == 0 or not lens.any():
+            out._empty(n, n_vocab, lens)
+            return out
+        moved = np.full(self.n_docs, -1, dtype=np.int64)
+        moved[src[kept]] = kept
+        tok = np.repeat(np.arange(len(self.indptr) - 1, dtype=np.int64), np.diff(self.indptr))
+        row = moved[self.indices]
+        stay = row >= 0
+        tok, row, tf = tok[stay], row[stay], self.tf[stay]
+        if fresh:
+            docs = list(fresh.values())
+            rows = np.repeat(np.fromiter(fresh, dtype=np.int64, count=len(fresh)),
+                             np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs)))
+            pairs, new_tf = np.unique(np.concatenate(docs) * n + rows, return_counts=True)
+            new_tok, new_row = np.divmod(pairs, n)
+            at = np.searchsorted(tok, new_tok, side="right")  # both sorted by token: merge without a sort
+            tok, row, tf = np.insert(tok, at, new_tok), np.insert(row, at, new_row), np.insert(tf, at, new_tf)
+        out._weigh(tok, row, tf, lens, n_vocab)
+        return out
 
     def scores(self, query_ids: Iterable[int]) -> np.ndarray:
         """Raw BM25 score of every document (float32); a repeated query word counts again, as in bm25s."""

@@ -56,8 +56,12 @@ class TopicAffinity:
 
     def distributions(self, vectors: np.ndarray) -> np.ndarray:
         """Rows of ``vectors`` as distributions over the topics (each row sums to 1)."""
+        # In float64, rounded to float32 after: a float32 product's last bits depend on how many rows go in
+        # at once (BLAS picks another kernel), and a snapshot patched after a write computes the rows of the new
+        # items alone, which must give what a rebuild computing every row gives (tests/core/test_snapshot_patch.py).
         with one_blas_thread():
-            sims = np.atleast_2d(np.asarray(vectors, dtype=np.float32)) @ self.prototypes.T
+            rows = np.atleast_2d(np.asarray(vectors, dtype=np.float32)).astype(np.float64)
+            sims = (rows @ self.prototypes.T.astype(np.float64)).astype(np.float32)
         z = (sims - sims.max(axis=1, keepdims=True)) / self.temperature
         weights = np.exp(z)
         return weights / weights.sum(axis=1, keepdims=True)

@@ -36,6 +36,7 @@ from memagent._lexical import content_words
 from memagent.embeddings.base import Embedder
 from memagent.graph.domains import RELATED_DOMAINS, classify_domains
 from memagent.graph.exchange import accepted_text
+from memagent.retrieval.cache import Snapshot
 from memagent.retrieval.hybrid import HybridRanker, Scored
 from memagent.store.base import Store
 from memagent.store.index import VectorIndex, namespace_key
@@ -93,6 +94,12 @@ class _Turns:
     items: dict[str, MemoryItem] = field(default_factory=dict)  # turns as recalled items, made on first use
     # Content words of ranked memories' texts (for ``_covered``), keyed by item id with the item they were read from.
     item_words: dict[str, tuple[MemoryItem, set[str]]] = field(default_factory=dict)
+    # The turns in time order, and the snapshot's events they were taken from (a patched snapshot's view extends
+    # this one when its events only add to these).
+    events: list[Event] = field(default_factory=list)
+    everything: list[Event] = field(default_factory=list)
+    changes: list[tuple[datetime, frozenset[str], frozenset[str]]] = field(default_factory=list)  # see _changes
+    restating: set[str] = field(default_factory=set)  # the turns _restating found stale
 
     def item(self, event: Event) -> MemoryItem:
         """The turn as a recalled item: the same object on every recall of this snapshot (the packer keeps the
@@ -272,36 +279,73 @@ class TurnSearch:
                 kept.append(Scored(turns.item(ev), score, comp, "turn"))
         return kept[: cfg.k_turns]
 
+    def _events(self, user_id: str, snap: Snapshot) -> list[Event]:
+        """The user's events, kept on the snapshot (and patched with it after a write, ``retrieval.patch``)."""
+        if snap.events is None:
+            since = getattr(self.store, "events_since", None)
+            if since is not None:
+                snap.events, snap.event_seq = since(user_id, 0)
+            else:
+                snap.events = self.store.events(user_id)
+        return snap.events
+
     def _turns(self, user_id: str) -> _Turns:
         snap = self.ranker.snapshot(user_id)
         cached = snap.extras.get(_SNAPSHOT_KEY)
         if isinstance(cached, _Turns):
             return cached
-        events = [e for e in self.store.events(user_id) if is_turn(e)]
-        # The current items are the snapshot's; only the others are read (the order of ``items`` does not matter).
-        items = [*snap.items, *self.store.items(user_id, statuses=_NOT_CURRENT)]
+        everything = self._events(user_id, snap)
+        # The current items are the snapshot's; only the others are read, once per snapshot (a snapshot patched
+        # after a write has them patched too). The order of ``items`` does not matter.
+        if snap.others is None:
+            snap.others = self.store.items(user_id, statuses=_NOT_CURRENT)
+        items = [*snap.items, *snap.others]
+        # A snapshot patched after a write extends the view of the one it was patched from when the write only
+        # added events after all of its own (what a chatbot does): the per-turn work is done for the new turns.
+        prev = snap.patched_from.pop(_SNAPSHOT_KEY, None)
+        if not (isinstance(prev, _Turns) and prev.everything and len(prev.everything) <= len(everything)
+                and everything[len(prev.everything) - 1] is prev.everything[-1]):
+            prev = None
+        new = [e for e in (everything[len(prev.everything):] if prev is not None else everything) if is_turn(e)]
+        events = [*prev.events, *new] if prev is not None else new
         # A turn a replaced memory came from is left out even when a current memory came from it too ("My name
         # is Maya and I live in Boston", after a move): the current memories speak for what still holds.
         replaced = {ev for item in items if item.status == "superseded" for ev in item.source_event_ids}
         # ... and so is the assistant's reply to it, which confirms what was said ("Done: home streaming.").
         replaced |= {nxt.id for ev, nxt in zip(events, events[1:], strict=False)
                      if ev.id in replaced and nxt.role == "assistant" and nxt.session_id == ev.session_id}
-        texts = {e.id: turn_text(e) for e in events}
-        bodies = {e.id: e.text for e in events}
-        absorbed: dict[str, str] = {}
-        by_id = {e.id: e for e in events}
-        for reply_id, (bot_id, said) in self._exchanges(user_id, events).items():
+        texts = {**(prev.texts if prev is not None else {}), **{e.id: turn_text(e) for e in new}}
+        bodies = {**(prev.bodies if prev is not None else {}), **{e.id: e.text for e in new}}
+        absorbed: dict[str, str] = dict(prev.absorbed) if prev is not None else {}
+        by_id = {**(prev.by_id if prev is not None else {}), **{e.id: e for e in new}}
+        # A new turn's exchange is with the turn before it (the last old one, for the first new turn).
+        paired = [*prev.events[-1:], *new] if prev is not None else events
+        for reply_id, (bot_id, said) in self._exchanges(user_id, paired).items():
             texts[reply_id] = f"assistant: {said} / {turn_text(by_id[reply_id])}"
             bodies[reply_id] = said + " / " + by_id[reply_id].text
             absorbed[bot_id] = reply_id
-        words, domains = self._derive(user_id, events, texts, bodies)
-        stale = replaced | _restating_replaced(events, words, items)
+        words, domains = self._derive(user_id, new, texts, bodies)
+        if prev is not None:
+            words, domains = {**prev.words, **words}, {**prev.domains, **domains}
+        changes = _changes(items)
+        if prev is not None and changes == prev.changes:  # the same changes: only the new turns are checked
+            restating = prev.restating | _restating(new, words, changes)
+        else:
+            restating = _restating(events, words, changes)
+        stale = replaced | restating
         # An exchange is stale when the proposal it took up is (the assistant named a value replaced since).
         stale |= {reply for bot, reply in absorbed.items() if bot in replaced}
         ids = [e.id for e in events if e.id not in absorbed]
+        newest = max((e.timestamp for e in new), default=None)
+        if prev is not None and prev.newest is not None:
+            newest = max(prev.newest, newest) if newest is not None else prev.newest
         turns = _Turns(by_id=by_id, texts=texts, bodies=bodies, words=words, domains=domains, stale=stale,
                        absorbed=absorbed, ids=ids, messages=[bodies[i] for i in ids],
-                       pos={i: n for n, i in enumerate(ids)}, newest=max((e.timestamp for e in events), default=None))
+                       pos={i: n for n, i in enumerate(ids)}, newest=newest, events=events, everything=everything,
+                       changes=changes, restating=restating)
+        if prev is not None:  # the same objects for the turns that did not change (the packer keeps their lines)
+            turns.items = {i: got for i, got in prev.items.items() if texts.get(i) == got.text}
+            turns.item_words = dict(prev.item_words)
         snap.extras[_SNAPSHOT_KEY] = turns
         return turns
 
@@ -334,6 +378,14 @@ def _restating_replaced(events: Sequence[Event], words: dict[str, frozenset[str]
                         items: Sequence[MemoryItem]) -> set[str]:
     """Turns from before a change that state the replaced value and not the one that replaced it ("soft
     chimes" in March, after "birdsong" superseded it in May): shown, they would present the old value as news."""
+    return _restating(events, words, _changes(items))
+
+
+_Change = tuple[datetime, frozenset[str], frozenset[str]]  # (until, the replaced value's words, the new value's)
+
+
+def _changes(items: Sequence[MemoryItem]) -> list[_Change]:
+    """The value changes ``_restating_replaced`` checks turns against."""
     by_id = {i.id: i for i in items}
     changes: list[tuple[datetime, frozenset[str], frozenset[str]]] = []
     for old in items:
@@ -355,6 +407,10 @@ def _restating_replaced(events: Sequence[Event], words: dict[str, frozenset[str]
             old_words = frozenset(content_words(replaced))
             if old_words:
                 changes.append((item.valid_from, old_words, frozenset(content_words(item.value))))
+    return changes
+
+
+def _restating(events: Sequence[Event], words: dict[str, frozenset[str]], changes: Sequence[_Change]) -> set[str]:
     if not changes:
         return set()
     return {ev.id for ev in events

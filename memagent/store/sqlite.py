@@ -281,6 +281,13 @@ class SQLStore(ABC):
             params.append(last)
         return [self._event(r) for r in self._rows(sql + " ORDER BY ts, seq", params)]
 
+    def events_since(self, user_id: str, seq: int) -> tuple[list[Event], int]:
+        """The events written after the user's sequence number ``seq`` (in time order) and the newest sequence
+        number (``seq`` when there is none): a cache of the events reads only what was added since."""
+        rows = self._rows("SELECT * FROM events WHERE user_id = ? AND seq > ? ORDER BY ts, seq", (user_id, seq))
+        # The newest of the rows read, not a second query: an event committed in between would be skipped.
+        return [self._event(r) for r in rows], max([seq, *(int(r["seq"]) for r in rows)])
+
     def last_event_id(self, user_id: str) -> str | None:
         rows = self._rows("SELECT id FROM events WHERE user_id = ? ORDER BY seq DESC LIMIT 1", (user_id,))
         return rows[0]["id"] if rows else None
@@ -433,7 +440,8 @@ class SQLStore(ABC):
         if subject is not None:
             sql += " AND subject = ?"
             params.append(subject)
-        return self._items_from_rows(self._rows(sql + " ORDER BY valid_from, created_at", params))
+        # The id breaks ties (ids are time-ordered): a read path patched in memory must keep the same order.
+        return self._items_from_rows(self._rows(sql + " ORDER BY valid_from, created_at, id", params))
 
     def current_ids(self, user_id: str, ids: Iterable[str]) -> list[str]:
         """Which of ``ids`` are current items of the user (without reading the items themselves)."""
@@ -485,6 +493,13 @@ class SQLStore(ABC):
                     f"WHERE user_id = ? AND id IN ({', '.join('?' * len(chunk))})",
                     (_ts(when), user_id, *chunk),
                 )
+
+    def changed_items(self, user_id: str, op_version: int) -> set[str]:
+        """Ids of the items whose history moved past ``op_version`` (see :meth:`op_version`): every write of the
+        memory graph records each item it inserts, updates or purges there."""
+        rows = self._rows("SELECT DISTINCT item_id FROM history WHERE user_id = ? AND id > ? AND item_id IS NOT NULL",
+                          (user_id, op_version))
+        return {r["item_id"] for r in rows}
 
     def item_ids_for_event(self, user_id: str, event_id: str) -> list[str]:
         return [

@@ -213,6 +213,31 @@ class StoreContract:
         [h] = s.history("u1", item_id="x")
         assert (h.op, h.text, h.detail) == (Op.INSERT, "User says hello.", {"reason": "r"})
 
+    def test_what_changed_since_a_position_events_and_items(self, backend: StoreBackend) -> None:
+        """What a read path patches its snapshot from (``retrieval/patch.py``): events after a sequence number,
+        items with history after an op version, and ``items()`` in one order even for items of one instant."""
+        s = backend.store()
+        _write(s, _ev("u1", "first", 5))
+        events, seq = s.events_since("u1", 0)  # type: ignore[attr-defined]
+        assert [e.text for e in events] == ["first"] and seq > 0
+        _write(s, _ev("u1", "second", 9))
+        _write(s, _ev("u1", "backfilled", 1))
+        _write(s, _ev("u2", "not mine", 10))
+        later, top = s.events_since("u1", seq)  # type: ignore[attr-defined]
+        assert [e.text for e in later] == ["backfilled", "second"] and top > seq
+        assert s.events_since("u1", top) == ([], top)  # type: ignore[attr-defined]
+        a, b, c = (_item("u1", f"User fact {n}.").model_copy(update={"created_at": datetime(2025, 1, 1, tzinfo=UTC)})
+                   for n in range(3))  # one valid_from and created_at: the id decides
+        for item in (c, a, b):
+            s.insert_item(item)
+        assert [i.id for i in s.items("u1")] == sorted([a.id, b.id, c.id])
+        at = s.op_version("u1")
+        s.add_history("u1", Op.MERGE, item_id=b.id)
+        s.add_history("u1", Op.SUPERSEDE, item_id=c.id)
+        s.add_history("u2", Op.INSERT, item_id="elsewhere")
+        assert s.changed_items("u1", at) == {b.id, c.id}  # type: ignore[attr-defined]
+        assert s.changed_items("u1", s.op_version("u1")) == set()  # type: ignore[attr-defined]
+
     def test_a_failed_transaction_writes_nothing_and_nested_ones_join(self, backend: StoreBackend) -> None:
         s = backend.store()
         with pytest.raises(RuntimeError), s.transaction():

@@ -340,3 +340,48 @@ def test_forget_redact_and_delete_user_drop_the_bm25_tokens_kept_for_rebuilds(tm
     mem.redact_events("u1", [ev])
     assert SECRET.lower() not in _kept_tokens(mem)
     mem.close()
+
+
+def _cached_text(mem: Memory) -> str:
+    """Every text the read path keeps for a user: snapshots and the bases a write left to patch (items, events,
+    other items, rendered lines, columns, turn views), and the BM25 vocabularies."""
+    cache = mem.ranker.snapshots
+    parts: list[str] = []
+    for snap in [*cache._snaps.values(), *cache._bases.values()]:
+        parts += [i.text for i in [*snap.items, *(snap.others or [])]] + [e.text for e in snap.events or []]
+        parts += [line for _, line in snap.lines.values()] + list(snap.line_tokens)
+        parts += [t for arrays in snap.arrays.values() for t in arrays.texts]
+        for turns in (snap.extras.get("turns"), snap.patched_from.get("turns")):  # its view, and the one it extends
+            if turns is not None:
+                parts += [*turns.texts.values(), *turns.bodies.values()]
+    return "\n".join([*parts, *_kept_tokens(mem)]).lower()
+
+
+@pytest.mark.parametrize("how", ["forget", "forget_query", "redact", "delete_user", "forget_in_a_write"])
+def test_removing_text_after_patched_writes_leaves_it_in_no_cached_view(tmp_path, how):
+    mem = _open(tmp_path)
+    mem.add("u1", "I love jazz")
+    mem.recall("u1", "music")
+    written = mem.add("u1", f"I love {SECRET} jazz")
+    mem.recall("u1", f"{SECRET} music")  # a patched snapshot: its views now hold the word
+    mem.add("u1", "My favourite hobby is chess")  # ... and it is kept as the base of the next patch
+    assert mem.ranker.snapshots._bases and SECRET.lower() in _cached_text(mem)
+    if how == "forget":
+        mem.forget("u1", written.ops[0].item_id)
+    elif how == "forget_query":
+        mem.forget("u1", query=f"{SECRET} jazz")
+    elif how == "redact":
+        mem.forget("u1", written.ops[0].item_id)  # the memory, then any event still quoting it
+        mem.redact_events("u1", [e.id for e in mem.events("u1") if SECRET in e.text])
+    elif how == "delete_user":
+        mem.delete_user("u1")
+    else:
+        mem.add("u1", f"Please forget that I love {SECRET} jazz")
+    assert SECRET.lower() not in _cached_text(mem)
+    if mem.has_user("u1"):
+        assert SECRET not in mem.recall("u1", f"{SECRET} music").to_prompt()
+        mem.add("u1", "I love tea")  # patched again, from what is left
+        assert SECRET not in mem.recall("u1", f"{SECRET} music").to_prompt()
+        assert SECRET.lower() not in _cached_text(mem)
+    mem.close()
+    assert files_containing(tmp_path, SECRET) == []
