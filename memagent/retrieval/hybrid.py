@@ -233,7 +233,7 @@ class HybridRanker:
             bm_found = self.bm25.array(key, arrays.ids, arrays.texts, query)
             bm_arr = bm_found if bm_found is not None else np.zeros(len(arrays))
             rows, found = self.candidates(user_id, qvec, query, arrays, bm_arr, q_topic, domains, related)
-            located = self._value_ids(snap, key, arrays)
+            located = arrays.ids
         entries = self._score(user_id, qvec, arrays, rows, found, bm_arr, q_topic, domains, related,
                               ref=as_of, infer=cfg.infer_domains and query_domains is None, located=located)
         if as_of is None:
@@ -244,11 +244,12 @@ class HybridRanker:
                bm: np.ndarray, q_topic: np.ndarray | None, domains: list[str], related: set[str], *,
                ref: datetime | None, infer: bool, located: list[str] | None = None) -> dict[str, Scored]:
         """Every component of ``rows`` and their weighted sum, as entries keyed by item id (in row order).
-        ``located``: the value ids of every row of ``arrays`` (a snapshot's, see ``_value_ids``)."""
+        ``located``: ``arrays.ids`` when ``arrays`` is a snapshot's (kept as long), so the index may keep where
+        each id's vector is (``ExactIndex.rows_of``)."""
         cfg = self.config
         items = [arrays.items[r] for r in rows]
         ids = [i.id for i in items]
-        dense = self._dense(user_id, ids, qvec, among=None if located is None else (arrays.ids, located, rows))
+        dense = self._dense(user_id, ids, qvec, among=None if located is None else (located, rows))
         if infer:
             extra = memory_domains(items, dict(zip(ids, dense.tolist(), strict=True)), cfg)
             domains = [*domains, *(d for d in extra if d not in domains)]
@@ -270,16 +271,16 @@ class HybridRanker:
                 for item, row, s, d, b, dm, t, im, rc, ev in columns}
 
     def _dense(self, user_id: str, ids: list[str], qvec: np.ndarray,
-               among: tuple[list[str], list[str], np.ndarray] | None = None) -> np.ndarray:
+               among: tuple[list[str], np.ndarray] | None = None) -> np.ndarray:
         """Cosine of each item with the request (0 at least), or of its value phrase when that is closer.
 
-        ``among`` (a snapshot's item ids, their value ids, and the rows of them that ``ids`` are) lets an index
-        with ``rows_of`` (ExactIndex) gather the vectors from row positions it keeps for those lists."""
+        ``among`` (a snapshot's item ids, and the rows of it that ``ids`` are) lets an index with ``rows_of``
+        (ExactIndex) gather the vectors from the row positions it keeps for that list."""
         rows_of = getattr(self.index, "rows_of", None)
         if among is not None and rows_of is not None:
-            all_ids, all_values, rows = among
+            all_ids, rows = among
             items, _ = rows_of(user_id, all_ids, rows)
-            values, _ = rows_of(namespace_key(user_id, VALUE_NAMESPACE), all_values, rows)
+            values, _ = rows_of(namespace_key(user_id, VALUE_NAMESPACE), all_ids, rows, suffix=value_id(""))
         else:
             items, _ = self._rows(user_id, ids)
             values, _ = self._rows(namespace_key(user_id, VALUE_NAMESPACE), [value_id(i) for i in ids])
@@ -287,15 +288,6 @@ class HybridRanker:
         with one_blas_thread():
             sims = np.maximum(items @ q, values @ q)
         return np.maximum(0.0, sims).astype(np.float64)
-
-    @staticmethod
-    def _value_ids(snap: Snapshot, key: str, arrays: ItemArrays) -> list[str]:
-        """The value-phrase id of every row of ``arrays``, made once per snapshot and arrays (the same list
-        object each recall, which ``ExactIndex.rows_of`` recognises)."""
-        got = snap.extras.get(f"value_ids|{key}")
-        if not (isinstance(got, tuple) and got[0] is arrays):
-            got = snap.extras[f"value_ids|{key}"] = (arrays, [value_id(i) for i in arrays.ids])
-        return got[1]  # type: ignore[no-any-return]
 
     def _rows(self, key: str, ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """The stored vectors of ``ids`` as rows (zero rows for ids without one, their cosine is 0), and which

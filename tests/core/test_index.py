@@ -260,6 +260,12 @@ def test_rows_of_gathers_what_rows_gives_through_adds_replacements_and_deletes(t
     other = ["b", "a"]  # another list for the same key keeps its own positions
     assert np.array_equal(idx.rows_of("u", other, np.array([1]))[0], idx.rows("u", ["a"])[0])
     same()
+    idx.add("u", ["a#v"], rng.normal(size=(1, 4)))  # a suffix names other ids after the same list
+    got, found = idx.rows_of("u", ids, rows, suffix="#v")
+    assert found.tolist() == [False, False, False, False]  # "c#v", "x#v", "b#v", "x#v": none has a vector
+    got, found = idx.rows_of("u", ids, np.array([2]), suffix="#v")
+    assert found.tolist() == [True] and np.array_equal(got, idx.rows("u", ["a#v"])[0])
+    same()  # the plain list's positions were kept apart
     idx.delete_user("u")
     assert not idx.rows_of("u", ids, rows)[1].any()
     idx.close()
