@@ -241,6 +241,7 @@ class HybridRanker:
             bm = self.bm25.score_once(arrays.ids, [i.text for i in pool], query)
             bm_arr = np.array([bm.get(i, 0.0) for i in arrays.ids], dtype=np.float64)
             rows, found = np.arange(len(pool)), set(range(len(pool)))
+            located = None
         else:
             snap = self.snapshot(user_id)
             key, arrays = self._arrays(user_id, snap, kinds)
@@ -249,20 +250,23 @@ class HybridRanker:
             bm_found = self.bm25.array(key, arrays.ids, arrays.texts, query)
             bm_arr = bm_found if bm_found is not None else np.zeros(len(arrays))
             rows, found = self.candidates(user_id, qvec, query, arrays, bm_arr, q_topic, domains, related)
+            located = arrays.ids
         entries = self._score(user_id, qvec, arrays, rows, found, bm_arr, q_topic, domains, related,
-                              ref=as_of, infer=cfg.infer_domains and query_domains is None)
+                              ref=as_of, infer=cfg.infer_domains and query_domains is None, located=located)
         if as_of is None:
             self._expand(user_id, entries, kinds)
         return sorted(entries.values(), key=lambda e: -e.score)
 
     def _score(self, user_id: str, qvec: np.ndarray, arrays: ItemArrays, rows: np.ndarray, found: set[int],
                bm: np.ndarray, q_topic: np.ndarray | None, domains: list[str], related: set[str], *,
-               ref: datetime | None, infer: bool) -> dict[str, Scored]:
-        """Every component of ``rows`` and their weighted sum, as entries keyed by item id (in row order)."""
+               ref: datetime | None, infer: bool, located: list[str] | None = None) -> dict[str, Scored]:
+        """Every component of ``rows`` and their weighted sum, as entries keyed by item id (in row order).
+        ``located``: ``arrays.ids`` when ``arrays`` is a snapshot's (kept as long), so the index may keep where
+        each id's vector is (``ExactIndex.rows_of``)."""
         cfg = self.config
         items = [arrays.items[r] for r in rows]
         ids = [i.id for i in items]
-        dense = self._dense(user_id, ids, qvec)
+        dense = self._dense(user_id, ids, qvec, among=None if located is None else (located, rows))
         if infer:
             extra = memory_domains(items, dict(zip(ids, dense.tolist(), strict=True)), cfg)
             domains = [*domains, *(d for d in extra if d not in domains)]
@@ -283,10 +287,20 @@ class HybridRanker:
                                           "recency": rc, "evidence": ev}, "search" if row in found else "profile")
                 for item, row, s, d, b, dm, t, im, rc, ev in columns}
 
-    def _dense(self, user_id: str, ids: list[str], qvec: np.ndarray) -> np.ndarray:
-        """Cosine of each item with the request (0 at least), or of its value phrase when that is closer."""
-        items, _ = self._rows(user_id, ids)
-        values, _ = self._rows(namespace_key(user_id, VALUE_NAMESPACE), [value_id(i) for i in ids])
+    def _dense(self, user_id: str, ids: list[str], qvec: np.ndarray,
+               among: tuple[list[str], np.ndarray] | None = None) -> np.ndarray:
+        """Cosine of each item with the request (0 at least), or of its value phrase when that is closer.
+
+        ``among`` (a snapshot's item ids, and the rows of it that ``ids`` are) lets an index with ``rows_of``
+        (ExactIndex) gather the vectors from the row positions it keeps for that list."""
+        rows_of = getattr(self.index, "rows_of", None)
+        if among is not None and rows_of is not None:
+            all_ids, rows = among
+            items, _ = rows_of(user_id, all_ids, rows)
+            values, _ = rows_of(namespace_key(user_id, VALUE_NAMESPACE), all_ids, rows, suffix=value_id(""))
+        else:
+            items, _ = self._rows(user_id, ids)
+            values, _ = self._rows(namespace_key(user_id, VALUE_NAMESPACE), [value_id(i) for i in ids])
         q = np.asarray(qvec, dtype=np.float32)
         with one_blas_thread():
             sims = np.maximum(items @ q, values @ q)

@@ -98,6 +98,11 @@ def check_embedder_identity(index: VectorIndex, name: str, dim: int) -> None:
         raise IndexMismatchError(msg, stored=stored)
 
 
+# Id lists ExactIndex.rows_of keeps row positions for, per key (a user's snapshot, and its kinds-filtered views).
+_LOCATED_LISTS = 4
+_UNKNOWN = -2
+
+
 class _UserMatrix:
     """One user's vectors; rows live in a buffer that doubles when full, so appends are amortised O(1)."""
 
@@ -141,6 +146,9 @@ class ExactIndex:
         self._lock = threading.RLock()
         self._cache: dict[str, _UserMatrix] = {}
         self._joined: set[str] | None = None  # keys added inside one_transaction(), None outside it
+        # rows_of: per key, the id lists asked about (newest last), each with its suffix, the matrix and its length
+        # then, and the row of each id found so far (_UNKNOWN: not looked up yet)
+        self._located: dict[str, list[tuple[Sequence[str], str, _UserMatrix, int, np.ndarray]]] = {}
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         with map_sqlite_errors(f"opening index {self.path}"):
@@ -176,6 +184,7 @@ class ExactIndex:
             version = self._conn.execute("PRAGMA data_version").fetchone()[0]
         if version != self._version:  # another process changed the file: cached matrices may be stale
             self._cache.clear()
+            self._located.clear()
             self._version = version
         um = self._cache.get(user_id)
         if um is None:
@@ -239,6 +248,7 @@ class ExactIndex:
                     self._conn.execute("ROLLBACK")
                 for key in self._joined:  # their cached matrices hold rows that were rolled back
                     self._cache.pop(key, None)
+                    self._located.pop(key, None)
                 raise
             finally:
                 self._joined = None
@@ -251,6 +261,7 @@ class ExactIndex:
             with map_sqlite_errors("index delete"):
                 self._conn.executemany("DELETE FROM vectors WHERE id = ? AND user_id = ?", [(i, user_id) for i in ids])
             self._cache.pop(user_id, None)
+            self._located.pop(user_id, None)
 
     def delete_user(self, user_id: str) -> None:
         with self._lock:
@@ -258,6 +269,7 @@ class ExactIndex:
                 self._conn.execute("DELETE FROM vectors WHERE user_id = ?", (user_id,))
                 self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._cache.pop(user_id, None)
+            self._located.pop(user_id, None)
 
     def search(self, user_id: str, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         with self._lock:
@@ -283,10 +295,40 @@ class ExactIndex:
         with self._lock:
             um = self._load(user_id)
             where = np.fromiter((um.pos.get(i, -1) for i in ids), dtype=np.int64, count=len(ids))
-            found = where >= 0
-            out = np.zeros((len(ids), self.dim), dtype=np.float32)
-            out[found] = um.buf[where[found]]
-            return out, found
+            return self._gather(um, where)
+
+    def rows_of(self, user_id: str, ids: Sequence[str], rows: np.ndarray,
+                suffix: str = "") -> tuple[np.ndarray, np.ndarray]:
+        """``rows(user_id, [ids[r] + suffix for r in rows])`` for an id list asked about again and again (a recall
+        snapshot's item ids; ``suffix`` names another key's ids after them, such as value phrases'): the matrix
+        row of each id is looked up the first time its row is asked for and kept while the matrix is the same
+        object with the same length, so the candidates recall after recall (the profile's, mostly the same) are
+        a numpy gather, not lookups in a dict of every id. Nothing is done per id up front: after a write the
+        snapshot (and its list) is new, and a pass over 100k ids would cost what 50 recalls save. The list is
+        recognised by identity: it must not change while it is asked about (a new snapshot brings a new list)."""
+        with self._lock:
+            um = self._load(user_id)
+            kept = self._located.setdefault(user_id, [])
+            got = next((g for g in kept if g[0] is ids and g[1] == suffix), None)
+            if got is None or got[2] is not um or got[3] != len(um.ids) or len(got[4]) != len(ids):
+                others = [g for g in kept if not (g[0] is ids and g[1] == suffix) and g[2] is um]
+                kept[:] = others[-(_LOCATED_LISTS - 1):]
+                kept.append(got := (ids, suffix, um, len(um.ids), np.full(len(ids), _UNKNOWN, dtype=np.int64)))
+            where = got[4]
+            rows = np.asarray(rows, dtype=np.int64)
+            new = rows[where[rows] == _UNKNOWN]
+            if len(new):
+                pos = um.pos
+                where[new] = np.fromiter((pos.get(ids[r] + suffix, -1) for r in new.tolist()), dtype=np.int64,
+                                         count=len(new))
+            return self._gather(um, where[rows])
+
+    def _gather(self, um: _UserMatrix, where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of ``um`` at ``where`` (-1: none, a zero row), and which there were."""
+        found = where >= 0
+        out = np.zeros((len(where), self.dim), dtype=np.float32)
+        out[found] = um.buf[where[found]]
+        return out, found
 
     def ids(self, user_id: str | None = None) -> set[str]:
         with self._lock, map_sqlite_errors("index ids"):

@@ -42,6 +42,11 @@ def _dt_req(value: float) -> datetime:
     return datetime.fromtimestamp(value, UTC)
 
 
+def _metadata(raw: str) -> dict[str, Any]:
+    """A row's metadata column: most rows hold none, and a snapshot rebuild reads every item and event."""
+    return {} if raw == "{}" else json.loads(raw)  # type: ignore[no-any-return]
+
+
 @contextlib.contextmanager
 def map_sqlite_errors(what: str) -> Iterator[None]:
     try:
@@ -246,7 +251,7 @@ class SQLStore(ABC):
             text=r["text"],
             timestamp=_dt_req(r["ts"]),
             session_id=r["session_id"],
-            metadata=json.loads(r["metadata"]),
+            metadata=_metadata(r["metadata"]),
         )
 
     def event_exists(self, user_id: str, event_id: str) -> bool:
@@ -392,7 +397,7 @@ class SQLStore(ABC):
             source_event_ids=sources,
             access_count=r["access_count"],
             last_accessed=_dt(r["last_accessed"]),
-            metadata=json.loads(r["metadata"]),
+            metadata=_metadata(r["metadata"]),
         )
 
     def _items_from_rows(self, rows: list[sqlite3.Row]) -> list[MemoryItem]:
@@ -530,7 +535,7 @@ class SQLStore(ABC):
                 dst=r["dst"],
                 type=r["type"],
                 created_at=_dt_req(r["created_at"]),
-                metadata=json.loads(r["metadata"]),
+                metadata=_metadata(r["metadata"]),
             )
             for r in self._rows(sql + " ORDER BY id", params)
         ]

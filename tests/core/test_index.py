@@ -234,3 +234,38 @@ def test_a_closed_persistent_chroma_index_reopens_with_its_vectors(tmp_path):
     with Memory.open(tmp_path / "m.db", embedder=emb, index=ChromaIndex.persistent(path, emb.dim)) as mem:
         assert len(mem.index.ids("u1")) == 1
         assert "jazz" in mem.recall("u1", "music").to_prompt()
+
+
+def test_rows_of_gathers_what_rows_gives_through_adds_replacements_and_deletes(tmp_path):
+    rng = np.random.default_rng(3)
+    idx = ExactIndex(tmp_path / "v.db", dim=4)
+    idx.add("u", ["a", "b", "c"], rng.normal(size=(3, 4)))
+    ids = ["c", "x", "a", "b"]  # "x" has no vector yet
+    rows = np.array([0, 1, 3, 1])
+
+    def same() -> None:
+        got, found = idx.rows_of("u", ids, rows)
+        want, want_found = idx.rows("u", [ids[r] for r in rows])
+        assert np.array_equal(got, want) and np.array_equal(found, want_found)
+
+    same()
+    idx.add("u", ["x"], rng.normal(size=(1, 4)))  # appended: the kept positions must see it
+    same()
+    assert idx.rows_of("u", ids, rows)[1].all()
+    idx.add("u", ["a"], rng.normal(size=(1, 4)))  # replaced in place
+    same()
+    idx.delete("u", ["c"])  # the matrix is rebuilt: positions move
+    same()
+    assert not idx.rows_of("u", ids, rows)[1][0]
+    other = ["b", "a"]  # another list for the same key keeps its own positions
+    assert np.array_equal(idx.rows_of("u", other, np.array([1]))[0], idx.rows("u", ["a"])[0])
+    same()
+    idx.add("u", ["a#v"], rng.normal(size=(1, 4)))  # a suffix names other ids after the same list
+    got, found = idx.rows_of("u", ids, rows, suffix="#v")
+    assert found.tolist() == [False, False, False, False]  # "c#v", "x#v", "b#v", "x#v": none has a vector
+    got, found = idx.rows_of("u", ids, np.array([2]), suffix="#v")
+    assert found.tolist() == [True] and np.array_equal(got, idx.rows("u", ["a#v"])[0])
+    same()  # the plain list's positions were kept apart
+    idx.delete_user("u")
+    assert not idx.rows_of("u", ids, rows)[1].any()
+    idx.close()

@@ -9,11 +9,13 @@ from hypothesis import strategies as st
 
 import memagent.retrieval.bm25 as bm25_module
 from memagent import HashingEmbedder, Memory
+from memagent.graph.values import VALUE_NAMESPACE
 from memagent.retrieval.bm25 import BM25Cache
 from memagent.retrieval.hybrid import Scored
 from memagent.retrieval.inverted import InvertedBM25, encode
 from memagent.retrieval.packer import pack
 from memagent.retrieval.turns import _top_rows
+from memagent.store.index import namespace_key
 from memagent.types import MemoryItem, MemoryKind
 
 
@@ -115,4 +117,22 @@ def test_recalls_with_kept_views_equal_recalls_without(tmp_path):
     mem.ranker.bm25.clear()
     cold = [mem.recall("u1", q, touch=False).to_prompt() for q in queries for _ in range(2)]
     assert warm == cold
+    mem.close()
+
+
+def test_dense_scores_through_kept_row_positions_equal_the_plain_lookup(tmp_path):
+    mem = Memory.open(tmp_path / "m.db", embedder=HashingEmbedder(dim=128))
+    for n, text in enumerate(["I love jazz on weekends", "I prefer tea over coffee", "My favorite dish is ramen",
+                              "I hate crowded beaches"] * 3):
+        mem.add("u1", f"{text} number {n}")
+    rk = mem.ranker
+    snap = rk.snapshot("u1")
+    _, arrays = rk._arrays("u1", snap, None)
+    assert mem.index.ids(namespace_key("u1", VALUE_NAMESPACE))  # value phrases take part
+    qvec = mem.embedder.embed(["tea or ramen"])[0]
+    for rows in (np.arange(len(arrays)), np.array([3, 1, 3]), np.array([0])):
+        ids = [arrays.ids[r] for r in rows]
+        plain = rk._dense("u1", ids, qvec)
+        kept = rk._dense("u1", ids, qvec, among=(arrays.ids, rows))
+        assert np.array_equal(plain, kept) and plain.max() > 0
     mem.close()
