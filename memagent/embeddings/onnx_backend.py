@@ -102,6 +102,7 @@ def export_onnx(model_dir: str | os.PathLike[str], target: Path) -> Path:
     tmp = Path(tmp_name)
     try:
         _export_to(Path(model_dir), tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; it holds public weights, no user data
         os.replace(tmp, target)  # atomic: a concurrent exporter's rename wins or loses whole, never half
     finally:
         tmp.unlink(missing_ok=True)
@@ -145,6 +146,9 @@ class OnnxEncoder:
         onnx_file: its exported graph.
         threads: onnxruntime intra-op threads; ``None``: onnxruntime's default (one per physical core).
         batch_size: texts per forward pass, after sorting by token count.
+
+    Raises:
+        ConfigError: onnxruntime cannot load ``onnx_file`` (the message says how to export again).
     """
 
     def __init__(self, model_dir: str | os.PathLike[str], onnx_file: Path, *, threads: int | None,
@@ -167,7 +171,12 @@ class OnnxEncoder:
         options.inter_op_num_threads = 1
         # Spinning worker threads burn the cores other processes share; they only help a dedicated machine.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session = ort.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
+        try:
+            self.session = ort.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
+        except Exception as e:  # onnxruntime's own exception types (Fail, InvalidProtobuf, ...), one message
+            msg = (f"onnxruntime cannot load the exported model {onnx_file} ({e}); delete the file to export "
+                   "again, or set MEMAGENT_CACHE_DIR / cache_dir= to another folder")
+            raise ConfigError(msg) from e
         self.inputs = [i.name for i in self.session.get_inputs()]
 
     def encode(self, texts: list[str]) -> np.ndarray:

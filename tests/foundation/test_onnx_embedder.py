@@ -151,3 +151,12 @@ def test_backend_settings_are_checked():
     with pytest.raises(ConfigError, match="bf16"):
         LocalEmbedder(backend="onnx", precision="bf16")
     assert LocalEmbedder(precision="bf16").backend == "torch"  # autocast is a torch feature
+
+
+def test_a_damaged_export_is_a_config_error_saying_how_to_recover(tmp_path):
+    model_dir = LocalEmbedder()._model_dir()
+    target = onnx_backend.onnx_model_file(model_dir, tmp_path)
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"not a protobuf")
+    with pytest.raises(ConfigError, match="delete the file"):
+        LocalEmbedder(backend="onnx", cache_dir=tmp_path).embed(["x"])
