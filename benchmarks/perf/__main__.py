@@ -35,8 +35,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--per-user", type=int, default=1000)
     p.add_argument("--turns", type=int, default=2000, help="conversation turns per ingest mode")
     p.add_argument("--embedders", default="hashing,local", help="embedders of the ingest rows (hashing, local, "
-                   "local-bf16)")
-    p.add_argument("--local-threads", type=int, default=1, help="torch threads of the local model (0: torch's default)")
+                   "local-onnx, local-torch, local-bf16; local: ONNX Runtime when it can export, else torch)")
+    p.add_argument("--local-threads", type=int, default=1, help="intra-op threads of the local model (0: the "
+                   "backend's default)")
     p.add_argument("--no-chroma", action="store_true", help="skip the chromadb baseline")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default=None, help="output folder (default results/perf; --quick: a temp folder)")
@@ -112,9 +113,11 @@ def render(data: dict[str, Any], command: str) -> str:
     if "ingest" in data or "llm_calls" in data:
         out += ["## Writes (heuristic write path: extraction, bucket search, op decision, commit, index)", ""]
     if "ingest" in data:
-        ing = [[r["embedder"], r["mode"], r["turns"], r["turns_per_second"], r.get("acknowledged_turns_per_second", ""),
-                phase["peak_rss_mb"]] for phase in data["ingest"] for r in phase["rows"]]
-        out += [markdown_table(["embedder", "mode", "turns", "turns/s", "acknowledged turns/s", "peak RSS MB"], ing), ""]
+        ing = [[r["embedder"], r.get("backend", "-"), r["mode"], r["turns"], r["turns_per_second"],
+                r.get("turns_per_cpu_second", ""), r.get("acknowledged_turns_per_second", ""), phase["peak_rss_mb"]]
+               for phase in data["ingest"] for r in phase["rows"]]
+        out += [markdown_table(["embedder", "backend", "mode", "turns", "turns/s", "turns/CPU-s",
+                                "acknowledged turns/s", "peak RSS MB"], ing), ""]
     if "llm_calls" in data:
         llm = data["llm_calls"]
         out += [f"LLM calls per turn with a counting fake planner: **{llm['llm_calls_per_turn']}** "

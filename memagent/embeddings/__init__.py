@@ -1,9 +1,9 @@
 """Embedders: ``Embedder`` protocol (name, dim, embed) and implementations.
 
 ``HashingEmbedder`` needs nothing and is deterministic; ``LocalEmbedder`` runs all-MiniLM-L6-v2 offline from
-packaged weights (``local`` extra); ``OpenAIEmbedder`` calls any OpenAI-compatible endpoint;
-``LangChainEmbedder`` adapts any langchain-core ``Embeddings``. ``default_embedder()`` picks the best one
-installed.
+packaged weights (``local`` extra), on ONNX Runtime after a one-time export (``onnx_backend``), else on
+torch; ``OpenAIEmbedder`` calls any OpenAI-compatible endpoint; ``LangChainEmbedder`` adapts any langchain-core
+``Embeddings``. ``default_embedder()`` picks the best one installed.
 """
 
 from __future__ import annotations

