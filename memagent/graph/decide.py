@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from memagent._lexical import content_words
 from memagent.graph.candidates import Candidate, Decision
 from memagent.graph.domains import related_domains
+from memagent.graph.unnamed import exclusive_targets, value_type
 from memagent.types import MemoryItem, MemoryKind, Op
 
 __all__ = ["Bucket", "RuleDecider", "replaced_by", "value_type"]
@@ -45,17 +46,6 @@ def containment(query: str, text: str) -> float:
     """Share of the query's content words found in ``text``."""
     q = set(content_words(query))
     return len(q & set(content_words(text))) / len(q) if q else 0.0
-
-
-_VALUE_TYPES = {
-    "time": re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b", re.I),
-    "money": re.compile(r"[$€£¥]\s?\d|\b\d+(?:[.,]\d+)?\s?(?:dollars|euros|pounds|usd|eur|gbp)\b", re.I),
-}
-
-
-def value_type(text: str) -> str | None:
-    """'time' or 'money' when ``text`` holds a clock time or an amount: values of one slot share a type."""
-    return next((name for name, rx in _VALUE_TYPES.items() if rx.search(text)), None)
 
 
 def replaced_by(cand: Candidate, item: MemoryItem, *, same_domain: bool = True) -> bool:
@@ -150,7 +140,9 @@ class RuleDecider:
                 return Decision(Op.NOOP, cand, reason="forget request matched no memory")
             return Decision(Op.FORGET, cand, targets, reason="user asked to forget")
         replaced = [i.id for i, _ in bucket if replaced_by(cand, i)] or \
-            [i.id for i, _ in bucket if replaced_by(cand, i, same_domain=False)] or self._unnamed_change(cand, bucket)
+            [i.id for i, _ in bucket if replaced_by(cand, i, same_domain=False)]
+        if not replaced:
+            replaced, cand = self._unnamed_change(cand, bucket)
         if replaced:
             return Decision(Op.SUPERSEDE, cand, replaced + _restating(cand, bucket, replaced),
                             reason="the user replaced this value")
@@ -195,9 +187,20 @@ class RuleDecider:
             return Decision(Op.SUPERSEDE, cand, conflicts, reason="contradicts an existing preference")
         return Decision(Op.INSERT, cand, reason="new memory")
 
-    def _unnamed_change(self, cand: Candidate, bucket: Bucket) -> list[str]:
-        """The preference a change naming no old value replaces (see ``slot_sim``), or nothing when unclear."""
-        if cand.temporary or not cand.metadata.get("changed") or not cand.domain:
+    def _unnamed_change(self, cand: Candidate, bucket: Bucket) -> tuple[list[str], Candidate]:
+        """The memories a change naming no old value replaces, and the change naming what it replaced when that
+        is known: by the new value's kind (a diet, a time, an amount; :mod:`memagent.graph.unnamed`), else the
+        one preference of the domain clearly closest to it (see ``slot_sim``); nothing when unclear."""
+        if cand.temporary or not cand.metadata.get("changed"):
+            return [], cand
+        targets, old = exclusive_targets(cand, [i for i, _ in bucket])
+        if targets and old:
+            named = cand.text.replace(" (changed)", f" (changed from {old})", 1)
+            return targets, cand.model_copy(update={"text": named, "metadata": {**cand.metadata, "replaces": old}})
+        return self._closest_of_domain(cand, bucket), cand
+
+    def _closest_of_domain(self, cand: Candidate, bucket: Bucket) -> list[str]:
+        if not cand.domain:
             return []
         same = sorted(((sim, i.id) for i, sim in bucket
                        if i.kind == MemoryKind.PREFERENCE and i.is_current and i.domain == cand.domain and i.polarity == 1

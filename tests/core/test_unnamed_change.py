@@ -1,0 +1,84 @@
+"""A change that names no old value ("vegan from now on") replaces the value of the same kind: another diet, the
+domain's one other time or amount. Unclear cases (two times, a diet word describing a place) replace nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from memagent import HashingEmbedder, Memory
+from memagent.graph.candidates import Candidate
+from memagent.graph.decide import RuleDecider
+from memagent.graph.unnamed import reaches
+from memagent.types import MemoryItem, MemoryKind, Op
+
+T0 = datetime(2025, 5, 5, 10, 0, tzinfo=UTC)
+
+
+def _item(iid, text, value=None, domain="food", kind=MemoryKind.PREFERENCE, when=T0):
+    return MemoryItem(id=iid, user_id="u", kind=kind, text=text, value=value, domain=domain, polarity=1,
+                      created_at=when, valid_from=when)
+
+
+def _change(value, domain="food"):
+    return Candidate(kind=MemoryKind.PREFERENCE, text=f"{domain.capitalize()} preference: {value} (changed)", value=value,
+                     domain=domain, polarity=1, metadata={"changed": "1"})
+
+
+def test_a_new_diet_replaces_the_earlier_diet_in_whatever_memory_holds_it():
+    agreed = _item("a", "Food preference (agreed): a lively patio together with vegetarian",
+                   "a lively patio together with vegetarian")
+    said = _item("s", "User said: I've been vegetarian for years", kind=MemoryKind.EPISODE, domain=None)
+    cuisine = _item("c", "Food preference: Peruvian", "Peruvian")
+    # Low similarities: no slot rule would pick any of them (the words of two diets are not alike to an embedder).
+    decided = RuleDecider().decide(_change("vegan"), [(cuisine, 0.5), (agreed, 0.3), (said, 0.2)])
+    assert decided.op == Op.SUPERSEDE and set(decided.target_ids) == {"a", "s"}
+    # The change now names what it replaced: turns stating it are retired, a reader sees the change.
+    assert decided.candidate.metadata["replaces"] == "vegetarian"
+    assert decided.candidate.text == "Food preference: vegan (changed from vegetarian)"
+    # A diet word describing a place or dish is no diet of the user's.
+    assert not reaches(_change("vegan"), _item("p", "Food preference: vegetarian-friendly places", "vegetarian-friendly"))
+
+
+def test_a_new_time_replaces_the_domains_one_other_time_and_no_time_when_two_could_be_meant():
+    wake = _item("w", "Alarm preference: 7:05 AM", "7:05 AM", domain="alarm")
+    sound = _item("s", "Alarm preference: soft chimes", "soft chimes", domain="alarm")
+    flight = _item("f", "Flights preference: the 6:40 AM departure", "the 6:40 AM departure", domain="flights")
+    decided = RuleDecider().decide(_change("9:00 AM", "alarm"), [(sound, 0.5), (wake, 0.3), (flight, 0.3)])
+    assert decided.op == Op.SUPERSEDE and decided.target_ids == ["w"]
+    assert decided.candidate.metadata["replaces"] == "7:05 AM"
+    weekend = _item("e", "Alarm preference: 10:30 AM on weekends", "10:30 AM on weekends", domain="alarm")
+    assert RuleDecider().decide(_change("9:00 AM", "alarm"), [(wake, 0.3), (weekend, 0.3)]).op == Op.INSERT
+    # The same time said again is no change of it.
+    assert RuleDecider().decide(_change("7:05 AM", "alarm"), [(wake, 0.3)]).op == Op.INSERT
+
+
+def test_a_temporary_or_named_change_is_left_to_its_own_rules():
+    agreed = _item("a", "Food preference: vegetarian", "vegetarian")
+    one_off = _change("vegan").model_copy(update={"temporary": True})
+    assert RuleDecider().decide(one_off, [(agreed, 0.3)]).op != Op.SUPERSEDE
+
+
+@pytest.fixture
+def mem():
+    m = Memory.open(":memory:", embedder=HashingEmbedder(dim=256))
+    yield m
+    m.close()
+
+
+def _session(mem, turns, day, sid):
+    msgs = [{"role": "user" if i % 2 == 0 else "assistant", "content": t} for i, t in enumerate(turns)]
+    mem.add_messages("u", msgs, session_id=sid, timestamp=T0 + timedelta(days=day))
+
+
+def test_an_agreed_diet_and_the_turns_stating_it_are_not_recalled_after_an_unnamed_diet_change(mem):
+    _session(mem, ["can you find us a restaurant for friday dinner",
+                   "Happy to. Let me make sure I've got it: vegetarian, with a quiet table. Right?", "yep"], 0, "r1")
+    _session(mem, ["dinner plans again for the weekend", "Sure. Anything new on your side?",
+                   "honestly, vegan from now on"], 40, "r2")
+    current = [i.text for i in mem.store.items("u")]
+    assert any("vegan" in t for t in current)
+    assert not any("vegetarian" in t and "vegan" not in t for t in current)
+    recall = mem.recall("u", "book a vegetarian or vegan restaurant dinner", budget_tokens=800)
+    assert not any("vegetarian" in t and "vegan" not in t for t in recall.texts())
