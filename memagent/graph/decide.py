@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from memagent._lexical import content_words
 from memagent.graph.candidates import Candidate, Decision
 from memagent.graph.domains import related_domains
-from memagent.graph.unnamed import exclusive_targets, value_type
+from memagent.graph.unnamed import exclusive_targets, remainder, value_type
 from memagent.types import MemoryItem, MemoryKind, Op
 
 __all__ = ["Bucket", "RuleDecider", "replaced_by", "value_type"]
@@ -94,6 +94,15 @@ def _restating(cand: Candidate, bucket: Bucket, replaced: list[str]) -> list[str
             and any(containment(v, i.text) == 1.0 for v in old) and not (new and containment(new, i.text) == 1.0)]
 
 
+def _kept(cand: Candidate, bucket: Bucket, targets: list[str]) -> list[Candidate]:
+    """What the replaced memories said besides the value the change names (see :func:`unnamed.remainder`)."""
+    old = cand.metadata.get("replaces")
+    if not isinstance(old, str):
+        return []
+    wanted = set(targets)
+    return [r for i, _ in bucket if i.id in wanted and (r := remainder(i, old)) is not None]
+
+
 def _phrase(text: str) -> str:
     return " ".join(re.findall(r"[0-9a-z$€£%]+", text.lower()))
 
@@ -144,8 +153,9 @@ class RuleDecider:
         if not replaced:
             replaced, cand = self._unnamed_change(cand, bucket)
         if replaced:
-            return Decision(Op.SUPERSEDE, cand, replaced + _restating(cand, bucket, replaced),
-                            reason="the user replaced this value")
+            targets = replaced + _restating(cand, bucket, replaced)
+            return Decision(Op.SUPERSEDE, cand, targets, reason="the user replaced this value",
+                            kept=_kept(cand, bucket, targets))
         if cand.temporary or cand.kind == MemoryKind.EPISODE:
             near = [i for i, sim in bucket if i.kind == cand.kind and sim >= max(self.merge_sim, 0.97)]
             if near and not cand.temporary:

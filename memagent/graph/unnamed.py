@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import re
 
+from memagent._lexical import content_words
 from memagent.graph.candidates import Candidate
 from memagent.graph.heuristic import _DIETS
 from memagent.types import MemoryItem, MemoryKind
 
-__all__ = ["exclusive_targets", "names_exclusive", "reaches", "value_phrase", "value_type"]
+__all__ = ["exclusive_targets", "names_exclusive", "reaches", "remainder", "value_phrase", "value_type"]
 
 _VALUE_TYPES = {
     "time": re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b", re.I),
@@ -94,3 +95,28 @@ def exclusive_targets(cand: Candidate, items: list[MemoryItem]) -> tuple[list[st
     if len(phrases) != 1:
         return [], None
     return [i.id for i in found], phrases.pop()
+
+
+# The joints of a listed value ("a lively bar scene together with vegetarian", "Proton Calendar and green").
+# A bare "with" joins only after a comma: "coffee with oat milk" is one value.
+_JOINTS = re.compile(r"\s*[,;]\s*(?:(?:and|plus|together\s+with|as\s+well\s+as|along\s+with|with)\s+)?|"
+                     r"\s+(?:and|plus|together\s+with|as\s+well\s+as|along\s+with)\s+", re.I)
+
+
+def remainder(item: MemoryItem, old: str) -> Candidate | None:
+    """What ``item`` says besides the replaced value ``old``, as a memory of its own, when ``old`` is one element
+    of the list its value is ("X together with Y", "X, Y and Z"); None when it is all the item says, or when the
+    item's words do not split cleanly around it (a sentence is not cut up)."""
+    value = item.value or ""
+    if not value or not item.text.endswith(value) or item.polarity < 0:
+        return None
+    parts = [p for p in _JOINTS.split(value) if p.strip()]
+    target = set(content_words(old))
+    keep = [p for p in parts if set(content_words(p)) != target]
+    if len(keep) == len(parts) or not keep or not any(content_words(p) for p in keep):
+        return None
+    rest = " and ".join(p.strip(" ,;.") for p in keep)
+    meta = {k: v for k, v in item.metadata.items() if k not in ("replaces", "changed", "slot")}
+    return Candidate(kind=item.kind, text=item.text[: len(item.text) - len(value)] + rest, subject=None, value=rest,
+                     domain=item.domain, polarity=item.polarity, importance=item.importance,
+                     evidence=item.text, metadata={**meta, "kept_from": item.id})

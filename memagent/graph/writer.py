@@ -166,6 +166,9 @@ class MemoryWriter:
             if d.op in (Op.SUPERSEDE, Op.FORGET):
                 claimed.update(d.target_ids)
             decisions.append(d)
+            # what a replaced memory said besides the old value stays current, as a memory of its own
+            decisions += [Decision(Op.INSERT, kept, reason="kept from a replaced memory") for kept in d.kept
+                          if d.op == Op.SUPERSEDE and kept.metadata.get("kept_from") in d.target_ids]
         return decisions
 
     # -- batches --------------------------------------------------------------------------------------

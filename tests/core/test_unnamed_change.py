@@ -37,6 +37,8 @@ def test_a_new_diet_replaces_the_earlier_diet_in_whatever_memory_holds_it():
     # The change now names what it replaced: turns stating it are retired, a reader sees the change.
     assert decided.candidate.metadata["replaces"] == "vegetarian"
     assert decided.candidate.text == "Food preference: vegan (changed from vegetarian)"
+    # What the agreed memory said besides the old diet stays current, as a memory of its own.
+    assert [k.text for k in decided.kept] == ["Food preference (agreed): a lively patio"]
     # A diet word describing a place or dish is no diet of the user's.
     assert not reaches(_change("vegan"), _item("p", "Food preference: vegetarian-friendly places", "vegetarian-friendly"))
 
@@ -80,5 +82,19 @@ def test_an_agreed_diet_and_the_turns_stating_it_are_not_recalled_after_an_unnam
     current = [i.text for i in mem.store.items("u")]
     assert any("vegan" in t for t in current)
     assert not any("vegetarian" in t and "vegan" not in t for t in current)
+    assert any(t.endswith(": a quiet table") for t in current)  # what the agreement said besides the diet stays
     recall = mem.recall("u", "book a vegetarian or vegan restaurant dinner", budget_tokens=800)
     assert not any("vegetarian" in t and "vegan" not in t for t in recall.texts())
+
+
+def test_a_named_change_keeps_what_the_replaced_memory_said_besides_the_old_value():
+    cand = Candidate(kind=MemoryKind.PREFERENCE, text="Music preference: Apple Music (changed from Spotify)",
+                     value="Apple Music", domain="music", polarity=1, metadata={"replaces": "Spotify"})
+    listed = _item("l", "Music preference (agreed): Spotify, jazz playlists and loud", "Spotify, jazz playlists and loud",
+                   domain="music")
+    sentence = _item("s", "Music preference (agreed): I'd keep Spotify for the commute", "I'd keep Spotify for the commute",
+                     domain="music")
+    decided = RuleDecider().decide(cand, [(listed, 0.6), (sentence, 0.6)])
+    assert decided.op == Op.SUPERSEDE and set(decided.target_ids) == {"l", "s"}
+    # A list is split around the old value; a sentence is not cut up.
+    assert [k.text for k in decided.kept] == ["Music preference (agreed): jazz playlists and loud"]
