@@ -3,11 +3,8 @@ domain's one other time or amount. Unclear cases (two times, a diet word describ
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-import pytest
-
-from memagent import HashingEmbedder, Memory
 from memagent.graph.candidates import Candidate
 from memagent.graph.decide import RuleDecider
 from memagent.graph.unnamed import reaches
@@ -60,31 +57,6 @@ def test_a_temporary_or_named_change_is_left_to_its_own_rules():
     agreed = _item("a", "Food preference: vegetarian", "vegetarian")
     one_off = _change("vegan").model_copy(update={"temporary": True})
     assert RuleDecider().decide(one_off, [(agreed, 0.3)]).op != Op.SUPERSEDE
-
-
-@pytest.fixture
-def mem():
-    m = Memory.open(":memory:", embedder=HashingEmbedder(dim=256))
-    yield m
-    m.close()
-
-
-def _session(mem, turns, day, sid):
-    msgs = [{"role": "user" if i % 2 == 0 else "assistant", "content": t} for i, t in enumerate(turns)]
-    mem.add_messages("u", msgs, session_id=sid, timestamp=T0 + timedelta(days=day))
-
-
-def test_an_agreed_diet_and_the_turns_stating_it_are_not_recalled_after_an_unnamed_diet_change(mem):
-    _session(mem, ["can you find us a restaurant for friday dinner",
-                   "Happy to. Let me make sure I've got it: vegetarian, with a quiet table. Right?", "yep"], 0, "r1")
-    _session(mem, ["dinner plans again for the weekend", "Sure. Anything new on your side?",
-                   "honestly, vegan from now on"], 40, "r2")
-    current = [i.text for i in mem.store.items("u")]
-    assert any("vegan" in t for t in current)
-    assert not any("vegetarian" in t and "vegan" not in t for t in current)
-    assert any(t.endswith(": a quiet table") for t in current)  # what the agreement said besides the diet stays
-    recall = mem.recall("u", "book a vegetarian or vegan restaurant dinner", budget_tokens=800)
-    assert not any("vegetarian" in t and "vegan" not in t for t in recall.texts())
 
 
 def test_a_named_change_keeps_what_the_replaced_memory_said_besides_the_old_value():
