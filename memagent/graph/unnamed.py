@@ -110,10 +110,15 @@ def remainder(item: MemoryItem, old: str) -> Candidate | None:
     value = item.value or ""
     if not value or not item.text.endswith(value) or item.polarity < 0:
         return None
-    parts = [p for p in _JOINTS.split(value) if p.strip()]
-    target = set(content_words(old))
-    keep = [p for p in parts if set(content_words(p)) != target]
-    if len(keep) == len(parts) or not keep or not any(content_words(p) for p in keep):
+    # The old value is cut out as a phrase first: it may hold a joint itself ("warm and chatty").
+    found = re.search(rf"(?<!\w){re.escape(old.strip())}(?!\w)", value, re.I)
+    if found is None:
+        return None
+    before, after = _JOINTS.split(value[: found.start()]), _JOINTS.split(value[found.end():])
+    if (before[-1].strip() or after[0].strip()) or not (len(before) > 1 or len(after) > 1):
+        return None  # the old value is part of a longer element ("vegetarian-ish tapas"), or the whole value
+    keep = [p for p in (*before, *after) if content_words(p)]
+    if not keep:
         return None
     rest = " and ".join(p.strip(" ,;.") for p in keep)
     meta = {k: v for k, v in item.metadata.items() if k not in ("replaces", "changed", "slot")}

@@ -70,3 +70,9 @@ def test_a_named_change_keeps_what_the_replaced_memory_said_besides_the_old_valu
     assert decided.op == Op.SUPERSEDE and set(decided.target_ids) == {"l", "s"}
     # A list is split around the old value; a sentence is not cut up.
     assert [k.text for k in decided.kept] == ["Music preference (agreed): jazz playlists and loud"]
+    # An old value holding a joint itself is cut out whole: no fragment of it is kept.
+    chatty = Candidate(kind=MemoryKind.PREFERENCE, text="Messaging preference: emojis (changed from warm and chatty)",
+                       value="emojis", domain="messaging", polarity=1, metadata={"replaces": "warm and chatty"})
+    tone = _item("m", "Messaging preference: best wishes, warm and chatty", "best wishes, warm and chatty",
+                 domain="messaging")
+    assert [k.text for k in RuleDecider().decide(chatty, [(tone, 0.6)]).kept] == ["Messaging preference: best wishes"]
