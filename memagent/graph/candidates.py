@@ -66,3 +66,6 @@ class Decision:
     candidate: Candidate | None
     target_ids: list[str] = field(default_factory=list)
     reason: str = ""
+    # Memories written beside it: what a replaced memory said besides the old value ("a lively bar scene" of
+    # "a lively bar scene together with vegetarian", when "vegan" replaced "vegetarian") stays current.
+    kept: list[Candidate] = field(default_factory=list)

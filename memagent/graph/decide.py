@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from memagent._lexical import content_words
 from memagent.graph.candidates import Candidate, Decision
 from memagent.graph.domains import related_domains
+from memagent.graph.unnamed import exclusive_targets, remainder, value_type
 from memagent.types import MemoryItem, MemoryKind, Op
 
 __all__ = ["Bucket", "RuleDecider", "replaced_by", "value_type"]
@@ -45,17 +46,6 @@ def containment(query: str, text: str) -> float:
     """Share of the query's content words found in ``text``."""
     q = set(content_words(query))
     return len(q & set(content_words(text))) / len(q) if q else 0.0
-
-
-_VALUE_TYPES = {
-    "time": re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b", re.I),
-    "money": re.compile(r"[$€£¥]\s?\d|\b\d+(?:[.,]\d+)?\s?(?:dollars|euros|pounds|usd|eur|gbp)\b", re.I),
-}
-
-
-def value_type(text: str) -> str | None:
-    """'time' or 'money' when ``text`` holds a clock time or an amount: values of one slot share a type."""
-    return next((name for name, rx in _VALUE_TYPES.items() if rx.search(text)), None)
 
 
 def replaced_by(cand: Candidate, item: MemoryItem, *, same_domain: bool = True) -> bool:
@@ -104,6 +94,15 @@ def _restating(cand: Candidate, bucket: Bucket, replaced: list[str]) -> list[str
             and any(containment(v, i.text) == 1.0 for v in old) and not (new and containment(new, i.text) == 1.0)]
 
 
+def _kept(cand: Candidate, bucket: Bucket, targets: list[str]) -> list[Candidate]:
+    """What the replaced memories said besides the value the change names (see :func:`unnamed.remainder`)."""
+    old = cand.metadata.get("replaces")
+    if not isinstance(old, str):
+        return []
+    wanted = set(targets)
+    return [r for i, _ in bucket if i.id in wanted and (r := remainder(i, old)) is not None]
+
+
 def _phrase(text: str) -> str:
     return " ".join(re.findall(r"[0-9a-z$€£%]+", text.lower()))
 
@@ -150,10 +149,13 @@ class RuleDecider:
                 return Decision(Op.NOOP, cand, reason="forget request matched no memory")
             return Decision(Op.FORGET, cand, targets, reason="user asked to forget")
         replaced = [i.id for i, _ in bucket if replaced_by(cand, i)] or \
-            [i.id for i, _ in bucket if replaced_by(cand, i, same_domain=False)] or self._unnamed_change(cand, bucket)
+            [i.id for i, _ in bucket if replaced_by(cand, i, same_domain=False)]
+        if not replaced:
+            replaced, cand = self._unnamed_change(cand, bucket)
         if replaced:
-            return Decision(Op.SUPERSEDE, cand, replaced + _restating(cand, bucket, replaced),
-                            reason="the user replaced this value")
+            targets = replaced + _restating(cand, bucket, replaced)
+            return Decision(Op.SUPERSEDE, cand, targets, reason="the user replaced this value",
+                            kept=_kept(cand, bucket, targets))
         if cand.temporary or cand.kind == MemoryKind.EPISODE:
             near = [i for i, sim in bucket if i.kind == cand.kind and sim >= max(self.merge_sim, 0.97)]
             if near and not cand.temporary:
@@ -195,9 +197,20 @@ class RuleDecider:
             return Decision(Op.SUPERSEDE, cand, conflicts, reason="contradicts an existing preference")
         return Decision(Op.INSERT, cand, reason="new memory")
 
-    def _unnamed_change(self, cand: Candidate, bucket: Bucket) -> list[str]:
-        """The preference a change naming no old value replaces (see ``slot_sim``), or nothing when unclear."""
-        if cand.temporary or not cand.metadata.get("changed") or not cand.domain:
+    def _unnamed_change(self, cand: Candidate, bucket: Bucket) -> tuple[list[str], Candidate]:
+        """The memories a change naming no old value replaces, and the change naming what it replaced when that
+        is known: by the new value's kind (a diet, a time, an amount; :mod:`memagent.graph.unnamed`), else the
+        one preference of the domain clearly closest to it (see ``slot_sim``); nothing when unclear."""
+        if cand.temporary or not cand.metadata.get("changed"):
+            return [], cand
+        targets, old = exclusive_targets(cand, [i for i, _ in bucket])
+        if targets and old:
+            named = cand.text.replace(" (changed)", f" (changed from {old})", 1)
+            return targets, cand.model_copy(update={"text": named, "metadata": {**cand.metadata, "replaces": old}})
+        return self._closest_of_domain(cand, bucket), cand
+
+    def _closest_of_domain(self, cand: Candidate, bucket: Bucket) -> list[str]:
+        if not cand.domain:
             return []
         same = sorted(((sim, i.id) for i, sim in bucket
                        if i.kind == MemoryKind.PREFERENCE and i.is_current and i.domain == cand.domain and i.polarity == 1

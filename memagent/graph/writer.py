@@ -35,6 +35,7 @@ from memagent.graph.dialogue import DialogueExtractor
 from memagent.graph.forget import Forgetter, Forgotten
 from memagent.graph.heuristic import HeuristicExtractor
 from memagent.graph.llm_planner import LLMPlanner
+from memagent.graph.unnamed import names_exclusive, reaches
 from memagent.graph.values import ItemVectors, embed_items, index_items
 from memagent.store.base import Store
 from memagent.store.index import VectorIndex
@@ -131,6 +132,9 @@ class MemoryWriter:
         if cand is not None and (cand.metadata.get("replaces") or cand.metadata.get("replaces_slot")):
             # A change that names the old value (or slot) must reach it even when it is not among the nearest.
             extra += [i for i in self.store.items(user_id) if replaced_by(cand, i, same_domain=False)]
+        elif cand is not None and names_exclusive(cand):
+            # ... and so must a change whose value's kind says what it replaces (a diet, a time, an amount).
+            extra += [i for i in self.store.items(user_id) if reaches(cand, i)]
         seen = {i.id for i in ranked}
         ranked += [i for i in extra if i.id not in seen and not seen.add(i.id)]  # type: ignore[func-returns-value]
         vecs = self.index.vectors(user_id, [i.id for i in ranked])
@@ -162,6 +166,9 @@ class MemoryWriter:
             if d.op in (Op.SUPERSEDE, Op.FORGET):
                 claimed.update(d.target_ids)
             decisions.append(d)
+            # what a replaced memory said besides the old value stays current, as a memory of its own
+            decisions += [Decision(Op.INSERT, kept, reason="kept from a replaced memory") for kept in d.kept
+                          if d.op == Op.SUPERSEDE and kept.metadata.get("kept_from") in d.target_ids]
         return decisions
 
     # -- batches --------------------------------------------------------------------------------------

@@ -79,3 +79,16 @@ def test_a_change_also_retires_memories_restating_the_replaced_value():
     decided = RuleDecider().decide(cand, [(_item("a", "Music preference: cassettes", "cassettes"), 0.7), (said, 0.4),
                                           (both, 0.4)])
     assert decided.op == Op.SUPERSEDE and set(decided.target_ids) == {"a", "s"}
+
+
+def test_an_agreed_diet_and_the_turns_stating_it_are_not_recalled_after_an_unnamed_diet_change(mem):
+    _session(mem, ["can you find us a restaurant for friday dinner",
+                   "Happy to. Let me make sure I've got it: vegetarian, with a quiet table. Right?", "yep"], 0, "r1")
+    _session(mem, ["dinner plans again for the weekend", "Sure. Anything new on your side?",
+                   "honestly, vegan from now on"], 40, "r2")
+    current = [i.text for i in mem.store.items("u")]
+    assert any("vegan" in t for t in current)
+    assert not any("vegetarian" in t and "vegan" not in t for t in current)
+    assert any(t.endswith(": a quiet table") for t in current)  # what the agreement said besides the diet stays
+    recall = mem.recall("u", "book a vegetarian or vegan restaurant dinner", budget_tokens=800)
+    assert not any("vegetarian" in t and "vegan" not in t for t in recall.texts())

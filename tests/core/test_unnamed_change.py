@@ -1,0 +1,78 @@
+"""A change that names no old value ("vegan from now on") replaces the value of the same kind: another diet, the
+domain's one other time or amount. Unclear cases (two times, a diet word describing a place) replace nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from memagent.graph.candidates import Candidate
+from memagent.graph.decide import RuleDecider
+from memagent.graph.unnamed import reaches
+from memagent.types import MemoryItem, MemoryKind, Op
+
+T0 = datetime(2025, 5, 5, 10, 0, tzinfo=UTC)
+
+
+def _item(iid, text, value=None, domain="food", kind=MemoryKind.PREFERENCE, when=T0):
+    return MemoryItem(id=iid, user_id="u", kind=kind, text=text, value=value, domain=domain, polarity=1,
+                      created_at=when, valid_from=when)
+
+
+def _change(value, domain="food"):
+    return Candidate(kind=MemoryKind.PREFERENCE, text=f"{domain.capitalize()} preference: {value} (changed)", value=value,
+                     domain=domain, polarity=1, metadata={"changed": "1"})
+
+
+def test_a_new_diet_replaces_the_earlier_diet_in_whatever_memory_holds_it():
+    agreed = _item("a", "Food preference (agreed): a lively patio together with vegetarian",
+                   "a lively patio together with vegetarian")
+    said = _item("s", "User said: I've been vegetarian for years", kind=MemoryKind.EPISODE, domain=None)
+    cuisine = _item("c", "Food preference: Peruvian", "Peruvian")
+    # Low similarities: no slot rule would pick any of them (the words of two diets are not alike to an embedder).
+    decided = RuleDecider().decide(_change("vegan"), [(cuisine, 0.5), (agreed, 0.3), (said, 0.2)])
+    assert decided.op == Op.SUPERSEDE and set(decided.target_ids) == {"a", "s"}
+    # The change now names what it replaced: turns stating it are retired, a reader sees the change.
+    assert decided.candidate.metadata["replaces"] == "vegetarian"
+    assert decided.candidate.text == "Food preference: vegan (changed from vegetarian)"
+    # What the agreed memory said besides the old diet stays current, as a memory of its own.
+    assert [k.text for k in decided.kept] == ["Food preference (agreed): a lively patio"]
+    # A diet word describing a place or dish is no diet of the user's.
+    assert not reaches(_change("vegan"), _item("p", "Food preference: vegetarian-friendly places", "vegetarian-friendly"))
+
+
+def test_a_new_time_replaces_the_domains_one_other_time_and_no_time_when_two_could_be_meant():
+    wake = _item("w", "Alarm preference: 7:05 AM", "7:05 AM", domain="alarm")
+    sound = _item("s", "Alarm preference: soft chimes", "soft chimes", domain="alarm")
+    flight = _item("f", "Flights preference: the 6:40 AM departure", "the 6:40 AM departure", domain="flights")
+    decided = RuleDecider().decide(_change("9:00 AM", "alarm"), [(sound, 0.5), (wake, 0.3), (flight, 0.3)])
+    assert decided.op == Op.SUPERSEDE and decided.target_ids == ["w"]
+    assert decided.candidate.metadata["replaces"] == "7:05 AM"
+    weekend = _item("e", "Alarm preference: 10:30 AM on weekends", "10:30 AM on weekends", domain="alarm")
+    assert RuleDecider().decide(_change("9:00 AM", "alarm"), [(wake, 0.3), (weekend, 0.3)]).op == Op.INSERT
+    # The same time said again is no change of it.
+    assert RuleDecider().decide(_change("7:05 AM", "alarm"), [(wake, 0.3)]).op == Op.INSERT
+
+
+def test_a_temporary_or_named_change_is_left_to_its_own_rules():
+    agreed = _item("a", "Food preference: vegetarian", "vegetarian")
+    one_off = _change("vegan").model_copy(update={"temporary": True})
+    assert RuleDecider().decide(one_off, [(agreed, 0.3)]).op != Op.SUPERSEDE
+
+
+def test_a_named_change_keeps_what_the_replaced_memory_said_besides_the_old_value():
+    cand = Candidate(kind=MemoryKind.PREFERENCE, text="Music preference: Apple Music (changed from Spotify)",
+                     value="Apple Music", domain="music", polarity=1, metadata={"replaces": "Spotify"})
+    listed = _item("l", "Music preference (agreed): Spotify, jazz playlists and loud", "Spotify, jazz playlists and loud",
+                   domain="music")
+    sentence = _item("s", "Music preference (agreed): I'd keep Spotify for the commute", "I'd keep Spotify for the commute",
+                     domain="music")
+    decided = RuleDecider().decide(cand, [(listed, 0.6), (sentence, 0.6)])
+    assert decided.op == Op.SUPERSEDE and set(decided.target_ids) == {"l", "s"}
+    # A list is split around the old value; a sentence is not cut up.
+    assert [k.text for k in decided.kept] == ["Music preference (agreed): jazz playlists and loud"]
+    # An old value holding a joint itself is cut out whole: no fragment of it is kept.
+    chatty = Candidate(kind=MemoryKind.PREFERENCE, text="Messaging preference: emojis (changed from warm and chatty)",
+                       value="emojis", domain="messaging", polarity=1, metadata={"replaces": "warm and chatty"})
+    tone = _item("m", "Messaging preference: best wishes, warm and chatty", "best wishes, warm and chatty",
+                 domain="messaging")
+    assert [k.text for k in RuleDecider().decide(chatty, [(tone, 0.6)]).kept] == ["Messaging preference: best wishes"]
