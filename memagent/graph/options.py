@@ -10,7 +10,7 @@ __all__ = ["listed_options", "picked_option"]
 
 _ORDINALS = {"1": 1, "one": 1, "first": 1, "2": 2, "two": 2, "second": 2, "3": 3, "three": 3, "third": 3, "4": 4,
              "four": 4, "fourth": 4, "5": 5, "five": 5, "fifth": 5, "last": -1}
-_ORDINAL = re.compile(r"\b(?:option|number|choice|no\.)\s*#?(\d|one|two|three|four|five)\b|"
+_ORDINAL = re.compile(r"\b(?:option|number|choice|no\.)\s*#?([1-5]|one|two|three|four|five)\b|"
                       r"\bthe\s+(first|second|third|fourth|fifth|last)\s+(?:one|option|choice|suggestion)\b", re.I)
 
 
