@@ -320,7 +320,7 @@ class DialogueExtractor(HeuristicExtractor):
             if m:
                 v = _value(m.group(1)) if wants_value or pattern not in _SEARCH else None
                 if pattern is _TRAILING_OK and v and _TURNED_DOWN.search(v):
-                    v = None  # "The other choices don't quite work for me" turns down; it names no value
+                    v = None  # "The remaining ones don't really work for me" turns the options down; it names no value
                 return self._facet(v, slot, topic, clause) if v else None
         if not wants_value:
             return None

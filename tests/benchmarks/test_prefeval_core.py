@@ -59,7 +59,7 @@ NUMBERED = "Here are a few:\n1. A quiet lakeside cabin.\n2. A lively downtown ho
 
 
 @pytest.mark.parametrize(("offer", "pick", "expected"), [
-    (NUMBERED, "Option 1 seems like the best choice for me.", "lakeside cabin"),
+    (NUMBERED, "Option 1 looks like the best fit for me.", "lakeside cabin"),
     (NUMBERED, "I think the lakeside cabin would be ideal for our group. The rest are too loud.", "lakeside cabin"),
     (NUMBERED, "I'll go with the third one.", "casino"),
     ("You could try a pottery class, a salsa night, or a cooking workshop.", "The cooking workshop sounds fun.",

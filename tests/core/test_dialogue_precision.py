@@ -56,7 +56,7 @@ def test_asides_thanks_and_reactions_beside_a_short_answer_are_not_values():
 
 def test_turning_down_the_other_options_is_no_value_that_works():
     assert _prefs("Pick a snack for me.", "Which one? 1. Crisps. 2. Olives. 3. Grapes.",
-                  "The other choices don't quite work for me.") == []
+                  "The remaining ones don't really work for me.") == []
     prefs = _prefs("Pick a snack for me.", "Which snack would you like?", "Olives would be perfect.")
     assert [c.value for c in prefs] == ["Olives"]
 
