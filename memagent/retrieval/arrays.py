@@ -22,6 +22,17 @@ __all__ = ["ItemArrays"]
 _KIND_CODES = {k: n for n, k in enumerate(MemoryKind)}
 
 
+def _profile(kinds: np.ndarray, profile_kinds: Sequence[MemoryKind]) -> np.ndarray:
+    return np.isin(kinds, [_KIND_CODES[k] for k in profile_kinds])
+
+
+def _recency(stamps: np.ndarray, ref: float | None, half_life_days: float) -> np.ndarray:
+    """Recency of each stamp against ``ref`` (the newest stamp when None): halves every ``half_life_days``."""
+    top = ref if ref is not None else (float(stamps.max()) if len(stamps) else 0.0)
+    age_days = np.maximum(0.0, (top - stamps) / 86400)
+    return np.exp(-math.log(2) * age_days / half_life_days)
+
+
 class ItemArrays:
     """Per-item columns, row ``n`` describing ``items[n]``.
 
@@ -45,14 +56,12 @@ class ItemArrays:
         self.pos = {iid: n for n, iid in enumerate(self.ids)}
         n = len(self.items)
         self.kinds = np.fromiter((_KIND_CODES[i.kind] for i in self.items), dtype=np.int8, count=n)
-        self.profile = np.isin(self.kinds, [_KIND_CODES[k] for k in profile_kinds])
+        self.profile = _profile(self.kinds, profile_kinds)
         self.importance = np.fromiter((i.importance for i in self.items), dtype=np.float64, count=n)
         self.evidence = np.minimum(1.0, (np.fromiter((i.evidence_count for i in self.items), dtype=np.float64,
                                                      count=n) - 1) / 4)
         self.stamps = stamps = np.fromiter((i.valid_from.timestamp() for i in self.items), dtype=np.float64, count=n)
-        top = ref.timestamp() if ref is not None else (float(stamps.max()) if n else 0.0)
-        age_days = np.maximum(0.0, (top - stamps) / 86400)
-        self.recency = np.exp(-math.log(2) * age_days / half_life_days)
+        self.recency = _recency(stamps, ref.timestamp() if ref is not None else None, half_life_days)
         self.domains: dict[str, int] = {}
         self.domain_codes = np.fromiter((self.domains.setdefault(i.domain, len(self.domains)) if i.domain else -1
                                          for i in self.items), dtype=np.int32, count=n)
@@ -92,9 +101,8 @@ class ItemArrays:
 
         new.kinds, new.importance = merged(old.kinds, part.kinds), merged(old.importance, part.importance)
         new.evidence, new.stamps = merged(old.evidence, part.evidence), merged(old.stamps, part.stamps)
-        new.profile = np.isin(new.kinds, [_KIND_CODES[k] for k in profile_kinds])
-        top = float(new.stamps.max()) if n else 0.0
-        new.recency = np.exp(-math.log(2) * np.maximum(0.0, (top - new.stamps) / 86400) / half_life_days)
+        new.profile = _profile(new.kinds, profile_kinds)
+        new.recency = _recency(new.stamps, None, half_life_days)
         new.domains = dict(old.domains)
         recoded = np.fromiter((new.domains.setdefault(d, len(new.domains)) for d in part.domains), dtype=np.int32,
                               count=len(part.domains))

@@ -71,6 +71,9 @@ def turn_text(event: Event) -> str:
     return f"{event.role}: {body}"
 
 
+_Change = tuple[datetime, frozenset[str], frozenset[str]]  # (until, the replaced value's words, the new value's)
+
+
 @dataclass
 class _Turns:
     """One user's turn candidates as of a snapshot: the events, their rendered texts, what they are about."""
@@ -98,7 +101,7 @@ class _Turns:
     # this one when its events only add to these).
     events: list[Event] = field(default_factory=list)
     everything: list[Event] = field(default_factory=list)
-    changes: list[tuple[datetime, frozenset[str], frozenset[str]]] = field(default_factory=list)  # see _changes
+    changes: list[_Change] = field(default_factory=list)  # see _changes
     restating: set[str] = field(default_factory=set)  # the turns _restating found stale
 
     def item(self, event: Event) -> MemoryItem:
@@ -374,20 +377,11 @@ def _top_rows(scores: np.ndarray | None, k: int) -> list[int]:
     return positive[np.argsort(-scores[positive], kind="stable")][:k].tolist()
 
 
-def _restating_replaced(events: Sequence[Event], words: dict[str, frozenset[str]],
-                        items: Sequence[MemoryItem]) -> set[str]:
-    """Turns from before a change that state the replaced value and not the one that replaced it ("soft
-    chimes" in March, after "birdsong" superseded it in May): shown, they would present the old value as news."""
-    return _restating(events, words, _changes(items))
-
-
-_Change = tuple[datetime, frozenset[str], frozenset[str]]  # (until, the replaced value's words, the new value's)
-
-
 def _changes(items: Sequence[MemoryItem]) -> list[_Change]:
-    """The value changes ``_restating_replaced`` checks turns against."""
+    """The value changes turns are checked against (``_restating``): (until, the replaced value's words, the
+    words of the value standing now)."""
     by_id = {i.id: i for i in items}
-    changes: list[tuple[datetime, frozenset[str], frozenset[str]]] = []
+    changes: list[_Change] = []
     for old in items:
         if old.status != "superseded" or not old.value or old.valid_to is None:
             continue
@@ -411,6 +405,8 @@ def _changes(items: Sequence[MemoryItem]) -> list[_Change]:
 
 
 def _restating(events: Sequence[Event], words: dict[str, frozenset[str]], changes: Sequence[_Change]) -> set[str]:
+    """Turns from before a change that state the replaced value and not the one that replaced it ("soft
+    chimes" in March, after "birdsong" superseded it in May): shown, they would present the old value as news."""
     if not changes:
         return set()
     return {ev.id for ev in events
