@@ -27,11 +27,7 @@ from memagent.types import MemoryItem, MemoryKind
 
 __all__ = ["exclusive_targets", "names_exclusive", "reaches", "remainder", "value_phrase", "value_type"]
 
-_VALUE_TYPES = {
-    "time": re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b", re.I),
-    "money": re.compile(r"[$€£¥]\s?\d|\b\d+(?:[.,]\d+)?\s?(?:dollars|euros|pounds|usd|eur|gbp)\b", re.I),
-}
-# The whole time or amount, to tell two of them apart ("7:05 AM", "$150").
+# A clock time or an amount, matched whole to tell two of them apart ("7:05 AM", "$150").
 _VALUE_PHRASES = {
     "time": re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b", re.I),
     "money": re.compile(r"[$€£¥]\s?\d+(?:[.,]\d+)?|\b\d+(?:[.,]\d+)?\s?(?:dollars|euros|pounds|usd|eur|gbp)\b", re.I),
@@ -40,7 +36,7 @@ _VALUE_PHRASES = {
 
 def value_type(text: str) -> str | None:
     """'time' or 'money' when ``text`` holds a clock time or an amount: values of one slot share a type."""
-    return next((name for name, rx in _VALUE_TYPES.items() if rx.search(text)), None)
+    return next((name for name, rx in _VALUE_PHRASES.items() if rx.search(text)), None)
 
 
 def value_phrase(text: str) -> str | None:
@@ -48,6 +44,7 @@ def value_phrase(text: str) -> str | None:
     kind = value_type(text)
     m = _VALUE_PHRASES[kind].search(text) if kind else None
     return m.group(0) if m else None
+
 
 _DIET = re.compile(rf"\b(?:{_DIETS})\b", re.I)
 # "vegetarian-friendly", "vegan options for my sister": a diet word that describes a place or dish, not the user.
