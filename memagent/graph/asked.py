@@ -41,6 +41,7 @@ _SLOT_QUESTIONS = [re.compile(p, re.I) for p in (
     r"\b(?:a|any|the)\s+([a-z][a-z -]{1,30}?)\s+in\s+mind\?", r"\bwhat\s+about\s+(?:the\s+)?([a-z][a-z -]{1,30}?)\?",
 )]
 
+
 def _asked(text: str) -> Iterator[str]:
     """The assistant turn's questions and requests for details, last first."""
     return (s for s in reversed(re.split(r"(?<=[.!?])\s+", text.strip())) if _ASKED.search(s))
