@@ -30,13 +30,13 @@ PROPOSAL = re.compile(r"(?:how\s+about|shall\s+i\s+(?:go\s+with|use|book)|should
                       r"go\s+with)|do\s+you\s+want|i\s+could\s+(?:go\s+with|use|book)|would)\s+(.+?)"
                       r"(?:\s+work(?:\s+for\s+you)?|,?\s+(?:again|as\s+usual|like\s+(?:last\s+time|before)))?\s*\?", re.I)
 # The assistant's recommendation the user can accept: "Here is a quiet Ethiopian place with vegetarian dishes."
-OFFER = re.compile(r"(?:^|(?<=[.!?]\s))(?:here\s+(?:is|are)|i\s+found|i\s+(?:would\s+|'d\s+)?(?:recommend|suggest))\s+"
+OFFER = re.compile(r"(?:^|(?<=[.!?]\s))(?:here\s+(?:is|are)|i\s+found|i(?:\s+would|'d)?\s+(?:recommend|suggest))\s+"
                    r"([^.!?]+)", re.I)
 # The assistant's slot question: "Any preference for the seat or the amenity?", "Which sound should I use?".
 _SLOT_QUESTIONS = [re.compile(p, re.I) for p in (
     r"\bpreferences?\s+(?:for|on|about)\s+(?:the\s+|your\s+)?([a-z][a-z -]{1,30}?)(?:\s+or\s+(?:the\s+)?([a-z][a-z -]{1,30}?))?\?",
     r"\btell\s+me\s+(?:the\s+|your\s+)([a-z][a-z -]{1,30}?)(?:\s+and\s+(?:the\s+)?([a-z][a-z -]{1,30}?))?\s+you\b",
-    r"\b(?:what|which)\s+(?:kind\s+of\s+|type\s+of\s+|sort\s+of\s+)?([a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}?)\s+"
+    r"\b(?:what|which)\s+(?:kind\s+of\s+|type\s+of\s+|sort\s+of\s+)?(?!of\b)([a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}?)\s+"
     r"(?:and\s+(?:what|which)\s+([a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2}?)\s+)?(?:do|would|should|did|shall|will|are|is)\b",
     r"\b(?:a|any|the)\s+([a-z][a-z -]{1,30}?)\s+in\s+mind\?", r"\bwhat\s+about\s+(?:the\s+)?([a-z][a-z -]{1,30}?)\?",
 )]

@@ -169,6 +169,36 @@ _META = re.compile(r"^(?:(?:scratch\s+that|never\s*mind|my\s+bad|sorry|i\s+made\
                    r"thank\s+you\s+kindly)[,.!]*\s*)+$|^(?:thanks|thank\s+you|many\s+thanks)\s+(?:so\s+much\s+)?for\b", re.I)
 
 
+# How an assistant puts the value it proposes, when the sentence names it before or after a stock phrase: "From
+# what I remember, Lebanese would probably suit you", "I think the aisle seat is the one", "Maybe the 7:40 train",
+# "I'll put it down as oat milk". The lead-in up to the last comma is the assistant's talk, not the value.
+_PROPOSED = [re.compile(p, re.I) for p in (
+    r"^(?:.*[,;:]\s+)?(?:i\s+think\s+|i\s+reckon\s+|i\s+guess\s+)?(.+?)\s+(?:would|should|might|could|will|may)\s+"
+    r"(?:probably\s+|really\s+|definitely\s+|likely\s+|also\s+)?suit\s+you\b",
+    r"^(?:.*[,;:]\s+)?(?:i\s+think\s+|i\s+reckon\s+|i\s+guess\s+)?(.+?)\s+is\s+the\s+one\b",
+    r"^(?:maybe|perhaps|possibly)\s+(.+)$",
+    r"^(?:i'?ll|i\s+will|let\s+me)\s+(?:put\s+(?:it|you)\s+down\s+(?:as|for)|note\s+(?:it\s+)?(?:down\s+)?as|"
+    r"pencil\s+in|keep\s+it\s+to|stick\s+with|go\s+with)\s+(.+)$",
+)]
+
+
+def _proposed_value(said: str) -> re.Match[str] | None:
+    return next((m for p in _PROPOSED if (m := p.search(said))), None)
+
+
+# A reply that leaves the choice to the assistant ("go with your gut", "up to you", "surprise me"): it states no
+# preference, and stored as one it would crowd the profile with the words of a shrug.
+_DEFERS = re.compile(
+    r"^(?:(?:ok(?:ay)?|hmm+|um+|eh|honestly|tbh|idk|i\s+dunno|no\s+idea|dunno|meh|oh)[,.!\s]+)*"
+    r"(?:(?:just\s+)?go\s+with\s+your\s+(?:gut|instinct|call|pick)|(?:it'?s\s+)?(?:your|ur)\s+(?:call|choice|pick)|"
+    r"(?:it'?s\s+)?up\s+to\s+(?:you|u)|you\s+(?:decide|choose|pick)|surprise\s+me|dealer'?s\s+choice|"
+    r"whatever\s+you\s+(?:think|reckon|like|prefer|suggest)|you\s+know\s+best|i'?m\s+easy|"
+    r"(?:i\s+)?(?:don'?t|do\s+not)\s+mind(?:\s+(?:either\s+way|which|really))?|(?:i'?m\s+)?not\s+fussed|"
+    r"(?:it\s+)?(?:doesn'?t|does\s+not)\s+matter(?:\s+to\s+me)?|either\s+(?:is|one\s+is|works|one\s+works)\s+fine|"
+    r"any\s+(?:is|one\s+is|works)\s+fine)\b(?:\s*[,.!]|\s*$)",
+    re.I)
+
+
 def _value(text: str, *, max_words: int = 12) -> str | None:
     """The value in a request clause, without politeness and filler; None when nothing is left."""
     v = text.strip().strip("\"'")
@@ -262,6 +292,9 @@ class DialogueExtractor(HeuristicExtractor):
                     continue
                 own = own.replace(clause, agreed.rest, 1)
                 clause = agreed.rest  # "mm, sure. my sister swears by the night train" goes on to tell more
+            if _DEFERS.match(clause):
+                own = own.replace(clause, "", 1)
+                continue
             if _META.match(clause) or (no_more and _NO_MORE.search(clause)):
                 continue
             cand = None if temporary else self._change(clause, topic)
@@ -358,7 +391,7 @@ class DialogueExtractor(HeuristicExtractor):
         change = change_in(proposal_window(bot), proposed=True)
         if change is not None:
             return self._changed(change.new, change.old, topic, f"{bot} {clause}")
-        named = PROPOSAL.search(said + "?") or OFFER.search(said)
+        named = _proposed_value(said) or PROPOSAL.search(said + "?") or OFFER.search(said)
         value = _value(named.group(1), max_words=16) if named else None
         if value:
             return self._facet(value, slot, topic, clause)

@@ -20,8 +20,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rapidfuzz.distance import DamerauLevenshtein
+
 from memagent._lexical import content_words
-from memagent.graph.options import listed_options
+from memagent.graph.options import listed_options, marked_options
 
 __all__ = ["Assent", "Change", "accepted_text", "alternatives", "asked", "assent", "change_in", "is_assent", "offered", "picked", "proposal", "proposal_window"]
 
@@ -259,15 +261,35 @@ _POSITIONS = {"first": 0, "top": 0, "1st": 0, "second": 1, "middle": 1, "2nd": 1
               "fourth": 3, "4th": 3, "last": -1, "bottom": -1}
 # A position word used as one ("the second one", "middle please", "defo the last"), not inside a value ("first class").
 _POSITIONAL = re.compile(r"\b(first|top|1st|second|middle|2nd|third|3rd|fourth|4th|last|bottom)\b"
-                         r"(?=\s*(?:$|[,.!?]|(?:one|option|choice|pick|suggestion|please|i\s+think|i\s+guess|for\s+sure|"
-                         r"sounds|is|works|looks)\b))", re.I)
+                         r"(?=\s*(?:$|[,.!?]|(?:one|option|choice|pick|suggestion|please|pls|plz|thanks|thx|ta|cheers|then|"
+                         r"i\s+think|i\s+guess|i\s+reckon|for\s+(?:sure|me)|sounds|is|works|looks)\b))", re.I)
+# Position words long enough that one slip of a key ("thrd", "secnod", "midle") cannot make another word of a
+# short reply; "last" and "top" are too short to be told from "list" or "tip".
+_TYPO_TOLERANT = ("first", "second", "middle", "third", "fourth", "bottom")
+
+
+def _position_typos(head: str) -> str:
+    """``head`` with each word one edit (a letter dropped, doubled, swapped or mistyped) from a long position
+    word written as that word: people reply to a list in a hurry."""
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        low = word.lower()
+        if low in _POSITIONS or len(low) < 4 or low.rstrip("s") in _POSITIONS:  # "a few seconds" picks nothing
+            return word
+        near = [p for p in _TYPO_TOLERANT if DamerauLevenshtein.distance(low, p, score_cutoff=1) <= 1]
+        return near[0] if len(near) == 1 else word
+
+    return re.sub(r"[A-Za-z]+", fix, head)
 
 
 def picked(reply: str, bot: str) -> str | None:
     """The option of ``bot``'s list (:func:`offered`) a short positional reply picks ("the middle one", "second
     please", "defo the last"); None for a longer reply, one naming no position, or "middle" of an even list."""
     options = offered(bot)
+    if len(options) < 2:
+        options = marked_options(bot)  # a numbered list inline: "1. The Grand 2. The Plaza 3. The Ritz"
     head = re.split(r"[.!?;,]", reply.strip(), maxsplit=1)[0]  # "second i guess, the others don't do it for me"
+    head = _position_typos(head)
     if len(options) < 2 or len(head.split()) > 8 or re.search(r"\b(?:not|no|nah|neither|none)\b", head, re.I):
         return None
     found = {m.group(1).lower() for m in _POSITIONAL.finditer(head)}

@@ -6,7 +6,7 @@ import re
 
 from memagent._lexical import content_words
 
-__all__ = ["listed_options", "picked_option"]
+__all__ = ["listed_options", "marked_options", "picked_option"]
 
 _ORDINALS = {"1": 1, "one": 1, "first": 1, "2": 2, "two": 2, "second": 2, "3": 3, "three": 3, "third": 3, "4": 4,
              "four": 4, "fourth": 4, "5": 5, "five": 5, "fifth": 5, "last": -1}
@@ -18,15 +18,23 @@ _PREAMBLE = re.compile(r"^.*?\b(?:could\s+(?:also\s+)?(?:consider|try|choose)|mi
                        r"consider|such\s+as|include|includes|including|between|:)\s+", re.I)
 
 
+def marked_options(offered: str) -> list[str]:
+    """The items of an enumerated ("1. A 2. B") or bulleted list in an assistant turn; empty when it has none."""
+    marks = list(re.finditer(r"(?:^|\s)\d+[.)]\s+|(?:^|\n)\s*[-*•]\s+", offered))
+    if len(marks) < 2:
+        return []
+    ends = [b.start() for b in marks[1:]] + [len(offered)]
+    # An item ends at a blank line: the last one is otherwise followed by the rest of the reply.
+    items = [re.split(r"\n\s*\n", offered[a.end() : end], maxsplit=1)[0] for a, end in zip(marks, ends, strict=False)]
+    return [o.strip(" .\n") for o in items if o.strip(" .\n")]
+
+
 def listed_options(offered: str) -> list[str]:
     """The options an assistant turn offered: the items of an enumerated or bulleted list, else of the prose
     list in one sentence ("you could try A, B, C, or D")."""
-    marks = list(re.finditer(r"(?:^|\s)\d+[.)]\s+|(?:^|\n)\s*[-*•]\s+", offered))
-    if len(marks) >= 2:
-        ends = [b.start() for b in marks[1:]] + [len(offered)]
-        # An item ends at a blank line: the last one is otherwise followed by the rest of the reply.
-        items = [re.split(r"\n\s*\n", offered[a.end() : end], maxsplit=1)[0] for a, end in zip(marks, ends, strict=False)]
-        return [o.strip(" .\n") for o in items if o.strip(" .\n")]
+    marked = marked_options(offered)
+    if marked:
+        return marked
     trailing = list(re.finditer(r"\s*\(\d\)", offered))  # "... on the water (1), go fishing (2), or ..."
     if len(trailing) >= 2:
         starts = [0] + [t.end() for t in trailing[:-1]]
