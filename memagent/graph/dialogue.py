@@ -60,12 +60,14 @@ _FILLER_HEAD = re.compile(
 _FILLER_TAIL = re.compile(
     r"(?:[,\s]+(?:please|if\s+possible|if\s+you\s+can|for\s+this(?:\s+one)?|for\s+me|thanks|thank\s+you|i\s+think|"
     r"for\s+sure|again|as\s+usual|as\s+always|of\s+course|ideally|this\s+time|like\s+last\s+time|like\s+before|"
+    r"i\s+reckon|i\s+guess|i\s+suppose|"
     r"after\s+all))+\s*$",
     re.I)
 _IT = re.compile(r"^(?:(?:it|them|everything|things)\s+(?:for|to|at|on|with|in|as)?|(?:one|that)\s+(?:for|to|at|on|with|in|as))"
                  r"\s*", re.I)
 # No value: "something", "a hand", and asking for more to read ("some specific examples", "any tips on ...").
 _VAGUE = re.compile(r"^(?:something|anything|someone|somewhere|somebody|help|some\s+help|a\s+hand)\b|"
+                    r"^if\s+(?:that'?s|it'?s|this\s+is)\s+(?:ok(?:ay)?|fine|doable|possible|alright)\b|^if\s+possible\b|"
                     r"^(?:some|any|more|a\s+few|a\s+couple\s+of|several|further)\s+(?:[\w-]+,?\s+){0,3}?(?:ideas?|tips?|"
                     r"examples?|suggestions?|recommendations?|information|info|details?|advice|pointers?|resources?|"
                     r"guidance|strategies|ways|options|thoughts|insights|techniques)\b", re.I)
@@ -139,7 +141,7 @@ _LEAD_IN = re.compile(r"^.*?(?:[:;]|\bso\b|\bupdate\b[^:]*:)\s+", re.I)
 _DISCOURSE = re.compile(
     r"^(?:(?:on\s+second\s+thought|actually|hmm+|scratch\s+that|never\s*mind|i\s+made\s+a\s+mistake|by\s+the\s+way|"
     r"anyway|quick\s+update|heads\s+up|okay|ok|so|also|and|but|hello\s+there|good\s+(?:day|morning|evening)|"
-    r"hi,?\s+hope\s+you'?re\s+well|(?:no|wait|sorry|oh|well|my\s+bad|hi|hey|hello)(?=[,:!.]))[,:!.]?\s+)+",
+    r"hi,?\s+hope\s+you'?re\s+well|long\s+story\s+short|to\s+cut\s+a\s+long\s+story\s+short|(?:no|wait|sorry|oh|well|my\s+bad|hi|hey|hello)(?=[,:!.]))[,:!.]?\s+)+",
     re.I)
 
 
@@ -166,7 +168,7 @@ _META = re.compile(r"^(?:(?:scratch\s+that|never\s*mind|my\s+bad|sorry|i\s+made\
                    r"that'?s\s+(?:all|it)(?:\s+for\s+now)?|thanks?|thank\s+you(?:\s+so\s+much)?|cheers|great|perfect|"
                    r"awesome|appreciate\s+it|(?:much\s+)?appreciated|nice|cool|ok(?:ay)?|no|yes|sure|good|wonderful|"
                    r"hi|hello(?:\s+there)?|hey|good\s+(?:day|morning|afternoon|evening)|hope\s+you'?re\s+well|"
-                   r"thank\s+you\s+kindly)[,.!]*\s*)+$|^(?:thanks|thank\s+you|many\s+thanks)\s+(?:so\s+much\s+)?for\b", re.I)
+                   r"thank\s+you\s+kindly|(?:to\s+cut\s+a\s+)?long\s+story\s+short|thank\s+u(?:\s+so\s+much)?|thanks\s+so\s+much|thx|ty|tysm|ta|cheers\s+mate)[,.!]*\s*)+$|^(?:thanks|thank\s+you|many\s+thanks)\s+(?:so\s+much\s+)?for\b", re.I)
 
 
 # How an assistant puts the value it proposes, when the sentence names it before or after a stock phrase: "From
@@ -177,8 +179,11 @@ _PROPOSED = [re.compile(p, re.I) for p in (
     r"(?:probably\s+|really\s+|definitely\s+|likely\s+|also\s+)?suit\s+you\b",
     r"^(?:.*[,;:]\s+)?(?:i\s+think\s+|i\s+reckon\s+|i\s+guess\s+)?(.+?)\s+is\s+the\s+one\b",
     r"^(?:maybe|perhaps|possibly)\s+(.+)$",
-    r"^(?:i'?ll|i\s+will|let\s+me)\s+(?:put\s+(?:it|you)\s+down\s+(?:as|for)|note\s+(?:it\s+)?(?:down\s+)?as|"
-    r"pencil\s+in|keep\s+it\s+to|stick\s+with|go\s+with)\s+(.+)$",
+    r"^(?:.*[,;:]\s+)?(?:i'?ll|i\s+will|let\s+me)\s+(?:put\s+(?:it|you)\s+down\s+(?:as|for)|note\s+(?:it\s+)?(?:down\s+)?as|"
+    r"pencil\s+in|keep\s+it\s+to|stick\s+with|go\s+with|assume)\s+(.+?)(?:\s+for\s+th(?:at|is)(?:\s+part|\s+one)?)?$",
+    r"^(?:i'?d|i\s+would)\s+(?:lean|go|tend)\s+towards?\s+(.+)$",
+    r"^(?:want\s+me\s+to|shall\s+i|should\s+i)\s+(?:keep\s+it\s+to|stick\s+(?:to|with))\s+(.+?)(?:\s+there)?(?:\s+as\s+well)?(?:,?\s+(?:like|as)\s+(?:last\s+time|before))?$",
+    r"^(?:i'?ll|i\s+will)\s+keep\s+(.+?)\s+on\s+(?:there|the\s+list)$",
 )]
 
 

@@ -45,7 +45,7 @@ _ASSENT_WORDS = 8  # an agreement that is not just a yes is a request or a story
 _PROPOSES = re.compile(
     r"\b(?:suggest|recommend|propose|lean(?:ing)?\s+towards?|my\s+(?:pick|choice|vote|recommendation|bet)|"
     r"go\s+(?:with|for)|how\s+about|what\s+about|(?:would|should|might|could|will)\s+(?:probably\s+|really\s+)?suit|"
-    r"is\s+the\s+one|switch\s+you|move\s+you|put\s+you|book\s+you|sign\s+you|set\s+you\s+up|down\s+for\s+you|"
+    r"is\s+the\s+one|keep\s+it\s+to|switch\s+you|move\s+you|put\s+you|book\s+you|sign\s+you|set\s+you\s+up|down\s+for\s+you|"
     r"i'?m\s+assuming|i\s+assume|i'?ll\s+(?:keep|put|go|use|book|set|make|stick)|"
     r"i\s+(?:can|could)\s+(?:book|switch|go|get|use|set|put|reserve|keep|try)|to\s+recap|let\s+me\s+make\s+sure|"
     r"i'?ll\s+put\s+it\s+down|last\s+time|previously|as\s+usual|like\s+before)\b",

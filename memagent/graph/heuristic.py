@@ -79,6 +79,13 @@ def _rx(p: str) -> re.Pattern[str]:
     return re.compile(p, re.I)
 
 
+# What a request for the task at hand needs ("I need an alternative nearby", "I need a couple of things for the
+# flat"): no lasting need of the user's, and at its importance it would lead every later recall.
+_TASK_NEEDS = frozenset(content_words("alternative alternatives couple few things something anything help advice "
+                                      "ideas suggestions recommendation recommendations hand favour favor minute moment "
+                                      "quick update"))
+
+
 class HeuristicExtractor:
     """Rule-based extraction. Deterministic, instant, offline; recall-oriented on first-person statements.
 
@@ -369,7 +376,8 @@ class HeuristicExtractor:
 
     def _b_need(self, m: re.Match[str], s: str, _c: Sequence[Event]) -> Candidate | None:
         obj, full = clean_phrase(m.group(1)), clean_phrase(m.group(1), cut=False)
-        if len(content_words(obj)) < 2:
+        words = content_words(obj)
+        if len(words) < 2 or words[0] in _TASK_NEEDS:
             return None
         return self._mk(MemoryKind.PREFERENCE, f"User needs {third_person(full)}.", s, subject=f"needs:{subject_key(obj)}",
                         value=obj, polarity=1, importance=0.8)

@@ -58,3 +58,36 @@ def test_a_plural_or_a_far_word_is_no_position() -> None:
 def test_a_pick_from_a_which_of_these_question_names_no_slot() -> None:
     prefs = _prefs("I need a boat for Sunday.", LIST, "second pls")
     assert [(c.value, c.metadata.get("slot")) for c in prefs] == [("The Osprey", None)]
+
+
+@pytest.mark.parametrize(("bot", "value"), [
+    ("Both ferries are fine. I'd lean towards the early crossing. Okay?", "the early crossing"),
+    ("The timetable changed in May. Want me to keep it to the night tram there as well, like last time?", "the night tram"),
+    ("I'll keep a late checkout on there. Sound right?", "a late checkout"),
+    ("Since lunch falls then too, I'll assume a window table for that part. Fine?", "a window table"),
+])
+def test_more_ways_an_assistant_names_what_a_yes_takes(bot: str, value: str) -> None:
+    assert [c.value for c in _prefs("Help me sort out Friday.", bot, "yep")] == [value]
+
+
+@pytest.mark.parametrize("reply", ["thank u so much", "ta", "thx!"])
+def test_thanks_as_typed_is_no_value(reply: str) -> None:
+    assert _prefs("I need a hotel in Porto.", "What area would you like?", reply) == []
+
+
+def test_a_condition_is_no_value() -> None:
+    assert _prefs("Book me a taxi.", "What time would you like it?", "if that's doable") == []
+
+
+def test_what_the_task_at_hand_needs_is_no_lasting_need() -> None:
+    from memagent.graph.heuristic import HeuristicExtractor
+
+    said = HeuristicExtractor().extract(Event(user_id="u", role="user", text="The museum is shut, so I need an alternative nearby."))
+    assert [c for c in said if c.kind == MemoryKind.PREFERENCE] == []
+    kept = HeuristicExtractor().extract(Event(user_id="u", role="user", text="I need a step-free entrance everywhere I go."))
+    assert [c.value for c in kept if c.kind == MemoryKind.PREFERENCE] != []
+
+
+def test_a_story_told_short_is_not_part_of_the_value() -> None:
+    prefs = _prefs("Any news?", "How are the commutes going?", "long story short, I take the ferry now")
+    assert all("long story" not in c.text.lower() for c in prefs)
