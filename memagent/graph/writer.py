@@ -175,22 +175,23 @@ class MemoryWriter:
 
     # -- batches --------------------------------------------------------------------------------------
     def write_batch(self, events: Sequence[Event], *, extra: Callable[[list[WriteResult]], IndexEntries] | None = None,
-                    queued: bool = True) -> list[WriteResult]:
+                    queued: bool = True, turn_texts: Sequence[str] = ()) -> list[WriteResult]:
         """Write a conversation's events (all of one user) in order, with one embedding call for all of them.
 
         The result is what writing them one at a time gives (see :mod:`memagent.graph.batch`): each event is
         extracted up front against the context it will have, every text the writes embed (candidates, value
         phrases, the user turns an LLM plans, the turns themselves) is embedded in one batch, and with the rules
         the events are decided and committed in a few transactions, each followed by one index write.
-        ``extra(results)`` gives more vectors to index with them (``Memory`` passes the turns'); ``queued=False``
-        says the events were never in the write-behind queue (nothing to take out of it).
+        ``extra(results)`` gives more vectors to index with them (``Memory`` passes the turns'), and ``turn_texts`` what
+        it will embed for them, embedded in the same call; ``queued=False`` says the events were never in the
+        write-behind queue (nothing to take out of it).
         """
         if not events:
             return []
         version = self.store.data_version()  # before the contexts are read: see batch.write_chunks
         predicted, after = predict(self, events, self._context_events(), _CONTEXT_EVENTS, version)
         # The events' own texts too: Memory indexes each conversation turn's vector once they are written.
-        texts = [t for p in predicted for t in p.texts] + [e.text for e in events if e.text]
+        texts = [t for p in predicted for t in p.texts] + [e.text for e in events if e.text] + list(turn_texts)
         vectors = self.embedder.embed(texts)
         if self.planner is None or not any(e.role == "user" for e in events):
             user_id = events[0].user_id

@@ -145,10 +145,7 @@ class TurnSearch:
         turns = [e for e in events if is_turn(e)]
         if not turns:
             return []
-        # The message itself, not its rendered line: the vector is the same one a caller may have cached. A
-        # bare reply ("mm, sure") is embedded with what it accepted, the words that say what it is about.
-        exchanges = exchanges_of(turns)
-        vectors = self.embedder.embed([exchanges[e.id][1] if e.id in exchanges else e.text for e in turns])
+        vectors = self.embedder.embed(embedded_texts(turns))
         return [(namespace_key(user_id, TURN_NAMESPACE), [e.id for e in turns], np.asarray(vectors))]
 
     def reconcile(self, user_id: str) -> tuple[int, int]:
@@ -164,9 +161,9 @@ class TurnSearch:
         missing = {i for i in events if i not in have}
         if missing:  # embedded beside the turns they follow, so an exchange finds the proposal it accepted
             ordered = list(events.values())
-            exchanges = exchanges_of(ordered)
+            texts = dict(zip((e.id for e in ordered), embedded_texts(ordered), strict=True))
             todo = [e for e in ordered if e.id in missing]
-            vectors = self.embedder.embed([exchanges[e.id][1] if e.id in exchanges else e.text for e in todo])
+            vectors = self.embedder.embed([texts[e.id] for e in todo])
             self.index.add(key, [e.id for e in todo], np.asarray(vectors))
         return len(missing), len(gone)
 
@@ -351,6 +348,14 @@ class TurnSearch:
             turns.item_words = dict(prev.item_words)
         snap.extras[_SNAPSHOT_KEY] = turns
         return turns
+
+
+def embedded_texts(turns: Sequence[Event]) -> list[str]:
+    """What each of ``turns`` (turns, in time order) is indexed with: the message itself, not its rendered line (the
+    vector is the one a caller may have cached); a bare reply ("mm, sure") with what it accepted, the words that
+    say what it is about. The write path embeds these with its other texts, in one call."""
+    exchanges = exchanges_of(turns)
+    return [exchanges[e.id][1] if e.id in exchanges else e.text for e in turns]
 
 
 def exchanges_of(events: Sequence[Event]) -> dict[str, tuple[str, str]]:

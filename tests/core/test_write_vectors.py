@@ -9,6 +9,7 @@ import numpy as np
 from memagent import HashingEmbedder, Memory
 from memagent.embeddings.cache import CachedEmbedder
 from memagent.graph.values import VALUE_NAMESPACE, value_id
+from memagent.retrieval.turns import exchanges_of
 from memagent.store.index import namespace_key
 
 TALK = [
@@ -75,4 +76,32 @@ def test_a_forget_drops_the_batch_vectors_it_kept(tmp_path):
     mem.writer._batch_vectors["u"] = {"I love Zorblat jazz": np.zeros(256, dtype=np.float32)}
     mem.writer.evict(["I love Zorblat jazz"])
     assert mem.writer._batch_vectors["u"] == {}
+    mem.close()
+
+
+class _ModelCalls(HashingEmbedder):
+    def __init__(self) -> None:
+        super().__init__(dim=256)
+        self.calls: list[list[str]] = []
+
+    def _embed(self, texts):  # type: ignore[no-untyped-def]
+        self.calls.append(list(texts))
+        return super()._embed(texts)
+
+
+def test_a_conversation_with_a_bare_yes_is_one_model_call_and_its_turn_vector_is_the_fresh_one(tmp_path):
+    model = _ModelCalls()
+    mem = Memory.open(tmp_path / "m.db", embedder=model)
+    model.calls.clear()
+    talk = ["Could you find me a restaurant for friday?",
+            "Understood. In that case I would move you over to under $30 rather than $30-$60. Okay?", "yes"]
+    results = mem.add_messages("u", [{"role": "user" if i % 2 == 0 else "assistant", "content": t}
+                                     for i, t in enumerate(talk)], session_id="s")
+    # the yes is indexed with what it accepted (TurnSearch.entries): embedded in the write's own call
+    assert len(model.calls) == 1
+    yes = results[-1].event.id
+    got = mem.index.vectors(namespace_key("u", "turns"), [yes])[yes]
+    said = exchanges_of(mem.events("u"))[yes][1]
+    assert "under $30" in said and said in model.calls[0]
+    assert np.array_equal(got, HashingEmbedder(dim=256).embed([said])[0])
     mem.close()
