@@ -385,11 +385,13 @@ def _top_rows(scores: np.ndarray | None, k: int) -> list[int]:
 def _changes(items: Sequence[MemoryItem]) -> list[_Change]:
     """The value changes turns are checked against (``_restating``): (until, the replaced value's words, the
     words of the value standing now)."""
-    by_id = {i.id: i for i in items}
+    # Run again after every write, over every item: a comprehension finds the replaced values, and only the items
+    # a successor chain can reach (those some item names as its successor) are looked up by id.
+    olds = [i for i in items if i.status == "superseded" and i.value and i.valid_to is not None]
+    successors = {i.superseded_by for i in items if i.superseded_by} if olds else set()
+    by_id = {i.id: i for i in items if i.id in successors} if successors else {}
     changes: list[_Change] = []
-    for old in items:
-        if old.status != "superseded" or not old.value or old.valid_to is None:
-            continue
+    for old in olds:
         new = by_id.get(old.superseded_by or "")
         seen = {old.id}
         while new is not None and new.superseded_by and new.superseded_by not in seen:  # the value standing now
@@ -400,8 +402,8 @@ def _changes(items: Sequence[MemoryItem]) -> list[_Change]:
             changes.append((old.valid_to, old_words, frozenset(content_words(new.value or "")) if new else frozenset()))
     # A change names the value it replaces even when no memory held that value (it was only said in passing,
     # or only by the assistant): turns before the change that state it are stale all the same.
-    for item in items:
-        replaced = item.metadata.get("replaces")
+    for item in [i for i in items if "replaces" in i.metadata]:
+        replaced = item.metadata["replaces"]
         if isinstance(replaced, str) and item.value and not item.metadata.get("temporary"):
             old_words = frozenset(content_words(replaced))
             if old_words:
