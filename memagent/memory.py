@@ -39,7 +39,7 @@ from memagent.llm.base import ChatModel
 from memagent.retrieval.hybrid import HybridRanker, RecallConfig
 from memagent.retrieval.packer import fit, pack
 from memagent.retrieval.topics import TopicAffinity
-from memagent.retrieval.turns import TURN_NAMESPACE, TurnSearch
+from memagent.retrieval.turns import TURN_NAMESPACE, TurnSearch, embedded_texts, is_turn
 from memagent.store.base import Store
 from memagent.store.index import VectorIndex, check_embedder_identity, key_owner, namespace_key
 from memagent.types import (
@@ -302,7 +302,7 @@ class Memory:
                     # Each chunk's turn vectors go to the index with its memories' (one index write), unless the chunk
                     # forgot something: turns were redacted, and the user's turn vectors are re-checked below instead.
                     results = self.writer.write_batch(
-                        events, queued=queued,
+                        events, queued=queued, turn_texts=embedded_texts([e for e in events if is_turn(e)]),
                         extra=lambda done: [] if _forgot(done) else self.turns.entries(uid, [r.event for r in done]))
                 finally:  # a failure after the commit (the index) must not leave a stale snapshot
                     if results is not None and not _forgot(results):

@@ -56,8 +56,24 @@ class HashingEmbedder(BaseEmbedder):
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self._dim), dtype=np.float32)
+        dim, blake2b, from_bytes = self._dim, hashlib.blake2b, int.from_bytes
+        # Within one call the texts share most features (a turn, the memory read from it and its value phrase):
+        # each is hashed once. Kept only for the call, like the texts themselves.
+        signs: dict[str, tuple[int, bool]] = {}
         for row, text in enumerate(texts):
-            for feature, weight in self._features(text):
-                idx, sign = _bucket(feature, self._dim)
-                out[row, idx] += sign * weight
+            feats = self._features(text)
+            if not feats:
+                continue
+            # One unbuffered np.add.at per text adds in feature order in float32, as one ``out[row, idx] += sign *
+            # weight`` per feature did: the same vectors, bit for bit (tests/foundation/test_embeddings.py compares).
+            idx = np.empty(len(feats), dtype=np.intp)
+            val = np.empty(len(feats), dtype=np.float32)
+            for n, (feature, weight) in enumerate(feats):
+                got = signs.get(feature)
+                if got is None:
+                    h = from_bytes(blake2b(feature.encode("utf-8"), digest_size=8).digest(), "little")
+                    got = signs[feature] = (h % dim, bool((h >> 63) & 1))
+                idx[n] = got[0]
+                val[n] = weight if got[1] else -weight
+            np.add.at(out[row], idx, val)
         return out

@@ -159,8 +159,9 @@ def write_chunks(writer: MemoryWriter, events: Sequence[Event], predicted: Seque
                 store.lock_user(user_id)  # other processes' writers of this user wait until this commits
                 now = store.data_version()  # under the write lock: no other connection commits before ours
                 trusted = trusted and now == version
-                store.ensure_user(user_id)  # inside the transaction: a failed write leaves no empty user behind
                 previous = store.last_event_id(user_id)
+                if previous is None:  # else the user's row exists: their events reference it (foreign key)
+                    store.ensure_user(user_id)  # inside the transaction: a failed write leaves no empty user behind
                 opened = time.perf_counter()
                 while start < len(events) and (not chunk.results or (
                         len(chunk.results) < CHUNK_EVENTS and time.perf_counter() - opened < CHUNK_SECONDS

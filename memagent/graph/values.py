@@ -9,7 +9,7 @@ in the whole file), where forget, delete_user and rebuild_index reach them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,12 +48,19 @@ class ItemVectors:
     values: dict[str, np.ndarray]  # value id -> vector
 
 
-def embed_items(embedder: Embedder, items: Sequence[MemoryItem]) -> ItemVectors:
-    """Embed the items' texts and value phrases in one call."""
+def embed_items(embedder: Embedder, items: Sequence[MemoryItem], *,
+                known: Mapping[str, np.ndarray] | None = None) -> ItemVectors:
+    """Embed the items' texts and value phrases in one call; none when ``known`` (vectors the embedder gave for
+    these very texts) has them all."""
     items = list(items)
     values = value_phrases(items)
     texts = [i.text for i in items] + list(values.values())
-    vectors = embedder.embed(texts) if texts else np.zeros((0, embedder.dim), dtype=np.float32)
+    if not texts:
+        vectors = np.zeros((0, embedder.dim), dtype=np.float32)
+    elif known is not None and all(t in known for t in texts):
+        vectors = np.stack([known[t] for t in texts])
+    else:
+        vectors = embedder.embed(texts)
     return ItemVectors(items, vectors[: len(items)], dict(zip(values, vectors[len(items):], strict=True)))
 
 

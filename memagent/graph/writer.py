@@ -98,6 +98,8 @@ class MemoryWriter:
         # user -> session -> (data_version, event_epoch, last events); least recently written user first
         self._recent: OrderedDict[str, dict[str | None, tuple[object, int, list[Event]]]] = OrderedDict()
         self._recent_lock = threading.Lock()
+        # per user, while write_batch runs: the vectors it embedded up front, by text (see _embed)
+        self._batch_vectors: dict[str, dict[str, np.ndarray]] = {}
 
     # -- buckets ----------------------------------------------------------------------------------------
     def bucket(self, user_id: str, vector: np.ndarray, cand: Candidate | None = None, k: int = BUCKET_K) -> Bucket:
@@ -155,7 +157,7 @@ class MemoryWriter:
         """Rule-based decisions for given candidates, each inside its own bucket."""
         if not candidates:
             return []
-        vectors = self.embedder.embed([probe_text(c) for c in candidates])
+        vectors = self._embed(user_id, [probe_text(c) for c in candidates])
         decisions = []
         claimed: set[str] = set()
         for cand, vec in zip(candidates, vectors, strict=True):
@@ -173,24 +175,31 @@ class MemoryWriter:
 
     # -- batches --------------------------------------------------------------------------------------
     def write_batch(self, events: Sequence[Event], *, extra: Callable[[list[WriteResult]], IndexEntries] | None = None,
-                    queued: bool = True) -> list[WriteResult]:
+                    queued: bool = True, turn_texts: Sequence[str] = ()) -> list[WriteResult]:
         """Write a conversation's events (all of one user) in order, with one embedding call for all of them.
 
         The result is what writing them one at a time gives (see :mod:`memagent.graph.batch`): each event is
         extracted up front against the context it will have, every text the writes embed (candidates, value
         phrases, the user turns an LLM plans, the turns themselves) is embedded in one batch, and with the rules
         the events are decided and committed in a few transactions, each followed by one index write.
-        ``extra(results)`` gives more vectors to index with them (``Memory`` passes the turns'); ``queued=False``
-        says the events were never in the write-behind queue (nothing to take out of it).
+        ``extra(results)`` gives more vectors to index with them (``Memory`` passes the turns'), and ``turn_texts`` what
+        it will embed for them, embedded in the same call; ``queued=False`` says the events were never in the
+        write-behind queue (nothing to take out of it).
         """
         if not events:
             return []
         version = self.store.data_version()  # before the contexts are read: see batch.write_chunks
         predicted, after = predict(self, events, self._context_events(), _CONTEXT_EVENTS, version)
         # The events' own texts too: Memory indexes each conversation turn's vector once they are written.
-        self.embedder.embed([t for p in predicted for t in p.texts] + [e.text for e in events if e.text])
+        texts = [t for p in predicted for t in p.texts] + [e.text for e in events if e.text] + list(turn_texts)
+        vectors = self.embedder.embed(texts)
         if self.planner is None or not any(e.role == "user" for e in events):
-            return write_chunks(self, events, predicted, version, extra, queued=queued, after=after)
+            user_id = events[0].user_id
+            self._batch_vectors[user_id] = dict(zip(texts, vectors, strict=True))
+            try:
+                return write_chunks(self, events, predicted, version, extra, queued=queued, after=after)
+            finally:
+                self._batch_vectors.pop(user_id, None)
         # An LLM plans user turns: one event per transaction, each planned outside the write lock.
         self._forget_recent(events[0].user_id)
         results = [self.write(event, predicted=(p.context, p.candidates)) for event, p in zip(events, predicted,
@@ -202,6 +211,15 @@ class MemoryWriter:
                 msg = f"{exc} (the writes themselves were committed; Memory.reconcile() or the next open indexes them)"
                 raise StoreError(msg, committed=True, event_id=results[-1].event.id) from exc
         return results
+
+    def _embed(self, user_id: str, texts: Sequence[str]) -> np.ndarray:
+        """``embedder.embed(texts)``, from the vectors write_batch embedded up front when it has them all: each is
+        the embedder's own vector of that very text (from the same call), and a batch then costs one embedding
+        call, not three (the candidates' buckets and the new items look theirs up again)."""
+        known = self._batch_vectors.get(user_id)
+        if known is not None and texts and all(t in known for t in texts):
+            return np.stack([known[t] for t in texts])
+        return self.embedder.embed(texts)
 
     def _context_events(self) -> int:
         return int(getattr(self.extractor, "context_events", _CONTEXT_EVENTS))  # extractors may read more of it
@@ -255,6 +273,8 @@ class MemoryWriter:
         """A forget, redaction or delete_user: drop every session's kept events (they may hold the text)."""
         with self._recent_lock:
             self._recent.clear()
+        for known in list(self._batch_vectors.values()):  # a write of this batch forgot something: embed afresh
+            known.clear()
 
     def _candidates(self, event: Event, guess: Prediction) -> list[Candidate]:
         """The event's candidates against its stored context: the predicted ones when that context is the one
@@ -326,7 +346,7 @@ class MemoryWriter:
         decisions, refused = self.screen(event, decisions)
         new_items = [self._new_item(event, d.candidate) for d in decisions
                      if d.op in (Op.INSERT, Op.SUPERSEDE) and d.candidate is not None]
-        return decisions, embed_items(self.embedder, new_items), refused
+        return decisions, embed_items(self.embedder, new_items, known=self._batch_vectors.get(event.user_id)), refused
 
     def _write(self, event: Event, decisions: Sequence[Decision] | None, candidates: Sequence[Candidate] | None,
                *, check: bool, plan_locked: bool = False,

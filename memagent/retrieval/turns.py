@@ -145,10 +145,7 @@ class TurnSearch:
         turns = [e for e in events if is_turn(e)]
         if not turns:
             return []
-        # The message itself, not its rendered line: the vector is the same one a caller may have cached. A
-        # bare reply ("mm, sure") is embedded with what it accepted, the words that say what it is about.
-        exchanges = exchanges_of(turns)
-        vectors = self.embedder.embed([exchanges[e.id][1] if e.id in exchanges else e.text for e in turns])
+        vectors = self.embedder.embed(embedded_texts(turns))
         return [(namespace_key(user_id, TURN_NAMESPACE), [e.id for e in turns], np.asarray(vectors))]
 
     def reconcile(self, user_id: str) -> tuple[int, int]:
@@ -164,9 +161,9 @@ class TurnSearch:
         missing = {i for i in events if i not in have}
         if missing:  # embedded beside the turns they follow, so an exchange finds the proposal it accepted
             ordered = list(events.values())
-            exchanges = exchanges_of(ordered)
+            texts = dict(zip((e.id for e in ordered), embedded_texts(ordered), strict=True))
             todo = [e for e in ordered if e.id in missing]
-            vectors = self.embedder.embed([exchanges[e.id][1] if e.id in exchanges else e.text for e in todo])
+            vectors = self.embedder.embed([texts[e.id] for e in todo])
             self.index.add(key, [e.id for e in todo], np.asarray(vectors))
         return len(missing), len(gone)
 
@@ -353,6 +350,14 @@ class TurnSearch:
         return turns
 
 
+def embedded_texts(turns: Sequence[Event]) -> list[str]:
+    """What each of ``turns`` (turns, in time order) is indexed with: the message itself, not its rendered line (the
+    vector is the one a caller may have cached); a bare reply ("mm, sure") with what it accepted, the words that
+    say what it is about. The write path embeds these with its other texts, in one call."""
+    exchanges = exchanges_of(turns)
+    return [exchanges[e.id][1] if e.id in exchanges else e.text for e in turns]
+
+
 def exchanges_of(events: Sequence[Event]) -> dict[str, tuple[str, str]]:
     """The bare replies among ``events`` (turns, in time order) that accept the assistant turn just before them
     in the same session: reply id -> (assistant turn id, what it accepted, in the assistant's words)."""
@@ -380,11 +385,13 @@ def _top_rows(scores: np.ndarray | None, k: int) -> list[int]:
 def _changes(items: Sequence[MemoryItem]) -> list[_Change]:
     """The value changes turns are checked against (``_restating``): (until, the replaced value's words, the
     words of the value standing now)."""
-    by_id = {i.id: i for i in items}
+    # Run again after every write, over every item: a comprehension finds the replaced values, and only the items
+    # a successor chain can reach (those some item names as its successor) are looked up by id.
+    olds = [i for i in items if i.status == "superseded" and i.value and i.valid_to is not None]
+    successors = {i.superseded_by for i in items if i.superseded_by} if olds else set()
+    by_id = {i.id: i for i in items if i.id in successors} if successors else {}
     changes: list[_Change] = []
-    for old in items:
-        if old.status != "superseded" or not old.value or old.valid_to is None:
-            continue
+    for old in olds:
         new = by_id.get(old.superseded_by or "")
         seen = {old.id}
         while new is not None and new.superseded_by and new.superseded_by not in seen:  # the value standing now
@@ -395,8 +402,8 @@ def _changes(items: Sequence[MemoryItem]) -> list[_Change]:
             changes.append((old.valid_to, old_words, frozenset(content_words(new.value or "")) if new else frozenset()))
     # A change names the value it replaces even when no memory held that value (it was only said in passing,
     # or only by the assistant): turns before the change that state it are stale all the same.
-    for item in items:
-        replaced = item.metadata.get("replaces")
+    for item in [i for i in items if "replaces" in i.metadata]:
+        replaced = item.metadata["replaces"]
         if isinstance(replaced, str) and item.value and not item.metadata.get("temporary"):
             old_words = frozenset(content_words(replaced))
             if old_words:

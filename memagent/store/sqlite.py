@@ -223,24 +223,24 @@ class SQLStore(ABC):
         self._events_changed()
         with self.transaction():
             self._claim(event.user_id)
-            row = self._rows("SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM events WHERE user_id = ?", (event.user_id,))
-            seq = int(row[0]["n"])
-            self._exec(
+            # The next sequence number and the insert in one statement (one round trip per written event); the
+            # aggregate gives one row even for the user's first event.
+            row = self._rows(
                 "INSERT INTO events(id, user_id, seq, kind, role, text, ts, session_id, metadata) "
-                "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "SELECT ?, ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ?, ? FROM events WHERE user_id = ? RETURNING seq",
                 (
                     event.id,
                     event.user_id,
-                    seq,
                     event.kind.value,
                     event.role,
                     event.text,
                     _ts(event.timestamp),
                     event.session_id,
-                    json.dumps(event.metadata),
+                    json.dumps(event.metadata) if event.metadata else "{}",
+                    event.user_id,
                 ),
             )
-        return seq
+        return int(row[0]["seq"])
 
     def _event(self, r: sqlite3.Row) -> Event:
         return Event(

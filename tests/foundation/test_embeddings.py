@@ -171,3 +171,27 @@ def test_a_contract_suite_without_its_fixture_says_what_to_write(tmp_path):
                           str(tmp_path / "test_forgot.py")], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert run.returncode != 0
     assert "TestMine must define the `embedder` fixture" in run.stdout
+
+
+def _hashing_reference(emb: HashingEmbedder, text: str) -> np.ndarray:
+    """The hashing embedder's definition, one feature at a time (what it computed before it hashed each feature once
+    per call and added them with one np.add.at)."""
+    from memagent.embeddings.base import normalize_rows
+    from memagent.embeddings.hashing import _bucket
+
+    row = np.zeros((1, emb.dim), dtype=np.float32)
+    for feature, weight in emb._features(text):
+        idx, sign = _bucket(feature, emb.dim)
+        row[0, idx] += sign * weight
+    return normalize_rows(row)[0]
+
+
+@pytest.mark.parametrize("dim", [16, 128, 512])
+def test_hashing_vectors_are_the_feature_by_feature_ones_bit_for_bit_alone_or_in_one_call(dim):
+    texts = ["I prefer pottery style 1 over thai food", "User prefers pottery style 1 over thai food.",
+             "pottery style 1", "", "jazz jazz jazz jazz jazz jazz", "Ünïcødé wörds, und dëutsch!", "Noted."]
+    emb = HashingEmbedder(dim=dim)
+    together = emb.embed(texts)  # shares the features the texts have in common
+    for text, row in zip(texts, together, strict=True):
+        want = _hashing_reference(emb, text)
+        assert np.array_equal(row, want) and np.array_equal(emb.embed([text])[0], want)
