@@ -76,3 +76,48 @@ def test_a_named_change_keeps_what_the_replaced_memory_said_besides_the_old_valu
     tone = _item("m", "Messaging preference: best wishes, warm and chatty", "best wishes, warm and chatty",
                  domain="messaging")
     assert [k.text for k in RuleDecider().decide(chatty, [(tone, 0.6)]).kept] == ["Messaging preference: best wishes"]
+
+
+def test_a_new_part_of_the_day_replaces_the_domains_one_other_part_of_the_day():
+    ferry = _item("f", "Ferry preference: late-night sailings", "late-night sailings", domain="ferry")
+    cabin = _item("c", "Ferry preference: a cabin with a porthole", "a cabin with a porthole", domain="ferry")
+    decided = RuleDecider().decide(_change("afternoon crossings", "ferry"), [(cabin, 0.5), (ferry, 0.2)])
+    assert decided.op == Op.SUPERSEDE and decided.target_ids == ["f"]
+    assert decided.candidate.metadata["replaces"] == "late-night"
+    # Two parts of the day in the domain (outbound and return?): unclear which, none replaced.
+    back = _item("b", "Ferry preference: morning returns", "morning returns", domain="ferry")
+    assert RuleDecider().decide(_change("afternoon crossings", "ferry"), [(ferry, 0.2), (back, 0.2)]).op == Op.INSERT
+
+
+def test_a_new_kind_of_car_replaces_the_one_other_kind_even_under_another_domain():
+    # Filed under a guessed domain: the kind of car is still the user's one kind of car.
+    estate = _item("e", "Travel preference: a roomy estate car", "a roomy estate car", domain="travel")
+    depot = _item("d", "Cars preference: the airport depot", "the airport depot", domain="cars")
+    decided = RuleDecider().decide(_change("a hatchback", "cars"), [(depot, 0.6), (estate, 0.2)])
+    assert decided.op == Op.SUPERSEDE and decided.target_ids == ["e"]
+    assert decided.candidate.metadata["replaces"] == "estate car"
+
+
+def test_a_new_name_replaces_the_domains_one_other_name_and_no_name_when_two_could_be_meant():
+    app = _item("a", "Notes preference: Bear Notes", "Bear Notes", domain="notes")
+    paper = _item("p", "Notes preference: dotted paper", "dotted paper", domain="notes")
+    decided = RuleDecider().decide(_change("Obsidian", "notes"), [(paper, 0.5), (app, 0.1)])
+    assert decided.op == Op.SUPERSEDE and decided.target_ids == ["a"]
+    assert decided.candidate.metadata["replaces"] == "Bear Notes"
+    # A name of another domain is left alone, and two names in the domain (an app and a pen brand) are unclear.
+    other = _item("o", "Music preference: Bear Notes", "Bear Notes", domain="music")
+    assert RuleDecider().decide(_change("Obsidian", "notes"), [(other, 0.1)]).op == Op.INSERT
+    pen = _item("n", "Notes preference: Lamy Safari", "Lamy Safari", domain="notes")
+    assert RuleDecider().decide(_change("Obsidian", "notes"), [(app, 0.1), (pen, 0.1)]).op == Op.INSERT
+
+
+def test_two_values_of_a_kind_stand_side_by_side_without_a_change_cue():
+    # Said plainly (no "now", "these days", "switched"): a second name, part of the day or car is one more value.
+    app = _item("a", "Notes preference: Bear Notes", "Bear Notes", domain="notes")
+    plain = Candidate(kind=MemoryKind.PREFERENCE, text="Notes preference: Obsidian", value="Obsidian", domain="notes",
+                      polarity=1)
+    assert RuleDecider().decide(plain, [(app, 0.1)]).op == Op.INSERT
+    assert not reaches(plain, app)
+    # Nor does a one-off: "Obsidian just for this project".
+    assert RuleDecider().decide(_change("Obsidian", "notes").model_copy(update={"temporary": True}), [(app, 0.1)]).op \
+        != Op.SUPERSEDE
