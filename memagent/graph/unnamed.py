@@ -150,18 +150,30 @@ def exclusive_targets(cand: Candidate, items: list[MemoryItem]) -> tuple[list[st
     phrases = {find(i.value or i.text) for i in found}
     if len(phrases) != 1:
         return [], None
-    return [i.id for i in found], _said(phrases.pop(), found[0])  # type: ignore[arg-type]
+    return [i.id for i in found], _said(phrases.pop(), found[0], whole=name not in ("time", "money"))  # type: ignore[arg-type]
 
 
-def _said(phrase: str, item: MemoryItem) -> str:
-    """``phrase`` as ``item`` says it ("7:05 AM", "an electric car"): the words that name it in later turns."""
+def _said(phrase: str, item: MemoryItem, *, whole: bool) -> str:
+    """``phrase`` as ``item`` says it ("7:05 AM"); ``whole``: the element of the item's listed value that holds it
+    ("overnight buses" of "the back row together with overnight buses"), when short. These words go on the
+    change and retire older turns that state them, in any domain: a bare "overnight" would retire too many."""
     text = item.value or item.text
     for word in (phrase, phrase + "s"):
         words = r"[- ]".join(re.escape(w) for w in word.split())
         m = re.search(rf"(?<!\w)(?:(?:an?|the)\s+)?{words}(?!\w)", text, re.I)
-        if m:
-            return m.group(0)
+        if m is None:
+            continue
+        if whole:
+            start = max((j.end() for j in _JOINTS.finditer(text, 0, m.start())), default=0)
+            end = next((j.start() for j in _JOINTS.finditer(text, m.end())), len(text))
+            element = text[start:end].strip(" .,;!?")
+            if len(element.split()) <= _MAX_OLD_WORDS:
+                return element
+        return m.group(0)
     return phrase
+
+
+_MAX_OLD_WORDS = 5
 
 
 # The joints of a listed value ("a lively bar scene together with vegetarian", "Proton Calendar and green").

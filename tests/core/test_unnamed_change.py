@@ -79,11 +79,14 @@ def test_a_named_change_keeps_what_the_replaced_memory_said_besides_the_old_valu
 
 
 def test_a_new_part_of_the_day_replaces_the_domains_one_other_part_of_the_day():
-    ferry = _item("f", "Ferry preference: late-night sailings", "late-night sailings", domain="ferry")
+    ferry = _item("f", "Ferry preference (agreed): a quiet deck together with late-night sailings",
+                  "a quiet deck together with late-night sailings", domain="ferry")
     cabin = _item("c", "Ferry preference: a cabin with a porthole", "a cabin with a porthole", domain="ferry")
     decided = RuleDecider().decide(_change("afternoon crossings", "ferry"), [(cabin, 0.5), (ferry, 0.2)])
     assert decided.op == Op.SUPERSEDE and decided.target_ids == ["f"]
-    assert decided.candidate.metadata["replaces"] == "late-night"
+    # The change names the listed element that held the old part of the day; the rest of the list stays current.
+    assert decided.candidate.metadata["replaces"] == "late-night sailings"
+    assert [k.value for k in decided.kept] == ["a quiet deck"]
     # Two parts of the day in the domain (outbound and return?): unclear which, none replaced.
     back = _item("b", "Ferry preference: morning returns", "morning returns", domain="ferry")
     assert RuleDecider().decide(_change("afternoon crossings", "ferry"), [(ferry, 0.2), (back, 0.2)]).op == Op.INSERT
@@ -95,7 +98,7 @@ def test_a_new_kind_of_car_replaces_the_one_other_kind_even_under_another_domain
     depot = _item("d", "Cars preference: the airport depot", "the airport depot", domain="cars")
     decided = RuleDecider().decide(_change("a hatchback", "cars"), [(depot, 0.6), (estate, 0.2)])
     assert decided.op == Op.SUPERSEDE and decided.target_ids == ["e"]
-    assert decided.candidate.metadata["replaces"] == "estate car"
+    assert decided.candidate.metadata["replaces"] == "a roomy estate car"
 
 
 def test_a_new_name_replaces_the_domains_one_other_name_and_no_name_when_two_could_be_meant():
