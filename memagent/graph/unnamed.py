@@ -74,16 +74,30 @@ _DAYPART = re.compile(r"\b(?:(?:early|late|mid)[- ]?)?(?:mornings?|afternoons?|e
 _VEHICLE = re.compile(r"\b(?:suvs?|sedans?|saloons?|hatchbacks?|convertibles?|minivans?|mini-vans?|people[- ]carriers?|"
                       r"mpvs?|coupes?|pick-?up\s+trucks?|pick-?ups?|4x4s?|crossovers?|station\s+wagons?|estate\s+cars?|"
                       r"(?:electric|hybrid|compact|luxury|sports|small|mid-?size|full-?size|family)\s+cars?)\b", re.I)
-# A name ("Proton Calendar", "YouTube Music", "Radiolab"): every word capitalised, after an article at most.
+# A name ("Proton Calendar", "YouTube Music", "Radiolab"): a run of capitalised words. One that opens the value is
+# a name only when it is all the value ("Robyn"), or more than one word: "Mostly purple" is a capitalised sentence.
 _NAME_WORD = re.compile(r"^(?:[A-Z][\w'+&.!-]*|[a-z]+[A-Z][\w'+&.-]*|\d[\w'+&.-]*)$")
-_ARTICLES = frozenset({"a", "an", "the", "my", "our"})
+# Capitalised words that name no product, place or person: pronouns, articles, days and months.
+_NOT_NAME = frozenset(["i", "i'd", "i'm", "i'll", "i've", "a", "an", "the", "my", "our",
+                       *"monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun".split(),
+                       *"january february march april may june july august september october november december".split()])
+_MAX_NAME_WORDS = 4
 
 
 def _name(text: str) -> str | None:
-    words = [w for w in text.strip(" .,;!?").split() if w.lower() not in _ARTICLES]
-    if not words or len(words) > 4 or not any(w[0].isupper() for w in words):
-        return None
-    return " ".join(words).lower() if all(_NAME_WORD.match(w) for w in words) else None
+    """The first name in ``text``, lower-cased; None when it holds none."""
+    words = [w.strip(".,;:!?()\"") for w in text.split()]
+    run: list[str] = []
+    for n, word in enumerate([*words, ""]):
+        if word and _NAME_WORD.match(word) and word.lower() not in _NOT_NAME:
+            run.append(word)
+            continue
+        if run:
+            opening = n - len(run) == 0
+            if len(run) <= _MAX_NAME_WORDS and (not opening or len(run) > 1 or len(words) == 1):
+                return " ".join(run).lower()
+            run = []
+    return None
 
 
 Finder = Callable[[str], "str | None"]
@@ -134,10 +148,12 @@ def reaches(cand: Candidate, item: MemoryItem) -> bool:
     return old is not None and old != phrase
 
 
-def exclusive_targets(cand: Candidate, items: list[MemoryItem]) -> tuple[list[str], str | None]:
+def exclusive_targets(cand: Candidate, items: list[MemoryItem],
+                      pick: Callable[[str, list[str]], int | None] | None = None) -> tuple[list[str], str | None]:
     """The memories of ``items`` an unnamed change replaces by its value's kind, and the old value's words
     ("vegetarian", "7:05 AM", "an electric car"); nothing when the kind says nothing or two different values
-    could be meant (a weekday and a weekend alarm, two artists)."""
+    could be meant (a weekday and a weekend alarm). Two or more names (a streaming service and two artists):
+    ``pick(new value, old names)`` may tell which name is the one replaced (its index), else none is."""
     found = [i for i in items if reaches(cand, i)]
     if not found:
         return [], None
@@ -148,9 +164,16 @@ def exclusive_targets(cand: Candidate, items: list[MemoryItem]) -> tuple[list[st
         newest = max(found, key=lambda i: i.valid_from)
         return [i.id for i in found], _diet(newest.text) if len(olds) > 1 else olds.pop()
     phrases = {find(i.value or i.text) for i in found}
+    if len(phrases) > 1 and name == "name" and pick is not None:
+        olds = sorted(phrases)  # type: ignore[type-var]
+        chosen = pick(cand.value or "", [_said(o, next(i for i in found if find(i.value or i.text) == o), whole=False)
+                                         for o in olds])  # type: ignore[arg-type]
+        if chosen is not None:
+            phrases = {olds[chosen]}
+            found = [i for i in found if find(i.value or i.text) == olds[chosen]]
     if len(phrases) != 1:
         return [], None
-    return [i.id for i in found], _said(phrases.pop(), found[0], whole=name not in ("time", "money"))  # type: ignore[arg-type]
+    return [i.id for i in found], _said(phrases.pop(), found[0], whole=name in ("daypart", "vehicle"))  # type: ignore[arg-type]
 
 
 def _said(phrase: str, item: MemoryItem, *, whole: bool) -> str:

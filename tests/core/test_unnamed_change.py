@@ -121,6 +121,35 @@ def test_two_values_of_a_kind_stand_side_by_side_without_a_change_cue():
                       polarity=1)
     assert RuleDecider().decide(plain, [(app, 0.1)]).op == Op.INSERT
     assert not reaches(plain, app)
+    # A capitalised sentence or a day is no name.
+    for words in ("Mostly dotted paper for lists", "every Tuesday"):
+        assert not reaches(_change("Obsidian", "notes"), _item("x", f"Notes preference: {words}", words, domain="notes"))
     # Nor does a one-off: "Obsidian just for this project".
     assert RuleDecider().decide(_change("Obsidian", "notes").model_copy(update={"temporary": True}), [(app, 0.1)]).op \
         != Op.SUPERSEDE
+
+
+class _NamesEmbedder:
+    """Fixed vectors for a few names: two streaming services alike, an artist apart."""
+
+    name, dim = "names", 3
+    _vectors = {"Deezer": [1.0, 0.0, 0.0], "Tidal": [0.8, 0.6, 0.0], "Nick Drake": [0.1, 0.0, 1.0],
+                "Joni Mitchell": [0.2, 0.0, 0.98]}
+
+    def embed(self, texts):
+        import numpy as np
+        return np.array([self._vectors[t] for t in texts], dtype=np.float32)
+
+
+def test_between_several_names_the_one_clearly_closest_by_name_alone_is_replaced():
+    # An agreed proposal keeps the assistant's words as its value: the name is found inside them.
+    service = _item("t", "Music preference (agreed): I'd lean towards Tidal", "I'd lean towards Tidal", domain="music")
+    artist = _item("n", "Music preference: Nick Drake", "Nick Drake", domain="music")
+    decider = RuleDecider(embedder=_NamesEmbedder())
+    decided = decider.decide(_change("Deezer", "music"), [(artist, 0.6), (service, 0.5)])
+    assert decided.op == Op.SUPERSEDE and decided.target_ids == ["t"]
+    assert decided.candidate.metadata["replaces"] == "Tidal"
+    # Without an embedder, or with no name clearly closest (two artists), nothing is replaced.
+    assert RuleDecider().decide(_change("Deezer", "music"), [(artist, 0.6), (service, 0.5)]).op == Op.INSERT
+    other = _item("j", "Music preference: Joni Mitchell", "Joni Mitchell", domain="music")
+    assert decider.decide(_change("Deezer", "music"), [(artist, 0.6), (other, 0.5)]).op == Op.INSERT
