@@ -8,13 +8,17 @@ memories or ten thousand.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from memagent._lexical import content_words
 from memagent.graph.candidates import Candidate, Decision
 from memagent.graph.domains import related_domains
 from memagent.graph.unnamed import exclusive_targets, remainder, value_type
 from memagent.types import MemoryItem, MemoryKind, Op
+
+if TYPE_CHECKING:
+    from memagent.embeddings.base import Embedder
 
 __all__ = ["Bucket", "RuleDecider", "replaced_by", "value_type"]
 
@@ -125,6 +129,13 @@ class RuleDecider:
     # next one by this margin (values of one slot resemble each other more than values of another slot do).
     slot_sim: float = 0.6
     slot_margin: float = 0.1
+    # An unnamed change to a name ("Spotify from now on") with two or more names in its domain (a streaming
+    # service, two artists) replaces the one whose name alone the new one's resembles: at least this similar and
+    # ahead of the next by this margin. Names alone, not the memories' sentences: "Music preference: ..." makes
+    # every memory of the domain alike. Needs ``embedder`` (the writer gives its own); without it, no name is.
+    name_sim: float = 0.35
+    name_margin: float = 0.2
+    embedder: Embedder | None = field(default=None, repr=False, compare=False)
 
     def min_similarity(self, cand: Candidate) -> float | None:
         """The least similarity a bucket item needs for :meth:`decide` to act on it, beyond same-subject items
@@ -203,11 +214,18 @@ class RuleDecider:
         one preference of the domain clearly closest to it (see ``slot_sim``); nothing when unclear."""
         if cand.temporary or not cand.metadata.get("changed"):
             return [], cand
-        targets, old = exclusive_targets(cand, [i for i, _ in bucket])
+        targets, old = exclusive_targets(cand, [i for i, _ in bucket], self._closest_name if self.embedder else None)
         if targets and old:
             named = cand.text.replace(" (changed)", f" (changed from {old})", 1)
             return targets, cand.model_copy(update={"text": named, "metadata": {**cand.metadata, "replaces": old}})
         return self._closest_of_domain(cand, bucket), cand
+
+    def _closest_name(self, new: str, olds: list[str]) -> int | None:
+        vectors = self.embedder.embed([new, *olds])  # type: ignore[union-attr]  # called only with an embedder
+        sims = vectors[1:] @ vectors[0]
+        order = sorted(range(len(olds)), key=lambda n: -sims[n])
+        best, second = float(sims[order[0]]), float(sims[order[1]]) if len(order) > 1 else -1.0
+        return order[0] if best >= self.name_sim and best - second >= self.name_margin else None
 
     def _closest_of_domain(self, cand: Candidate, bucket: Bucket) -> list[str]:
         if not cand.domain:

@@ -138,11 +138,15 @@ _OPEN_QUESTION = re.compile(r"^(?:\w+[,!]\s+)?(?:what(?!\s+about)|which|who|wher
 
 def _is_tag(sentence: str) -> bool:
     """A bare tag question ("Shall I go ahead?"), or a sentence that only points back at what came before it
-    ("I'll go ahead on that basis unless you stop me"): the value is in the sentence before."""
+    ("I'll go ahead on that basis unless you stop me"): the value is in the sentence before. A sentence telling
+    a change names its values, however few its words and whatever it points back at ("In that case I'd move you
+    over to X rather than Y, if that sounds okay")."""
     rest = set(content_words(sentence)) - _TAG_WORDS
     if sentence.rstrip().endswith("?"):
-        return not rest or (len(rest) <= 2 and bool(_ANAPHOR.search(sentence)))
-    return len(rest) <= 3 and bool(_ANAPHOR.search(sentence))
+        tag = not rest or (len(rest) <= 2 and bool(_ANAPHOR.search(sentence)))
+    else:
+        tag = len(rest) <= 3 and bool(_ANAPHOR.search(sentence))
+    return tag and (not rest or change_in(sentence, proposed=True) is None)
 
 
 _ANAPHOR = re.compile(r"\b(?:that|it|this|them|those)\b(?!\s+(?:one|is|'s|was)\b)", re.I)

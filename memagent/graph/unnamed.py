@@ -6,9 +6,17 @@ calendar app as "Proton Calendar" is. Some values carry their slot with them, wh
 
 * a diet: a person keeps one diet at a time, so "vegan" replaces the "vegetarian" said (or agreed to) before,
   in whatever memory holds it: a preference, an accepted proposal, a "User said" note;
-* a clock time or an amount: in one domain, values of one type are one slot's, so "9:00 AM" replaces the
-  domain's one other time ("7:05 AM"); with two or more times there (a weekday and a weekend alarm) it is
-  unclear which, and none is replaced.
+* a clock time, an amount or a part of the day: in one domain, values of one type are one slot's, so "9:00 AM"
+  replaces the domain's one other time ("7:05 AM") and "early morning departures" its one other part of the day
+  ("overnight buses"); with two or more there (a weekday and a weekend alarm) it is unclear which, and none is
+  replaced;
+* a kind of car: "an SUV" replaces the one other kind of car the user's preferences name ("an electric car"),
+  under whatever domain it was filed;
+* a name: "Proton Calendar" replaces the domain's one other name ("Fantastical"); with two names there (an
+  artist and a streaming service) it is unclear which, and none is replaced.
+
+Two values of a kind in one domain stand side by side until a change cue ("now", "these days", "switched to",
+"from now on") makes one of them a change: only then does one replace the other.
 
 These rules say which memory and which words of it were replaced; the words go on the change
 (``metadata["replaces"]``), so turns from before it that state them are retired too (see
@@ -19,6 +27,7 @@ preference of the domain clearly closest to the change (``slot_sim``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from memagent._lexical import content_words
 from memagent.graph.candidates import Candidate
@@ -56,10 +65,72 @@ def _diet(text: str) -> str | None:
     return m.group(0).lower() if m and not _DESCRIBES.search(text) else None
 
 
-def names_exclusive(cand: Candidate) -> bool:
-    """Whether an unnamed change's new value is of a kind these rules resolve (a diet, a time, an amount)."""
+# A part of the day ("early morning departures", "overnight buses", "evening classes"): a travel or alarm slot
+# holds one at a time, as it holds one clock time.
+_DAYPART = re.compile(r"\b(?:(?:early|late|mid)[- ]?)?(?:mornings?|afternoons?|evenings?|nights?|overnight|midday|noon|"
+                      r"midnight|dawn|daytime|night-?time|red-?eyes?)\b", re.I)
+# A kind of car ("an SUV", "an electric car", "a hatchback"): what one rents or drives is one of them, in whatever
+# domain the memory was filed under (a car's kind is said in rentals, road trips, commutes).
+_VEHICLE = re.compile(r"\b(?:suvs?|sedans?|saloons?|hatchbacks?|convertibles?|minivans?|mini-vans?|people[- ]carriers?|"
+                      r"mpvs?|coupes?|pick-?up\s+trucks?|pick-?ups?|4x4s?|crossovers?|station\s+wagons?|estate\s+cars?|"
+                      r"(?:electric|hybrid|compact|luxury|sports|small|mid-?size|full-?size|family)\s+cars?)\b", re.I)
+# A name ("Proton Calendar", "YouTube Music", "Radiolab"): a run of capitalised words. One that opens the value is
+# a name only when it is all the value ("Robyn"), or more than one word: "Mostly purple" is a capitalised sentence.
+_NAME_WORD = re.compile(r"^(?:[A-Z][\w'+&.!-]*|[a-z]+[A-Z][\w'+&.-]*|\d[\w'+&.-]*)$")
+# Capitalised words that name no product, place or person: pronouns, articles, days and months.
+_NOT_NAME = frozenset(["i", "i'd", "i'm", "i'll", "i've", "a", "an", "the", "my", "our",
+                       *"monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun".split(),
+                       *"january february march april may june july august september october november december".split()])
+_MAX_NAME_WORDS = 4
+
+
+def _name(text: str) -> str | None:
+    """The first name in ``text``, lower-cased; None when it holds none."""
+    words = [w.strip(".,;:!?()\"") for w in text.split()]
+    run: list[str] = []
+    for n, word in enumerate([*words, ""]):
+        if word and _NAME_WORD.match(word) and word.lower() not in _NOT_NAME:
+            run.append(word)
+            continue
+        if run:
+            opening = n - len(run) == 0
+            if len(run) <= _MAX_NAME_WORDS and (not opening or len(run) > 1 or len(words) == 1):
+                return " ".join(run).lower()
+            run = []
+    return None
+
+
+Finder = Callable[[str], "str | None"]
+
+
+def _matched(rx: re.Pattern[str]) -> Finder:
+    def find(text: str) -> str | None:
+        m = rx.search(text)
+        return " ".join(m.group(0).lower().replace("-", " ").split()).removesuffix("s") if m else None
+    return find
+
+
+# The kinds of value a change naming no old value may replace by, in the order a new value is read: (kind, the
+# old memories' domain must be the change's, the phrase of that kind in a text or None).
+_KINDS: tuple[tuple[str, bool, Finder], ...] = (("diet", False, _diet), ("time", True, lambda t: value_phrase(t) if value_type(t) == "time" else None),
+          ("money", True, lambda t: value_phrase(t) if value_type(t) == "money" else None),
+          ("daypart", True, _matched(_DAYPART)), ("vehicle", False, _matched(_VEHICLE)), ("name", True, _name))
+
+
+def _kind(cand: Candidate) -> tuple[str, bool, str, Finder] | None:
     value = cand.value or ""
-    return bool(cand.metadata.get("changed")) and not cand.temporary and bool(_diet(value) or value_type(value))
+    for name, same_domain, find in _KINDS:
+        phrase = find(value)
+        if phrase:
+            return name, same_domain, phrase, find
+    return None
+
+
+def names_exclusive(cand: Candidate) -> bool:
+    """Whether an unnamed change's new value is of a kind these rules resolve (a diet, a time, an amount, a part
+    of the day, a kind of car, a name)."""
+    return bool(cand.metadata.get("changed")) and not cand.temporary and not cand.metadata.get("replaces") \
+        and _kind(cand) is not None
 
 
 def reaches(cand: Candidate, item: MemoryItem) -> bool:
@@ -67,31 +138,65 @@ def reaches(cand: Candidate, item: MemoryItem) -> bool:
     the change's bucket even when they are not among its nearest."""
     if not names_exclusive(cand) or not item.is_current or item.kind == MemoryKind.INSTRUCTION or item.polarity < 0:
         return False
-    new = cand.value or ""
-    if _diet(new):
+    name, same_domain, phrase, find = _kind(cand)  # type: ignore[misc]  # not None: names_exclusive held
+    if name == "diet":  # a diet is the user's whatever memory says it: a preference, a proposal, a "User said"
         old = _diet(item.text)
-        return old is not None and old != _diet(new)
-    return (item.kind == MemoryKind.PREFERENCE and bool(cand.domain) and item.domain == cand.domain
-            and value_type(item.value or item.text) == value_type(new)
-            and value_phrase(item.value or item.text) != value_phrase(new))
+        return old is not None and old != phrase
+    if item.kind != MemoryKind.PREFERENCE or (same_domain and not (cand.domain and item.domain == cand.domain)):
+        return False
+    old = find(item.value or item.text)
+    return old is not None and old != phrase
 
 
-def exclusive_targets(cand: Candidate, items: list[MemoryItem]) -> tuple[list[str], str | None]:
+def exclusive_targets(cand: Candidate, items: list[MemoryItem],
+                      pick: Callable[[str, list[str]], int | None] | None = None) -> tuple[list[str], str | None]:
     """The memories of ``items`` an unnamed change replaces by its value's kind, and the old value's words
-    ("vegetarian", "7:05 AM"); nothing when the kind says nothing or two different values could be meant."""
+    ("vegetarian", "7:05 AM", "an electric car"); nothing when the kind says nothing or two different values
+    could be meant (a weekday and a weekend alarm). Two or more names (a streaming service and two artists):
+    ``pick(new value, old names)`` may tell which name is the one replaced (its index), else none is."""
     found = [i for i in items if reaches(cand, i)]
     if not found:
         return [], None
-    new = cand.value or ""
-    if _diet(new):
+    name, _, _, find = _kind(cand)  # type: ignore[misc]
+    if name == "diet":
         olds = {_diet(i.text) for i in found}
         # Every memory naming the earlier diet goes; two different earlier diets: the newest one's word is named.
         newest = max(found, key=lambda i: i.valid_from)
         return [i.id for i in found], _diet(newest.text) if len(olds) > 1 else olds.pop()
-    phrases = {value_phrase(i.value or i.text) for i in found}
+    phrases = {find(i.value or i.text) for i in found}
+    if len(phrases) > 1 and name == "name" and pick is not None:
+        olds = sorted(phrases)  # type: ignore[type-var]
+        chosen = pick(cand.value or "", [_said(o, next(i for i in found if find(i.value or i.text) == o), whole=False)
+                                         for o in olds])  # type: ignore[arg-type]
+        if chosen is not None:
+            phrases = {olds[chosen]}
+            found = [i for i in found if find(i.value or i.text) == olds[chosen]]
     if len(phrases) != 1:
         return [], None
-    return [i.id for i in found], phrases.pop()
+    return [i.id for i in found], _said(phrases.pop(), found[0], whole=name in ("daypart", "vehicle"))  # type: ignore[arg-type]
+
+
+def _said(phrase: str, item: MemoryItem, *, whole: bool) -> str:
+    """``phrase`` as ``item`` says it ("7:05 AM"); ``whole``: the element of the item's listed value that holds it
+    ("overnight buses" of "the back row together with overnight buses"), when short. These words go on the
+    change and retire older turns that state them, in any domain: a bare "overnight" would retire too many."""
+    text = item.value or item.text
+    for word in (phrase, phrase + "s"):
+        words = r"[- ]".join(re.escape(w) for w in word.split())
+        m = re.search(rf"(?<!\w)(?:(?:an?|the)\s+)?{words}(?!\w)", text, re.I)
+        if m is None:
+            continue
+        if whole:
+            start = max((j.end() for j in _JOINTS.finditer(text, 0, m.start())), default=0)
+            end = next((j.start() for j in _JOINTS.finditer(text, m.end())), len(text))
+            element = text[start:end].strip(" .,;!?")
+            if len(element.split()) <= _MAX_OLD_WORDS:
+                return element
+        return m.group(0)
+    return phrase
+
+
+_MAX_OLD_WORDS = 5
 
 
 # The joints of a listed value ("a lively bar scene together with vegetarian", "Proton Calendar and green").

@@ -91,7 +91,7 @@ class MemoryWriter:
         self.embedder = embedder
         self.forgetter = forgetter
         self.extractor = extractor or DialogueExtractor()
-        self.decider = decider or RuleDecider()
+        self.decider = decider or RuleDecider(embedder=embedder)  # its embedder tells names apart (decide.py)
         self.planner = planner
         self.policy = policy  # what may become a standing instruction; None stores every instruction candidate
         self._unindexed: dict[str, Unindexed] = {}  # per user: items a batch wrote that are not indexed yet

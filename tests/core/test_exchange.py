@@ -146,3 +146,14 @@ def test_a_story_glued_to_a_yes_is_kept_as_said():
     texts = _extract(["Sort out a film night", "Maybe a Studio Ghibli double bill? Easy to change later.",
                       "yeah fine my nephew got me hooked on claymation shorts ages ago and it stuck"])
     assert any("Ghibli" in t for t in texts) and any("claymation" in t for t in texts)
+
+
+def test_a_proposed_change_pointing_back_at_the_talk_is_the_proposal_not_a_tag():
+    # "in that case" and "if that works" point back, but the sentence names both values of a change.
+    bot = "Fair enough. In that case I'd move you over to trams rather than buses, if that works."
+    assert proposal(bot) == "I'd move you over to trams rather than buses, if that works"
+    events = [Event(id=f"e{n}", user_id="u", role=role, text=text, session_id="s", timestamp=datetime(2025, 3, 1, tzinfo=UTC))
+              for n, (role, text) in enumerate([("user", "I need to sort out my commute to the office."),
+                                                ("assistant", bot), ("user", "Spot on.")])]
+    got = DialogueExtractor().extract(events[-1], events[:-1])
+    assert [c.metadata.get("replaces") for c in got] == ["buses"]

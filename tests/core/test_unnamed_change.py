@@ -76,3 +76,80 @@ def test_a_named_change_keeps_what_the_replaced_memory_said_besides_the_old_valu
     tone = _item("m", "Messaging preference: best wishes, warm and chatty", "best wishes, warm and chatty",
                  domain="messaging")
     assert [k.text for k in RuleDecider().decide(chatty, [(tone, 0.6)]).kept] == ["Messaging preference: best wishes"]
+
+
+def test_a_new_part_of_the_day_replaces_the_domains_one_other_part_of_the_day():
+    ferry = _item("f", "Ferry preference (agreed): a quiet deck together with late-night sailings",
+                  "a quiet deck together with late-night sailings", domain="ferry")
+    cabin = _item("c", "Ferry preference: a cabin with a porthole", "a cabin with a porthole", domain="ferry")
+    decided = RuleDecider().decide(_change("afternoon crossings", "ferry"), [(cabin, 0.5), (ferry, 0.2)])
+    assert decided.op == Op.SUPERSEDE and decided.target_ids == ["f"]
+    # The change names the listed element that held the old part of the day; the rest of the list stays current.
+    assert decided.candidate.metadata["replaces"] == "late-night sailings"
+    assert [k.value for k in decided.kept] == ["a quiet deck"]
+    # Two parts of the day in the domain (outbound and return?): unclear which, none replaced.
+    back = _item("b", "Ferry preference: morning returns", "morning returns", domain="ferry")
+    assert RuleDecider().decide(_change("afternoon crossings", "ferry"), [(ferry, 0.2), (back, 0.2)]).op == Op.INSERT
+
+
+def test_a_new_kind_of_car_replaces_the_one_other_kind_even_under_another_domain():
+    # Filed under a guessed domain: the kind of car is still the user's one kind of car.
+    estate = _item("e", "Travel preference: a roomy estate car", "a roomy estate car", domain="travel")
+    depot = _item("d", "Cars preference: the airport depot", "the airport depot", domain="cars")
+    decided = RuleDecider().decide(_change("a hatchback", "cars"), [(depot, 0.6), (estate, 0.2)])
+    assert decided.op == Op.SUPERSEDE and decided.target_ids == ["e"]
+    assert decided.candidate.metadata["replaces"] == "a roomy estate car"
+
+
+def test_a_new_name_replaces_the_domains_one_other_name_and_no_name_when_two_could_be_meant():
+    app = _item("a", "Notes preference: Bear Notes", "Bear Notes", domain="notes")
+    paper = _item("p", "Notes preference: dotted paper", "dotted paper", domain="notes")
+    decided = RuleDecider().decide(_change("Obsidian", "notes"), [(paper, 0.5), (app, 0.1)])
+    assert decided.op == Op.SUPERSEDE and decided.target_ids == ["a"]
+    assert decided.candidate.metadata["replaces"] == "Bear Notes"
+    # A name of another domain is left alone, and two names in the domain (an app and a pen brand) are unclear.
+    other = _item("o", "Music preference: Bear Notes", "Bear Notes", domain="music")
+    assert RuleDecider().decide(_change("Obsidian", "notes"), [(other, 0.1)]).op == Op.INSERT
+    pen = _item("n", "Notes preference: Lamy Safari", "Lamy Safari", domain="notes")
+    assert RuleDecider().decide(_change("Obsidian", "notes"), [(app, 0.1), (pen, 0.1)]).op == Op.INSERT
+
+
+def test_two_values_of_a_kind_stand_side_by_side_without_a_change_cue():
+    # Said plainly (no "now", "these days", "switched"): a second name, part of the day or car is one more value.
+    app = _item("a", "Notes preference: Bear Notes", "Bear Notes", domain="notes")
+    plain = Candidate(kind=MemoryKind.PREFERENCE, text="Notes preference: Obsidian", value="Obsidian", domain="notes",
+                      polarity=1)
+    assert RuleDecider().decide(plain, [(app, 0.1)]).op == Op.INSERT
+    assert not reaches(plain, app)
+    # A capitalised sentence or a day is no name.
+    for words in ("Mostly dotted paper for lists", "every Tuesday"):
+        assert not reaches(_change("Obsidian", "notes"), _item("x", f"Notes preference: {words}", words, domain="notes"))
+    # Nor does a one-off: "Obsidian just for this project".
+    assert RuleDecider().decide(_change("Obsidian", "notes").model_copy(update={"temporary": True}), [(app, 0.1)]).op \
+        != Op.SUPERSEDE
+
+
+class _NamesEmbedder:
+    """Fixed vectors for a few names: two streaming services alike, an artist apart."""
+
+    name, dim = "names", 3
+    _vectors = {"Deezer": [1.0, 0.0, 0.0], "Tidal": [0.8, 0.6, 0.0], "Nick Drake": [0.1, 0.0, 1.0],
+                "Joni Mitchell": [0.2, 0.0, 0.98]}
+
+    def embed(self, texts):
+        import numpy as np
+        return np.array([self._vectors[t] for t in texts], dtype=np.float32)
+
+
+def test_between_several_names_the_one_clearly_closest_by_name_alone_is_replaced():
+    # An agreed proposal keeps the assistant's words as its value: the name is found inside them.
+    service = _item("t", "Music preference (agreed): I'd lean towards Tidal", "I'd lean towards Tidal", domain="music")
+    artist = _item("n", "Music preference: Nick Drake", "Nick Drake", domain="music")
+    decider = RuleDecider(embedder=_NamesEmbedder())
+    decided = decider.decide(_change("Deezer", "music"), [(artist, 0.6), (service, 0.5)])
+    assert decided.op == Op.SUPERSEDE and decided.target_ids == ["t"]
+    assert decided.candidate.metadata["replaces"] == "Tidal"
+    # Without an embedder, or with no name clearly closest (two artists), nothing is replaced.
+    assert RuleDecider().decide(_change("Deezer", "music"), [(artist, 0.6), (service, 0.5)]).op == Op.INSERT
+    other = _item("j", "Music preference: Joni Mitchell", "Joni Mitchell", domain="music")
+    assert decider.decide(_change("Deezer", "music"), [(artist, 0.6), (other, 0.5)]).op == Op.INSERT
