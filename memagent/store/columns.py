@@ -129,23 +129,28 @@ class SparseColumns:
                                   zip(cols.tolist(), starts.tolist(), ends.tolist(), strict=True)])
         # float64 sums: within the error bound below (well inside it), whatever the order of the terms.
         scores = np.bincount(hit_rows, weights=weights.astype(np.float64), minlength=n)
-        rough = np.zeros(n, dtype=bool)  # rows whose score is an estimate, to be scored again if near the top
-        rough[hit_rows] = True
         exact = np.asarray(sorted(self.stale), dtype=np.int64)
         if n > self.base:
             exact = np.concatenate([exact, np.arange(self.base, n)])
         if len(exact):
             scores[exact] = dot_rows(matrix, exact, q)
-            rough[exact] = False
         # |sum - float32 product| <= 2 * gamma * sum_j |r_j q_j| <= 2 * gamma * |r| |q| (each within gamma of the
         # exact sum, gamma = (dim + 2) * 2**-24 bounds float32 rounding in any order), so the k-th best moves by
         # at most that, and a row more than twice it below the k-th best sum is below the k-th best product.
         delta = 2.0 * (dim + 2) * 2.0**-24 * self.max_norm * float(np.linalg.norm(q.astype(np.float64))) * 1.01
         k = min(k, n)
         kth = np.partition(scores, n - k)[n - k]
-        # Every row that can be among the k best (at least k: all those at or above the k-th best sum).
-        cand = np.flatnonzero(scores >= kth - 2 * delta)
-        near = cand[rough[cand]]
+        # Every row that can be among the k best (at least k: all those at or above the k-th best sum) ...
+        floor = kth - 2 * delta
+        cand = np.flatnonzero(scores >= floor)
+        # ... scored again unless its score is exact already: a row scored above, or one no request column
+        # touches (0, as in the plain product; only looked for when 0 is among the candidates' scores).
+        rough = (cand < self.base) & ~np.isin(cand, exact)
+        if floor <= 0:
+            touched = np.zeros(n, dtype=bool)
+            touched[hit_rows] = True
+            rough &= touched[cand]
+        near = cand[rough]
         if len(near) > _MAX_RESCORE:
             return None
         if len(near):
