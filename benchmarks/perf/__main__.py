@@ -22,6 +22,7 @@ from typing import Any
 
 from benchmarks.common import markdown_table, output_dir, write_results
 from benchmarks.perf.phases import run_phase
+from benchmarks.perf.vectors import KINDS
 
 PHASES = ("ingest", "llm", "latency", "context")
 
@@ -39,6 +40,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--local-threads", type=int, default=1, help="intra-op threads of the local model (0: the "
                    "backend's default)")
     p.add_argument("--no-chroma", action="store_true", help="skip the chromadb baseline")
+    p.add_argument("--vectors", default="sparse", help="comma-separated vectors of the latency rows: sparse (the "
+                   "hashing embedder's) and/or dense (the same rotated by a fixed orthogonal matrix: the same "
+                   "rankings, no zero entry, as a sentence model's; see benchmarks/perf/vectors.py)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default=None, help="output folder (default results/perf; --quick: a temp folder)")
     p.add_argument("--quick", action="store_true", help="CI smoke run: small sizes, hashing only")
@@ -64,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         args.turns, args.embedders = 200, "hashing"
     sizes = [int(s) for s in args.sizes.split(",") if s]
     phases = {x for x in args.phases.split(",") if x}
+    kinds = [v for v in args.vectors.split(",") if v]
+    if not kinds or set(kinds) - set(KINDS):
+        p.error(f"unknown --vectors {args.vectors!r}; choose from {', '.join(KINDS)}")
     if phases - set(PHASES):
         p.error(f"unknown phases {sorted(phases - set(PHASES))}; choose from {', '.join(PHASES)}")
     data: dict[str, Any] = {"machine": machine(), "settings": vars(args) | {"out": str(args.out)}}
@@ -75,10 +82,11 @@ def main(argv: list[str] | None = None) -> int:
         data["llm_calls"] = run_phase(ingest.llm_calls_per_turn, min(args.turns, 400), args.seed)
     if "latency" in phases:
         data["one_user"] = [run_phase(latency.one_user, n, args.queries, args.repeats, args.seed,
-                                      chroma=not args.no_chroma, writes=args.writes) for n in sizes]
+                                      chroma=not args.no_chroma, writes=args.writes, vectors=v)
+                            for v in kinds for n in sizes]
         if args.users:
             data["many_users"] = run_phase(latency.many_users, args.users, args.per_user, args.queries,
-                                           args.repeats, args.seed)
+                                           args.repeats, args.seed, vectors=kinds[0])
     if "context" in phases:
         ctx_embedder = "hashing" if args.quick else ("local" if "local" in args.embedders else "hashing")
         data["context"] = run_phase(context.context_tokens, ctx_embedder, 300, args.seed)
@@ -137,13 +145,13 @@ def latency_section(data: dict[str, Any]) -> list[str]:
     lat = []
     for r in data["one_user"]:
         m, n, c = r["memagent"], r["numpy"], r.get("chroma")
-        lat.append([f"1 user x {r['memories']:,}", m["p50"], m["p95"], m["p99"], r["memagent_p95_median_of_rounds"],
+        lat.append([f"1 user x {r['memories']:,} ({r.get('vectors', 'sparse')})", m["p50"], m["p95"], m["p99"], r["memagent_p95_median_of_rounds"],
                     n["p50"], c["p50"] if c else "-", round(m["p50"] / n["p50"], 1),
                     round(m["p50"] / c["p50"], 1) if c else "-", r["peak_rss_mb"]])
     if "many_users" in data:
         r = data["many_users"]
         m, n = r["memagent"], r["numpy"]
-        lat.append([f"{r['users']} users x {r['memories_per_user']:,}", m["p50"], m["p95"], m["p99"],
+        lat.append([f"{r['users']} users x {r['memories_per_user']:,} ({r.get('vectors', 'sparse')})", m["p50"], m["p95"], m["p99"],
                     r["memagent_p95_median_of_rounds"], n["p50"], "-", round(m["p50"] / n["p50"], 1), "-",
                     r["peak_rss_mb"]])
     return ["## Recall latency (ms; whole Memory.recall at 800 tokens vs the nearest-100 search alone)", "",
@@ -158,7 +166,7 @@ def after_write_section(rows: list[dict[str, Any]]) -> list[str]:
     rows = [r for r in rows if r.get("after_write")]
     if not rows:
         return []
-    table = [[f"1 user x {r['memories']:,}", r["after_write"]["writes"], r["after_write"]["write_p50"],
+    table = [[f"1 user x {r['memories']:,} ({r.get('vectors', 'sparse')})", r["after_write"]["writes"], r["after_write"]["write_p50"],
               r["after_write"]["p50"], r["after_write"]["p95"], r["memagent"]["p50"], r["memagent"]["p95"],
               round(r["after_write"]["p95"] / r["memagent"]["p95"], 1)] for r in rows]
     return ["## Recall right after a write (ms; add one turn, then recall: what a chatbot pays per message)", "",
@@ -181,7 +189,8 @@ def crossover(rows: list[dict[str, Any]]) -> str:
     pairs = [(r["memories"], r["numpy"]["p50"], r["chroma"]["p50"]) for r in rows if r.get("chroma")]
     if not pairs:
         return "not measured (--no-chroma)."
-    parts = [f"{n:,}: numpy {a} ms, chroma {b} ms" for n, a, b in pairs]
+    parts = [f"{n:,} ({r.get('vectors', 'sparse')}): numpy {a} ms, chroma {b} ms"
+             for r, (n, a, b) in zip([r for r in rows if r.get("chroma")], pairs, strict=True)]
     faster = [n for n, a, b in pairs if b < a]
     verdict = (f"chroma is faster from {min(faster):,} memories" if faster
                else f"numpy is faster at every size measured (up to {pairs[-1][0]:,})")

@@ -20,9 +20,11 @@ import numpy as np
 from benchmarks.common import percentile, progress
 from benchmarks.perf.data import queries as make_queries
 from benchmarks.perf.data import template_export, tiled_export
+from benchmarks.perf.vectors import embedder_for
 
 K = 100
 DIM = 384  # the hashing embedder at the local model's dimension: the same bytes per vector as all-MiniLM-L6-v2
+# (``vectors="dense"``: the same vectors rotated, no zero entry, see benchmarks/perf/vectors.py)
 
 
 def _summary(ms: list[float]) -> dict[str, float]:
@@ -44,10 +46,11 @@ def _timed(fn: Any, args: list[Any], repeats: int, desc: str) -> tuple[list[floa
     return ms, rounds
 
 
-def one_user(n: int, n_queries: int, repeats: int, seed: int, *, chroma: bool, writes: int = 20) -> dict[str, Any]:
-    from memagent import HashingEmbedder, Memory
+def one_user(n: int, n_queries: int, repeats: int, seed: int, *, chroma: bool, writes: int = 20,
+             vectors: str = "sparse") -> dict[str, Any]:
+    from memagent import Memory
 
-    embedder = HashingEmbedder(dim=DIM)
+    embedder = embedder_for(vectors, DIM)
     template = template_export(embedder, 500, seed)
     qs = make_queries(n_queries)
     with tempfile.TemporaryDirectory() as tmp:
@@ -65,7 +68,7 @@ def one_user(n: int, n_queries: int, repeats: int, seed: int, *, chroma: bool, w
         ids = sorted(mem.index.ids("u"))
         matrix, _ = mem.index.rows("u", ids)  # the very vectors memagent searches
         qvecs = embedder.embed(qs)
-        row = {"memories": len(ids), "bulk_load_s": round(load_s, 1), "first_recall_ms": round(first_ms, 1),
+        row = {"memories": len(ids), "vectors": vectors, "bulk_load_s": round(load_s, 1), "first_recall_ms": round(first_ms, 1),
                "memagent": _summary(ms), "memagent_p95_median_of_rounds": round(statistics.median(rounds), 3),
                "memagent_cpu_ms_per_recall": round(cpu_ms, 3),
                "after_write": _summary(after_ms) | {"writes": len(after_ms), "write_p50": round(percentile(write_ms, 50), 3)}}
@@ -120,11 +123,12 @@ def _chroma(matrix: np.ndarray, qvecs: np.ndarray, repeats: int, n: int, tmp: st
     return _summary(ms), round(load_s, 1)
 
 
-def many_users(n_users: int, per_user: int, n_queries: int, repeats: int, seed: int) -> dict[str, Any]:
+def many_users(n_users: int, per_user: int, n_queries: int, repeats: int, seed: int,
+               vectors: str = "sparse") -> dict[str, Any]:
     """``n_users`` users of ``per_user`` memories each in one store; each recall is for a random user."""
-    from memagent import HashingEmbedder, Memory
+    from memagent import Memory
 
-    embedder = HashingEmbedder(dim=DIM)
+    embedder = embedder_for(vectors, DIM)
     template = template_export(embedder, 500, seed)
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory() as tmp:
@@ -142,6 +146,6 @@ def many_users(n_users: int, per_user: int, n_queries: int, repeats: int, seed: 
         pairs = [(vectors[int(u[1:])], q) for (u, _), q in zip(calls, qvecs, strict=True)]
         numpy_ms, _ = _timed(lambda p: _numpy_top(p[0], p[1]), pairs, repeats, "numpy per user")
         mem.close()
-    return {"users": n_users, "memories_per_user": per_user, "bulk_load_s": round(load_s, 1),
+    return {"users": n_users, "memories_per_user": per_user, "vectors": vectors, "bulk_load_s": round(load_s, 1),
             "memagent": _summary(ms), "memagent_p95_median_of_rounds": round(statistics.median(rounds), 3),
             "numpy": _summary(numpy_ms)}

@@ -205,7 +205,7 @@ class HybridRanker:
         positive = np.flatnonzero(bm > 0)
         if len(positive) > cfg.k_search:
             positive = positive[np.argpartition(-bm[positive], cfg.k_search - 1)[: cfg.k_search]]
-        found = set(searched) | {int(r) for r in positive}
+        found = set(searched) | set(positive.tolist())
         profile = np.flatnonzero(arrays.profile)
         if len(profile) > cfg.max_profile_candidates:
             partial = (cfg.w_bm25 * bm[profile]
@@ -264,8 +264,9 @@ class HybridRanker:
         ``located``: ``arrays.ids`` when ``arrays`` is a snapshot's (kept as long), so the index may keep where
         each id's vector is (``ExactIndex.rows_of``)."""
         cfg = self.config
-        items = [arrays.items[r] for r in rows]
-        ids = [i.id for i in items]
+        at = rows.tolist()  # Python ints: indexing a list with numpy integers costs several times more
+        items = [arrays.items[r] for r in at]
+        ids = [arrays.ids[r] for r in at]
         dense = self._dense(user_id, ids, qvec, among=None if located is None else (located, rows))
         if infer:
             extra = memory_domains(items, dict(zip(ids, dense.tolist(), strict=True)), cfg)

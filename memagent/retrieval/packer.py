@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
+import numpy as np
+
 from memagent.llm.tokens import count_tokens
 from memagent.retrieval.hybrid import Scored
 from memagent.types import (
@@ -117,30 +119,43 @@ def pack(
                 break
             take(entry, compact=compact)
 
-    profile = [e for e in sorted(ranked, key=lambda e: -(e.score + profile_strength * e.item.importance))
-               if e.item.kind in profile_kinds and e.score >= min_score]
-    turns = [e for e in sorted(ranked, key=lambda e: -e.score) if e.item.kind == MemoryKind.TURN and e.score >= min_score]
+    # The orders below are stable sorts of the entries (numpy's on the same float64 keys, not Python's with a
+    # key function per entry: a recall at 100k memories packs ~700 candidates).
+    n = len(ranked)
+    kinds = [e.item.kind for e in ranked]
+    score = np.fromiter((e.score for e in ranked), dtype=np.float64, count=n)
+    strong = score + profile_strength * np.fromiter((e.item.importance for e in ranked), dtype=np.float64, count=n)
+    in_profile = np.fromiter((k in profile_kinds for k in kinds), dtype=bool, count=n)
+    eligible = score >= min_score
+    by_strength = np.argsort(-strong, kind="stable")
+    by_score = np.argsort(-score, kind="stable")
+    profile = [ranked[i] for i in by_strength[(in_profile & eligible)[by_strength]].tolist()]
+    is_turn = np.fromiter((k == MemoryKind.TURN for k in kinds), dtype=bool, count=n)
+    turn_rows = by_score[(is_turn & eligible)[by_score]].tolist()
+    turns = [ranked[i] for i in turn_rows]
     if profile_share > 0:
         fill(profile, available * min(1.0, profile_share))
     if turn_share > 0:
         fill(turns, used + available * turn_share)
     if profile_share > 0 or turn_share > 0:
         # The rest of the profile (in short form) and further turns compete on score for the next share.
-        shortened = [e for e in profile if e.item.id not in chosen] if profile_share > 0 else []
-        rest = sorted(shortened + [t for t in turns if t.item.id not in chosen],
-                      key=lambda e: -(e.score + (profile_strength * e.item.importance if e.item.kind in profile_kinds
-                                                 else 0.0)))
-        fill(rest, available * min(1.0, profile_share + compact_share), compact=True)
-    for entry in sorted(ranked, key=lambda e: (KIND_PRIORITY[e.item.kind], -e.score)):
+        left = [i for i in by_strength[(in_profile & eligible)[by_strength]].tolist()
+                if ranked[i].item.id not in chosen] if profile_share > 0 else []
+        left += [i for i in turn_rows if ranked[i].item.id not in chosen]
+        rows = np.asarray(left, dtype=np.int64)
+        key = np.where(in_profile, strong, score)[rows]
+        fill([ranked[i] for i in rows[np.argsort(-key, kind="stable")].tolist()],
+             available * min(1.0, profile_share + compact_share), compact=True)
+    gate = np.fromiter((gates.get(k, 1.0) for k in kinds), dtype=np.float64, count=n)
+    by_kind = np.lexsort((-score, np.fromiter((KIND_PRIORITY[k] for k in kinds), dtype=np.int64, count=n)))
+    for i in by_kind[(score >= gate)[by_kind]].tolist():
         if full():
             break
-        if entry.score >= gates.get(entry.item.kind, 1.0):
-            take(entry)
-    for entry in sorted(ranked, key=lambda e: -e.score):
+        take(ranked[i])
+    for i in by_score[eligible[by_score]].tolist():
         if full():
             break
-        if entry.score >= min_score:
-            take(entry)
+        take(ranked[i])
     for entry in sorted((e for e in chosen.values() if e.compact), key=lambda e: -e.score):
         grow = size_of(line_of(entry.item, False)) - entry.tokens
         if used + grow <= available:

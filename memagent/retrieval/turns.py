@@ -423,13 +423,12 @@ def _restating(events: Sequence[Event], words: dict[str, frozenset[str]], change
 
 def _covered(turns: _Turns, beside: Sequence[Scored], among: set[str], share: float = 0.8) -> set[str]:
     """Those of ``among`` at least ``share`` of whose content words a ranked memory derived from them repeats."""
-    out: set[str] = set()
-    for s in beside:
-        for ev in s.item.source_event_ids:
-            if ev in among and ev not in out and turns.words.get(ev):
-                own = turns.words[ev]
-                if len(own & _item_words(turns, s.item)) >= share * len(own):
-                    out.add(ev)
+    out: set[str] = set()  # the pairs in one comprehension first: a recall at 100k memories ranks ~700 of them
+    for item, ev in [(s.item, ev) for s in beside for ev in s.item.source_event_ids if ev in among]:
+        if ev not in out and turns.words.get(ev):
+            own = turns.words[ev]
+            if len(own & _item_words(turns, item)) >= share * len(own):
+                out.add(ev)
     return out
 
 

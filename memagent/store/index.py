@@ -16,8 +16,9 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from memagent._blas import blas_threads_for
+from memagent._blas import blas_threads_for, one_blas_thread
 from memagent.errors import IndexMismatchError, InvalidInputError
+from memagent.store.columns import MIN_ROWS, SparseColumns, top_rows
 from memagent.store.sqlite import map_sqlite_errors
 
 __all__ = ["ExactIndex", "VectorIndex", "as_vectors", "check_embedder_identity", "key_owner", "namespace_key"]
@@ -104,14 +105,19 @@ _UNKNOWN = -2
 
 
 class _UserMatrix:
-    """One user's vectors; rows live in a buffer that doubles when full, so appends are amortised O(1)."""
+    """One user's vectors; rows live in a buffer that doubles when full, so appends are amortised O(1).
 
-    __slots__ = ("buf", "ids", "pos")
+    ``columns``: the non-zero entries by column, for sparse requests (``store.columns``), built on the first
+    search past ``MIN_ROWS`` rows; ``dense``: the vectors were found too dense for it (never tried again)."""
+
+    __slots__ = ("buf", "columns", "dense", "ids", "pos")
 
     def __init__(self, dim: int, rows: np.ndarray | None = None) -> None:
         self.ids: list[str] = []
         self.pos: dict[str, int] = {}
         self.buf = rows if rows is not None else np.zeros((16, dim), dtype=np.float32)
+        self.columns: SparseColumns | None = None
+        self.dense = False
 
     @property
     def matrix(self) -> np.ndarray:
@@ -126,6 +132,21 @@ class _UserMatrix:
         self.buf[n] = vector
         self.pos[item_id] = n
         self.ids.append(item_id)
+
+    def replace(self, row: int, vector: np.ndarray) -> None:
+        self.buf[row] = vector
+        if self.columns is not None and row < self.columns.base:  # its column entries are the old vector's
+            self.columns.stale.add(row)
+
+    def sparse_columns(self) -> SparseColumns | None:
+        """The columns to search a sparse request with (built or rebuilt now if due), or None."""
+        n = len(self.ids)
+        if n < MIN_ROWS or self.dense:
+            return None
+        if self.columns is None or self.columns.needs_rebuild(n):
+            self.columns = SparseColumns.build(self.matrix)
+            self.dense = self.columns is None
+        return self.columns
 
 
 class ExactIndex:
@@ -224,7 +245,7 @@ class ExactIndex:
                 um = self._load(key)
                 for i, v in zip(ids, vectors, strict=True):
                     if i in um.pos:
-                        um.buf[um.pos[i]] = v
+                        um.replace(um.pos[i], v)
                     else:
                         um.append(i, v)
 
@@ -272,16 +293,24 @@ class ExactIndex:
             self._located.pop(user_id, None)
 
     def search(self, user_id: str, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """The ``k`` rows most similar to ``vector``, best first; ties in row order (insertion order)."""
         with self._lock:
             um = self._load(user_id)
             if not um.ids or k <= 0:
                 return []
-            with blas_threads_for(len(um.ids)):
-                scores = um.matrix @ np.asarray(vector, dtype=np.float32)
-            k = min(k, len(um.ids))
-            top = np.argpartition(-scores, k - 1)[:k]
-            top = top[np.argsort(-scores[top], kind="stable")]
-            return [(um.ids[i], float(scores[i])) for i in top]
+            q = np.asarray(vector, dtype=np.float32)
+            columns = um.sparse_columns() if q.ndim == 1 else None
+            found = None
+            if columns is not None:
+                with one_blas_thread():  # it scores a few rows again: a product too small for two threads
+                    found = columns.search(um.matrix, q, k)
+            if found is None:
+                with blas_threads_for(len(um.ids)):
+                    scores = um.matrix @ q
+                top = top_rows(scores, k)
+                found = top, scores[top]
+            top, values = found
+            return [(um.ids[i], s) for i, s in zip(top.tolist(), values.tolist(), strict=True)]
 
     def vectors(self, user_id: str, ids: Sequence[str]) -> dict[str, np.ndarray]:
         with self._lock:

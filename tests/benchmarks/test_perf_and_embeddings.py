@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 from benchmarks.embeddings.__main__ import main as embeddings_main
 from benchmarks.perf.__main__ import main as perf_main
 
@@ -34,6 +36,25 @@ def test_perf_runs_only_the_phases_asked_for(tmp_path):
     assert not {"llm_calls", "one_user", "many_users", "context"} & set(data)
     md = (tmp_path / "perf.md").read_text()
     assert "turns/s" in md and "Recall latency" not in md
+
+
+def test_perf_latency_rows_for_sparse_and_dense_vectors(tmp_path):
+    assert perf_main(["--phases", "latency", "--sizes", "200", "--users", "0", "--no-chroma", "--queries", "5",
+                      "--repeats", "1", "--vectors", "sparse,dense", "--writes", "2", "--out", str(tmp_path)]) == 0
+    rows = json.loads((tmp_path / "perf.json").read_text())["one_user"]
+    assert [r["vectors"] for r in rows] == ["sparse", "dense"] and all(r["memories"] >= 200 for r in rows)
+    md = (tmp_path / "perf.md").read_text()
+    assert "(sparse) |" in md and "(dense) |" in md
+
+
+def test_rotated_vectors_keep_every_cosine_and_have_no_zero_entry():
+    from benchmarks.perf.vectors import embedder_for
+
+    texts = ["I love jazz on fridays", "jazz with friends", "sushi at the beach", "a new hobby to try"]
+    sparse, dense = embedder_for("sparse", 384).embed(texts), embedder_for("dense", 384).embed(texts)
+    assert (sparse == 0).mean() > 0.5 and (dense != 0).all()
+    assert np.allclose(sparse @ sparse.T, dense @ dense.T, atol=1e-5)
+    assert embedder_for("dense", 384).name != embedder_for("sparse", 384).name  # never opens the other's index
 
 
 def test_embeddings_quick(tmp_path):
