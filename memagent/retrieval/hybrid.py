@@ -33,10 +33,7 @@ from memagent.store.base import Store
 from memagent.store.index import VectorIndex, namespace_key
 from memagent.types import MemoryItem, MemoryKind
 
-__all__ = ["SOURCE_NAMESPACE", "HybridRanker", "RecallConfig", "Scored"]
-
-# Where the turns' vectors are kept (``retrieval.turns.TURN_NAMESPACE``, which imports this module).
-SOURCE_NAMESPACE = "turns"
+__all__ = ["HybridRanker", "RecallConfig", "Scored"]
 
 
 @dataclass(slots=True)
@@ -54,7 +51,10 @@ class RecallConfig:
     """Weights and limits of the read path. Defaults are tuned on the PrefEval and PERMA harnesses."""
 
     w_dense: float = 0.45
-    w_bm25: float = 0.20
+    # BM25 is normalised per request (the best match scores 1), so words every request has ("recommend",
+    # "activities", "events") lift whatever shares them: among a user's many preferences the one a request should
+    # respect rarely shares a word with it. 0.20 let such matches crowd it out (PrefEval, 150+ preferences each).
+    w_bm25: float = 0.10
     w_domain: float = 0.15
     w_importance: float = 0.10
     w_recency: float = 0.05
@@ -95,10 +95,6 @@ class RecallConfig:
     k_turns: int = 40
     turn_share: float = 0.15
     turn_importance: float = 0.5
-    # A memory is also as relevant as the turn it was extracted from, times ``w_source`` (dense and topic): a
-    # preference worded from the turn ("prefers working alone") loses the context it was said in ("... exercises
-    # I can do at my desk"), which is what a later request about the same subject resembles.
-    w_source: float = 0.8
     # Entries at least this relevant are packed in priority order (instructions first, ...); the rest
     # compete on score for what budget is left.
     priority_gate: dict[MemoryKind, float] = field(
@@ -274,11 +270,6 @@ class HybridRanker:
         items = [arrays.items[r] for r in rows]
         ids = [i.id for i in items]
         dense = self._dense(user_id, ids, qvec, among=None if located is None else (located, rows))
-        topic = arrays.topic(q_topic, rows)
-        if cfg.w_source > 0:
-            src_dense, src_topic = self._source(user_id, items, qvec, q_topic)
-            dense = np.maximum(dense, cfg.w_source * src_dense)
-            topic = np.maximum(topic, cfg.w_source * src_topic)
         if infer:
             extra = memory_domains(items, dict(zip(ids, dense.tolist(), strict=True)), cfg)
             domains = [*domains, *(d for d in extra if d not in domains)]
@@ -288,6 +279,7 @@ class HybridRanker:
         now = ref.timestamp() if ref is not None else float(stamps.max())
         recency = np.exp(-np.log(2) * np.maximum(0.0, (now - stamps) / 86400) / cfg.recency_half_life_days)
         domain = arrays.domain_match(domains, related, rows)
+        topic = arrays.topic(q_topic, rows)
         bm_rows, importance, evidence = bm[rows], arrays.importance[rows], arrays.evidence[rows]
         score = (cfg.w_dense * dense + cfg.w_bm25 * bm_rows + cfg.w_domain * np.maximum(domain, topic)
                  + cfg.w_importance * importance + cfg.w_recency * recency + cfg.w_evidence * evidence)
@@ -316,20 +308,6 @@ class HybridRanker:
         with one_blas_thread():
             sims = np.maximum(items @ q, values @ q)
         return np.maximum(0.0, sims).astype(np.float64)
-
-    def _source(self, user_id: str, items: list[MemoryItem], qvec: np.ndarray,
-                q_topic: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-        """Cosine and topic agreement of the request with each item's first source turn (0 without one)."""
-        src = [i.source_event_ids[0] if i.source_event_ids else "" for i in items]
-        mat, found = self._rows(namespace_key(user_id, SOURCE_NAMESPACE), src)
-        q = np.asarray(qvec, dtype=np.float32)
-        with one_blas_thread():
-            dense = np.maximum(0.0, mat @ q).astype(np.float64)
-        topic = np.zeros(len(items))
-        if q_topic is not None and self.topics is not None and found.any():
-            topic[found] = self.topics.roots(mat[found]) @ q_topic
-        dense[~found] = 0.0
-        return dense, topic
 
     def _rows(self, key: str, ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """The stored vectors of ``ids`` as rows (zero rows for ids without one, their cosine is 0), and which

@@ -37,14 +37,14 @@ from memagent.embeddings.base import Embedder
 from memagent.graph.domains import RELATED_DOMAINS, classify_domains
 from memagent.graph.exchange import accepted_text
 from memagent.retrieval.cache import Snapshot
-from memagent.retrieval.hybrid import SOURCE_NAMESPACE, HybridRanker, Scored
+from memagent.retrieval.hybrid import HybridRanker, Scored
 from memagent.store.base import Store
 from memagent.store.index import VectorIndex, namespace_key
 from memagent.types import Event, EventKind, MemoryItem, MemoryKind
 
 __all__ = ["TURN_NAMESPACE", "TurnSearch", "is_turn", "turn_text"]
 
-TURN_NAMESPACE = SOURCE_NAMESPACE  # defined beside the ranker, which scores memories by their source turns
+TURN_NAMESPACE = "turns"
 _KINDS = frozenset({EventKind.TURN, EventKind.SESSION})
 _ROLES = frozenset({"user", "assistant"})
 # The first words of a long message: an assistant's reply names what it proposes or confirms early on.
