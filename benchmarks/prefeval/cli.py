@@ -66,6 +66,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--rag-k", type=int, default=5)
     p.add_argument("--limit", type=int, default=None, help="pairs per topic (the same rows in every form)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--topics", default=None, help="only pairs of these topics (comma-separated; the filler is still "
+                   "drawn from every topic): tune on some, check on the others")
     p.add_argument("--profile-share", type=float, default=None, help="ablation: memagent RecallConfig.profile_share")
     p.add_argument("--profile-strength", type=float, default=None,
                    help="ablation: memagent RecallConfig.profile_strength")
@@ -126,7 +128,8 @@ def execute(ns: argparse.Namespace, *, argv: Sequence[str] | None = None, embedd
         llm = OpenAIChat(ns.model, base_url=ns.base_url, api_key_env=ns.api_key_env)
         judge = judge or OpenAIChat(ns.judge_model or ns.model, base_url=ns.base_url, api_key_env=ns.api_key_env)
     with timer() as load_s:
-        pairs = load_pairs(ns.data, forms, label_embedder=shared, per_topic=ns.limit, seed=ns.seed)
+        pairs = load_pairs(ns.data, forms, label_embedder=shared, per_topic=ns.limit, seed=ns.seed,
+                           only_topics=_csv(ns.topics) if ns.topics else None)
         pool = FillerPool.from_dir(ns.data, original=load_original(ns.filler) if ns.filler else ())
     settings = RunSettings(turns=turns, fillers=modes, seed=ns.seed, show_progress=False if ns.no_progress else None)
     with timer() as warm_s:
@@ -154,6 +157,7 @@ def execute(ns: argparse.Namespace, *, argv: Sequence[str] | None = None, embedd
     rows = summarise(records)
     meta = {
         "data": str(ns.data), "pairs_per_form": len(pairs) // max(1, len(forms)), "limit_per_topic": ns.limit,
+        "topics": ns.topics,
         "forms": forms, "fillers": modes, "turns": turns, "budget": ns.budget, "window": ns.window, "rag_k": ns.rag_k,
         "embedder": shared.name, "seed": ns.seed, "profile_share": recall_config.profile_share,
         "compact_share": recall_config.compact_share, "soft_domains": recall_config.soft_domains,

@@ -160,11 +160,13 @@ def load_pairs(
     label_embedder: Embedder,
     per_topic: int | None = None,
     seed: int = 0,
+    only_topics: Sequence[str] | None = None,
 ) -> list[Pair]:
-    """All pairs of ``forms`` (or ``per_topic`` sampled rows per topic, the same rows in every form).
+    """All pairs of ``forms`` (or ``per_topic`` sampled rows per topic, the same rows in every form), of every
+    topic or of ``only_topics`` (a topic's sample does not depend on which others are chosen).
 
     Raises:
-        ConfigError: unknown form, or ``data_dir`` is not a PrefEval-layout folder.
+        ConfigError: unknown form or topic, or ``data_dir`` is not a PrefEval-layout folder.
         InvalidInputError: a row lacks the fields of its form.
     """
     data = Path(data_dir)
@@ -172,8 +174,15 @@ def load_pairs(
     if bad:
         msg = f"unknown form(s) {bad}; choose from {', '.join(FORMS)}"
         raise ConfigError(msg)
+    present = topics(data)
+    unknown = sorted(set(only_topics or ()) - set(present))
+    if unknown:
+        msg = f"unknown topic(s) {unknown}; {data} has {', '.join(present)}"
+        raise ConfigError(msg)
     out: list[Pair] = []
-    for topic in topics(data):
+    for topic in present:
+        if only_topics is not None and topic not in only_topics:
+            continue
         mcq_path = data / "mcq_options" / f"{topic}.json"
         mcq = _read(mcq_path) if mcq_path.exists() else []
         by_form = {f: _read(data / _FORM_DIRS[f] / f"{topic}.json") for f in forms}

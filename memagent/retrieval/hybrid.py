@@ -51,7 +51,10 @@ class RecallConfig:
     """Weights and limits of the read path. Defaults are tuned on the PrefEval and PERMA harnesses."""
 
     w_dense: float = 0.45
-    w_bm25: float = 0.20
+    # BM25 is normalised per request (the best match scores 1), so words every request has ("recommend",
+    # "activities", "events") lift whatever shares them: among a user's many preferences the one a request should
+    # respect rarely shares a word with it. 0.20 let such matches crowd it out (PrefEval, 150+ preferences each).
+    w_bm25: float = 0.10
     w_domain: float = 0.15
     w_importance: float = 0.10
     w_recency: float = 0.05

@@ -62,6 +62,16 @@ def test_per_topic_sample_takes_the_same_rows_in_every_form(data, emb):
     assert len(rows) == len(TOPICS)
 
 
+def test_only_topics_keeps_each_topics_sample(data, emb):
+    """--topics: tune on some topics, check on the others; a topic's rows do not depend on which are chosen."""
+    every = load_pairs(data, ("explicit",), label_embedder=emb, per_topic=1, seed=3)
+    one = sorted(TOPICS)[0]
+    some = load_pairs(data, ("explicit",), label_embedder=emb, per_topic=1, seed=3, only_topics=[one])
+    assert [p.key for p in some] == [p.key for p in every if p.topic == one]
+    with pytest.raises(ConfigError):
+        load_pairs(data, ("explicit",), label_embedder=emb, only_topics=["no_such_topic"])
+
+
 def test_bad_inputs_raise(tmp_path, data, emb):
     with pytest.raises(ConfigError):
         load_pairs(data, ("implied",), label_embedder=emb)
