@@ -141,9 +141,9 @@ def many_users(n_users: int, per_user: int, n_queries: int, repeats: int, seed: 
             mem.recall(f"u{u}", "warm up", touch=False)
         calls = [(f"u{rng.randrange(n_users)}", q) for q in make_queries(n_queries)]
         ms, rounds = _timed(lambda c: mem.recall(c[0], c[1], touch=False), calls, repeats, f"recall {n_users} users")
-        vectors = {u: mem.index.rows(f"u{u}", sorted(mem.index.ids(f"u{u}")))[0] for u in range(n_users)}
+        matrices = {u: mem.index.rows(f"u{u}", sorted(mem.index.ids(f"u{u}")))[0] for u in range(n_users)}
         qvecs = embedder.embed([q for _, q in calls])
-        pairs = [(vectors[int(u[1:])], q) for (u, _), q in zip(calls, qvecs, strict=True)]
+        pairs = [(matrices[int(u[1:])], q) for (u, _), q in zip(calls, qvecs, strict=True)]
         numpy_ms, _ = _timed(lambda p: _numpy_top(p[0], p[1]), pairs, repeats, "numpy per user")
         mem.close()
     return {"users": n_users, "memories_per_user": per_user, "vectors": vectors, "bulk_load_s": round(load_s, 1),
