@@ -293,10 +293,9 @@ def picked(reply: str, bot: str) -> str | None:
     if len(options) < 2:
         options = marked_options(bot)  # a numbered list inline: "1. The Grand 2. The Plaza 3. The Ritz"
     head = re.split(r"[.!?;,]", reply.strip(), maxsplit=1)[0]  # "second i guess, the others don't do it for me"
-    head = _position_typos(head)
     if len(options) < 2 or len(head.split()) > 8 or re.search(r"\b(?:not|no|nah|neither|none)\b", head, re.I):
         return None
-    found = {m.group(1).lower() for m in _POSITIONAL.finditer(head)}
+    found = {m.group(1).lower() for m in _POSITIONAL.finditer(_position_typos(head))}
     if len(found) != 1:
         return None
     word = found.pop()
