@@ -18,7 +18,7 @@ from memagent.embeddings.base import Embedder
 from memagent.store.index import VectorIndex, namespace_key
 from memagent.types import MemoryItem, MemoryKind
 
-__all__ = ["VALUE_NAMESPACE", "ItemVectors", "embed_items", "has_value_vector", "index_items", "value_id",
+__all__ = ["VALUE_NAMESPACE", "ItemVectors", "embed_items", "embed_known", "has_value_vector", "index_items", "value_id",
            "value_phrases"]
 
 VALUE_NAMESPACE = "value"
@@ -48,6 +48,14 @@ class ItemVectors:
     values: dict[str, np.ndarray]  # value id -> vector
 
 
+def embed_known(embedder: Embedder, texts: Sequence[str], known: Mapping[str, np.ndarray] | None) -> np.ndarray:
+    """``embedder.embed(texts)``, or the vectors of ``known`` (what the embedder gave for these very texts) when
+    it holds every one of them: no call then."""
+    if known is not None and texts and all(t in known for t in texts):
+        return np.stack([known[t] for t in texts])
+    return embedder.embed(texts)
+
+
 def embed_items(embedder: Embedder, items: Sequence[MemoryItem], *,
                 known: Mapping[str, np.ndarray] | None = None) -> ItemVectors:
     """Embed the items' texts and value phrases in one call; none when ``known`` (vectors the embedder gave for
@@ -55,12 +63,7 @@ def embed_items(embedder: Embedder, items: Sequence[MemoryItem], *,
     items = list(items)
     values = value_phrases(items)
     texts = [i.text for i in items] + list(values.values())
-    if not texts:
-        vectors = np.zeros((0, embedder.dim), dtype=np.float32)
-    elif known is not None and all(t in known for t in texts):
-        vectors = np.stack([known[t] for t in texts])
-    else:
-        vectors = embedder.embed(texts)
+    vectors = embed_known(embedder, texts, known) if texts else np.zeros((0, embedder.dim), dtype=np.float32)
     return ItemVectors(items, vectors[: len(items)], dict(zip(values, vectors[len(items):], strict=True)))
 
 

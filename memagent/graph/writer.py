@@ -36,7 +36,7 @@ from memagent.graph.forget import Forgetter, Forgotten
 from memagent.graph.heuristic import HeuristicExtractor
 from memagent.graph.llm_planner import LLMPlanner
 from memagent.graph.unnamed import names_exclusive, reaches
-from memagent.graph.values import ItemVectors, embed_items, index_items
+from memagent.graph.values import ItemVectors, embed_items, embed_known, index_items
 from memagent.store.base import Store
 from memagent.store.index import VectorIndex
 from memagent.types import (
@@ -216,10 +216,7 @@ class MemoryWriter:
         """``embedder.embed(texts)``, from the vectors write_batch embedded up front when it has them all: each is
         the embedder's own vector of that very text (from the same call), and a batch then costs one embedding
         call, not three (the candidates' buckets and the new items look theirs up again)."""
-        known = self._batch_vectors.get(user_id)
-        if known is not None and texts and all(t in known for t in texts):
-            return np.stack([known[t] for t in texts])
-        return self.embedder.embed(texts)
+        return embed_known(self.embedder, texts, self._batch_vectors.get(user_id))
 
     def _context_events(self) -> int:
         return int(getattr(self.extractor, "context_events", _CONTEXT_EVENTS))  # extractors may read more of it
