@@ -218,6 +218,11 @@ class MemoryWriter:
         call, not three (the candidates' buckets and the new items look theirs up again)."""
         return embed_known(self.embedder, texts, self._batch_vectors.get(user_id))
 
+    def batch_vectors(self, user_id: str) -> dict[str, np.ndarray] | None:
+        """While ``write_batch`` writes the user's events: the vectors it embedded up front, by text (the embedder's
+        own vectors of those very texts); None otherwise."""
+        return self._batch_vectors.get(user_id)
+
     def _context_events(self) -> int:
         return int(getattr(self.extractor, "context_events", _CONTEXT_EVENTS))  # extractors may read more of it
 

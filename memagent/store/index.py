@@ -201,12 +201,19 @@ class ExactIndex:
             )
 
     def _load(self, user_id: str) -> _UserMatrix:
+        self._check_version()
+        return self._matrix(user_id)
+
+    def _check_version(self) -> None:
         with map_sqlite_errors("index version"):
             version = self._conn.execute("PRAGMA data_version").fetchone()[0]
         if version != self._version:  # another process changed the file: cached matrices may be stale
             self._cache.clear()
             self._located.clear()
             self._version = version
+
+    def _matrix(self, user_id: str) -> _UserMatrix:
+        """The user's cached matrix, loaded now if it is not (call ``_check_version`` first)."""
         um = self._cache.get(user_id)
         if um is None:
             um = _UserMatrix(self.dim)
@@ -241,8 +248,9 @@ class ExactIndex:
                         self._conn.execute("ROLLBACK")  # else the connection stays in the transaction, holding the lock
                         raise
                     self._conn.execute("COMMIT")
+            self._check_version()  # once for all the keys: one PRAGMA, not one per key
             for key, ids, vectors in entries:
-                um = self._load(key)
+                um = self._matrix(key)
                 for i, v in zip(ids, vectors, strict=True):
                     if i in um.pos:
                         um.replace(um.pos[i], v)
