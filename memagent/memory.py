@@ -276,7 +276,8 @@ class Memory:
             try:
                 event = Event(user_id=uid, text=text, role=role, kind=kind, timestamp=when or utcnow(),
                               session_id=session_id, metadata=dict(metadata or {}), **given_id)
-                json.dumps(event.metadata)
+                if event.metadata:  # must be JSON (stored as such); an empty dict is
+                    json.dumps(event.metadata)
             except (ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
                 msg = f"invalid event for user {uid!r}: {exc}"
                 raise InvalidInputError(msg) from exc
