@@ -114,14 +114,9 @@ class Unindexed:
 
 
 def add_vectors(index: VectorIndex, entries: IndexEntries) -> None:
-    """Add several keys' vectors, in one transaction where the index can (``ExactIndex.add_batch``, else
-    ``one_transaction``)."""
+    """Add several keys' vectors, in one transaction where the index can (``ExactIndex.one_transaction``)."""
     entries = [e for e in entries if len(e[1])]
     if not entries:
-        return
-    batch = getattr(index, "add_batch", None)
-    if batch is not None:  # ExactIndex: one statement and one commit for every key
-        batch(entries)
         return
     joined = getattr(index, "one_transaction", None)
     with joined() if joined is not None else contextlib.nullcontext():
