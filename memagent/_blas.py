@@ -14,7 +14,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
+import threadpoolctl
 from threadpoolctl import ThreadpoolController
 
 __all__ = ["BLAS_PARALLEL_ROWS", "blas_threads_for", "one_blas_thread"]
@@ -25,17 +27,40 @@ __all__ = ["BLAS_PARALLEL_ROWS", "blas_threads_for", "one_blas_thread"]
 BLAS_PARALLEL_ROWS = 32_768
 
 _lock = threading.Lock()
-_controller: ThreadpoolController | None = None
+_clear_controller = getattr(getattr(threadpoolctl, "OpenBLASController", None), "clear_controlling_thread", None)
+_blas_libraries: list[Any] | None = None
+
+
+def _libraries() -> list[Any]:
+    """The loaded BLAS libraries' thread controls (threadpoolctl's), found once: inspecting the loaded libraries
+    takes milliseconds."""
+    global _blas_libraries
+    if _blas_libraries is None:
+        _blas_libraries = [c for c in ThreadpoolController().lib_controllers if c.user_api == "blas"]
+    return _blas_libraries
 
 
 @contextmanager
 def one_blas_thread() -> Iterator[None]:
-    global _controller
+    """One BLAS thread while the block runs, then each library's own count again. Set on the libraries directly:
+    ``ThreadpoolController.limit`` reads every library's full info (versions included) on each call, ~35 us,
+    which a write's bucket search paid once per candidate; a get and two sets cost a few."""
     with _lock:
-        if _controller is None:  # inspecting the loaded libraries takes milliseconds: do it once
-            _controller = ThreadpoolController()
-        with _controller.limit(limits=1, user_api="blas"):
+        libraries = _libraries()
+        before = [lib.get_num_threads() for lib in libraries]
+        for lib, n in zip(libraries, before, strict=True):
+            if n != 1:
+                lib.set_num_threads(1)
+        try:
             yield
+        finally:
+            for lib, n in zip(libraries, before, strict=True):
+                if n != 1:
+                    lib.set_num_threads(n)
+            # threadpoolctl >= 3.8 lets only the first thread that sets a limit set one again, until cleared (its
+            # own ``limit`` clears on exit): clear it as that does, so the next call may come from any thread.
+            if _clear_controller is not None:
+                _clear_controller()
 
 
 @contextmanager

@@ -20,14 +20,25 @@ STOPWORDS = frozenset(
 
 
 def stem(word: str) -> str:
-    """A deliberately tiny suffix stripper: merges plurals and common verb forms, never over-stems short words."""
-    if len(word) <= 4:
+    """A deliberately tiny suffix stripper: merges plurals and common verb forms, never over-stems short words.
+
+    The suffixes, tried in order: "ies" -> "y", "ing", "ed", "es", "s" (not after another "s"), each only when at
+    least four letters remain. Dispatched on the last letter (only "s", "g" and "d" end a suffix): tokenising
+    calls this for every word of every text written."""
+    n = len(word)
+    if n <= 4:
         return word
-    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            if suffix == "s" and word.endswith("ss"):
-                return word
-            return word[: -len(suffix)] + repl
+    last = word[-1]
+    if last == "s":
+        if word.endswith("ies") and n >= 7:
+            return word[:-3] + "y"
+        if word.endswith("es") and n >= 6:
+            return word[:-2]
+        return word if word[-2] == "s" else word[:-1]  # n >= 5: four letters remain
+    if last == "g":
+        return word[:-3] if n >= 7 and word.endswith("ing") else word
+    if last == "d":
+        return word[:-2] if n >= 6 and word.endswith("ed") else word
     return word
 
 

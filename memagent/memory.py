@@ -276,7 +276,8 @@ class Memory:
             try:
                 event = Event(user_id=uid, text=text, role=role, kind=kind, timestamp=when or utcnow(),
                               session_id=session_id, metadata=dict(metadata or {}), **given_id)
-                json.dumps(event.metadata)
+                if event.metadata:  # must be JSON (stored as such); an empty dict is
+                    json.dumps(event.metadata)
             except (ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
                 msg = f"invalid event for user {uid!r}: {exc}"
                 raise InvalidInputError(msg) from exc
@@ -303,7 +304,8 @@ class Memory:
                     # forgot something: turns were redacted, and the user's turn vectors are re-checked below instead.
                     results = self.writer.write_batch(
                         events, queued=queued, turn_texts=embedded_texts([e for e in events if is_turn(e)]),
-                        extra=lambda done: [] if _forgot(done) else self.turns.entries(uid, [r.event for r in done]))
+                        extra=lambda done: [] if _forgot(done) else self.turns.entries(
+                            uid, [r.event for r in done], known=self.writer.batch_vectors(uid)))
                 finally:  # a failure after the commit (the index) must not leave a stale snapshot
                     if results is not None and not _forgot(results):
                         self.ranker.changed(uid)  # nothing removed: the next read patches the snapshot

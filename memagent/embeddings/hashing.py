@@ -58,22 +58,22 @@ class HashingEmbedder(BaseEmbedder):
         out = np.zeros((len(texts), self._dim), dtype=np.float32)
         dim, blake2b, from_bytes = self._dim, hashlib.blake2b, int.from_bytes
         # Within one call the texts share most features (a turn, the memory read from it and its value phrase):
-        # each is hashed once. Kept only for the call, like the texts themselves.
-        signs: dict[str, tuple[int, bool]] = {}
+        # each is hashed once, to its bucket and signed weight. Kept only for the call, like the texts themselves.
+        known: dict[str, tuple[int, float]] = {}
         for row, text in enumerate(texts):
             feats = self._features(text)
             if not feats:
                 continue
             # One unbuffered np.add.at per text adds in feature order in float32, as one ``out[row, idx] += sign *
             # weight`` per feature did: the same vectors, bit for bit (tests/foundation/test_embeddings.py compares).
-            idx = np.empty(len(feats), dtype=np.intp)
-            val = np.empty(len(feats), dtype=np.float32)
-            for n, (feature, weight) in enumerate(feats):
-                got = signs.get(feature)
+            idx: list[int] = []
+            val: list[float] = []
+            for feature, weight in feats:
+                got = known.get(feature)
                 if got is None:
                     h = from_bytes(blake2b(feature.encode("utf-8"), digest_size=8).digest(), "little")
-                    got = signs[feature] = (h % dim, bool((h >> 63) & 1))
-                idx[n] = got[0]
-                val[n] = weight if got[1] else -weight
-            np.add.at(out[row], idx, val)
+                    got = known[feature] = (h % dim, weight if (h >> 63) & 1 else -weight)
+                idx.append(got[0])
+                val.append(got[1])
+            np.add.at(out[row], np.array(idx, dtype=np.intp), np.array(val, dtype=np.float32))
         return out

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import DamerauLevenshtein
 
+from memagent._gate import gated
 from memagent._lexical import content_words
 from memagent.graph.options import listed_options, marked_options
 
@@ -318,7 +319,8 @@ class Change:
 _SPAN = (r"((?:(?!\b(?:but|so|because|since|which|while|though|although|unless|if|rather|than|instead|"
          r"and\s+(?:now|then|so))\b)"
          r"(?:[^,.;:!?]|(?<=\d)[:.,](?=\d))){2,60}?)")
-_OLD = [re.compile(p, re.I) for p in (
+# Gated (memagent._gate): most text holds none of the words these need, and each would try every position.
+_OLD = [gated(re.compile(p, re.I)) for p in (
     r"\bused\s+to\s+(?:be\s+(?:all\s+)?(?:about|into|on)\s+|like\s+|love\s+|prefer\s+|have\s+|go\s+(?:for|with)\s+|"
     r"do\s+|want\s+|use\s+|get\s+|pick\s+)" + _SPAN + r"(?=\s*(?:,|\.|;|\bbut\b|\band\b|\bnow\b|\bthese\s+days\b|$))",
     r"\b(?:no\s+longer\s+(?:into|doing|using|want(?:ing)?)|stopped\s+(?:doing\s+|using\s+)?|gave\s+up(?:\s+on)?|"
@@ -332,7 +334,7 @@ _OLD = [re.compile(p, re.I) for p in (
     r"\b(?:is|are)\s+" + _SPAN + r"\s+off\s+the\s+table",
 )]
 # The value taken instead.
-_NEW = [re.compile(p, re.I) for p in (
+_NEW = [gated(re.compile(p, re.I)) for p in (
     r"\b(?:(?:switch|swap|chang)\w*\s+(?:you\s+|me\s+|it\s+|us\s+)?(?:over\s+|across\s+)?|"
     r"(?:mov|put)\w*\s+(?:you\s+|me\s+|it\s+|us\s+)?(?:over|across)\s+)to\s+" + _SPAN
     + r"(?=\s*(?:,|\.|;|\?|!|\binstead\b|\brather\b|\bfrom\s+now\b|\bnow\b|\bif\b|$))",

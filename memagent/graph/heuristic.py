@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from memagent._gate import GatedPattern, gated
 from memagent._lexical import content_words, stem
 from memagent.graph.candidates import Candidate
 from memagent.graph.domains import primary_domain
@@ -67,7 +68,7 @@ _TEMPORARY = re.compile(
 
 @dataclass(frozen=True)
 class _Rule:
-    pattern: re.Pattern[str]
+    pattern: GatedPattern
     build: str  # name of the builder method
 
 
@@ -75,8 +76,8 @@ _DIETS = r"vegetarian|vegan|pescatarian|pescetarian|keto|paleo|omnivore|flexitar
 _CONSTRAINTS = r"gluten[- ]free|lactose[- ]intolerant|dairy[- ]free|nut[- ]free|kosher|halal|celiac|coeliac|diabetic|sober"
 
 
-def _rx(p: str) -> re.Pattern[str]:
-    return re.compile(p, re.I)
+def _rx(p: str) -> GatedPattern:
+    return gated(re.compile(p, re.I))  # most clauses match none of the rules: skip those they cannot match
 
 
 # What a request for the task at hand needs ("I need an alternative nearby", "I need a couple of things for the

@@ -218,6 +218,11 @@ class MemoryWriter:
         call, not three (the candidates' buckets and the new items look theirs up again)."""
         return embed_known(self.embedder, texts, self._batch_vectors.get(user_id))
 
+    def batch_vectors(self, user_id: str) -> dict[str, np.ndarray] | None:
+        """While ``write_batch`` writes the user's events: the vectors it embedded up front, by text (the embedder's
+        own vectors of those very texts); None otherwise."""
+        return self._batch_vectors.get(user_id)
+
     def _context_events(self) -> int:
         return int(getattr(self.extractor, "context_events", _CONTEXT_EVENTS))  # extractors may read more of it
 
@@ -247,9 +252,15 @@ class MemoryWriter:
         if epoch is None or version is None:
             return
         n = self._context_events() if session_id else _CONTEXT_EVENTS
+        with self._recent_lock:
+            got = self._recent.get(user_id, {}).get(session_id)
+        done = {id(e) for e in got[2]} if got is not None else set()  # kept last time: already as stored
         # As the store gives them back: timestamps through the stored float, so comparisons come out the same.
         kept = []
         for e in events[-n:]:
+            if id(e) in done:
+                kept.append(e)
+                continue
             stored = datetime.fromtimestamp(e.timestamp.timestamp(), UTC)
             kept.append(e if stored == e.timestamp else e.model_copy(update={"timestamp": stored}))
         with self._recent_lock:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import get_args
@@ -36,6 +36,7 @@ from memagent._lexical import content_words
 from memagent.embeddings.base import Embedder
 from memagent.graph.domains import RELATED_DOMAINS, classify_domains
 from memagent.graph.exchange import accepted_text
+from memagent.graph.values import embed_known
 from memagent.retrieval.cache import Snapshot
 from memagent.retrieval.hybrid import HybridRanker, Scored
 from memagent.store.base import Store
@@ -139,13 +140,15 @@ class TurnSearch:
             self.index.add(key, ids, vectors)
         return sum(len(ids) for _, ids, _ in entries)
 
-    def entries(self, user_id: str, events: Iterable[Event]) -> list[tuple[str, list[str], np.ndarray]]:
+    def entries(self, user_id: str, events: Iterable[Event], *, known: Mapping[str, np.ndarray] | None = None
+                ) -> list[tuple[str, list[str], np.ndarray]]:
         """The index entries (key, ids, vectors) of the conversation turns among ``events``: what
-        :meth:`index_events` adds, for a caller that adds them with other vectors in one index write."""
+        :meth:`index_events` adds, for a caller that adds them with other vectors in one index write. ``known``:
+        vectors this embedder gave for these very texts (a batch embedded them up front): no call when it has all."""
         turns = [e for e in events if is_turn(e)]
         if not turns:
             return []
-        vectors = self.embedder.embed(embedded_texts(turns))
+        vectors = embed_known(self.embedder, embedded_texts(turns), known)
         return [(namespace_key(user_id, TURN_NAMESPACE), [e.id for e in turns], np.asarray(vectors))]
 
     def reconcile(self, user_id: str) -> tuple[int, int]:

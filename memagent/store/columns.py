@@ -37,6 +37,8 @@ _COST_SHARE = 1 / 16
 # More rows than this to score again (many near-ties with the k-th best): the plain product is cheaper.
 _MAX_RESCORE = 4096
 _BLOCK = 8192
+# Up to this many scores, top_rows sorts them all (measured: 500 rows, 23 us against 37 us; 2,000 rows, 114 against 41).
+_SORT_ALL_ROWS = 1024
 
 
 def top_rows(scores: np.ndarray, k: int) -> np.ndarray:
@@ -49,6 +51,8 @@ def top_rows(scores: np.ndarray, k: int) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     if k == n:
         return np.argsort(-scores, kind="stable")
+    if n <= _SORT_ALL_ROWS:  # a few hundred rows (a write's bucket search): one sort beats the dozen calls below
+        return np.argsort(-scores, kind="stable")[:k]
     key = -scores  # ascending, NaN last: argsort's order
     kth = np.partition(key, k - 1)[k - 1]
     if not np.isfinite(kth):  # fewer than k finite scores: the full sort's order is the rule

@@ -167,6 +167,7 @@ class ExactIndex:
         self._lock = threading.RLock()
         self._cache: dict[str, _UserMatrix] = {}
         self._joined: set[str] | None = None  # keys added inside one_transaction(), None outside it
+        self._joined_checked = False  # PRAGMA data_version read inside the current one_transaction()
         # rows_of: per key, the id lists asked about (newest last), each with its suffix, the matrix and its length
         # then, and the row of each id found so far (_UNKNOWN: not looked up yet)
         self._located: dict[str, list[tuple[Sequence[str], str, _UserMatrix, int, np.ndarray]]] = {}
@@ -201,12 +202,19 @@ class ExactIndex:
             )
 
     def _load(self, user_id: str) -> _UserMatrix:
+        self._check_version()
+        return self._matrix(user_id)
+
+    def _check_version(self) -> None:
         with map_sqlite_errors("index version"):
             version = self._conn.execute("PRAGMA data_version").fetchone()[0]
         if version != self._version:  # another process changed the file: cached matrices may be stale
             self._cache.clear()
             self._located.clear()
             self._version = version
+
+    def _matrix(self, user_id: str) -> _UserMatrix:
+        """The user's cached matrix, loaded now if it is not (call ``_check_version`` first)."""
         um = self._cache.get(user_id)
         if um is None:
             um = _UserMatrix(self.dim)
@@ -241,8 +249,13 @@ class ExactIndex:
                         self._conn.execute("ROLLBACK")  # else the connection stays in the transaction, holding the lock
                         raise
                     self._conn.execute("COMMIT")
+            # Once for all the keys of a call, and once per one_transaction(): after its first statement this
+            # connection holds the file's write lock, so no other process can commit before ours.
+            if self._joined is None or not self._joined_checked:
+                self._check_version()
+                self._joined_checked = self._joined is not None
             for key, ids, vectors in entries:
-                um = self._load(key)
+                um = self._matrix(key)
                 for i, v in zip(ids, vectors, strict=True):
                     if i in um.pos:
                         um.replace(um.pos[i], v)
@@ -260,6 +273,7 @@ class ExactIndex:
             with map_sqlite_errors("index begin"):
                 self._conn.execute("BEGIN")
             self._joined = set()
+            self._joined_checked = False
             try:
                 yield
                 with map_sqlite_errors("index commit"):

@@ -26,11 +26,14 @@ def _plain(matrix: np.ndarray, q: np.ndarray, k: int) -> tuple[np.ndarray, np.nd
 
 def test_top_rows_is_the_stable_full_sort_whatever_the_ties():
     rng = np.random.default_rng(0)
-    for n, k in [(1, 1), (50, 0), (50, 10), (50, 50), (50, 80), (1000, 100), (1000, 999)]:
+    # both ways: a few hundred scores are sorted whole, more are partitioned first
+    for n, k in [(1, 1), (50, 0), (50, 10), (50, 50), (50, 80), (1000, 100), (1000, 999), (3000, 100), (3000, 2999)]:
         scores = rng.integers(-3, 4, n).astype(np.float32)  # a handful of values: ties everywhere
         assert np.array_equal(top_rows(scores, k), np.argsort(-scores, kind="stable")[:k])
     with_nan = np.array([0.5, np.nan, 0.5, 1.0, np.nan, 0.2], dtype=np.float32)
     assert np.array_equal(top_rows(with_nan, 3), np.argsort(-with_nan, kind="stable")[:3])
+    many_nan = np.tile(with_nan, 500)  # past the whole-sort size
+    assert np.array_equal(top_rows(many_nan, 700), np.argsort(-many_nan, kind="stable")[:700])
 
 
 @pytest.mark.parametrize("integers", [False, True])
