@@ -101,6 +101,9 @@ def test_routing_ignores_deal_the_verb_and_the_idiom():
     assert classify_domains("it's no big deal, honestly") == []
     assert classify_domains("I found a great deal on shoes")[0] == "shopping"
     assert classify_domains("any deals this weekend?") == ["shopping"]
+    # A booking is a reservation, not a book.
+    assert classify_domains("Just so you know, a small booking charge applies on most of these") == []
+    assert classify_domains("the booking is confirmed, I am reading a book") == ["books"]
 
 
 def test_a_stray_word_does_not_move_a_memory_out_of_the_session_domain(mem):
