@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.perma.loader import Change, Session, UserData, list_users, load_user
-from benchmarks.perma.metrics import GoldIndex, _prep, _value_match, _Entry, matches, normalize
+from benchmarks.perma.metrics import GoldIndex, _Entry, _prep, _value_match, matches, normalize
 from benchmarks.perma.systems import MemagentSystem, make_system
 from memagent.embeddings import Embedder, HashingEmbedder, LocalEmbedder
 from memagent.types import MemoryItem, MemoryKind
