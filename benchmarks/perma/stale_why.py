@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.perma.loader import Change, Session, UserData, list_users, load_user
-from benchmarks.perma.metrics import GoldIndex, _Entry, _prep, _value_match, matches, normalize
+from benchmarks.perma.metrics import GoldIndex, covering_values, matches, states_old_value
 from benchmarks.perma.systems import MemagentSystem, make_system
 from memagent.embeddings import Embedder, HashingEmbedder, LocalEmbedder
 from memagent.types import MemoryItem, MemoryKind
@@ -46,16 +46,6 @@ class StalePair:
     entry: MemoryItem
     cause: str
     lines: list[str]
-
-
-def _covers(change: Change, current: Sequence[str]) -> list[str]:
-    return [v for v in current if _prep(change.old)[1] <= _prep(v)[1] and normalize(v) != normalize(change.old)]
-
-
-def _is_stale_entry(change: Change, text: str, covers: Sequence[str]) -> bool:
-    """The metric's test (``metrics.score_entries``) for one entry."""
-    e = _Entry(text)
-    return _value_match(change.old, e) and not _value_match(change.new, e) and not any(_value_match(v, e) for v in covers)
 
 
 def _session_of(user: UserData, change: Change) -> Session | None:
@@ -115,8 +105,8 @@ def diagnose_user(user: UserData, embedder: Embedder, budget: int = 1000) -> lis
             items = {i.id: i for i in memory.items(user.user_id, include_inactive=True)}
             events = {e.id: e for e in memory.events(user.user_id)}
             for change in gold.changes:
-                covers = _covers(change, current)
-                stale = [e.item for e in recall.entries if _is_stale_entry(change, e.item.text, covers)]
+                covers = covering_values(change, current)
+                stale = [e.item for e in recall.entries if states_old_value(change, e.item.text, covers)]
                 if not stale:
                     continue
                 session = _session_of(user, change)
