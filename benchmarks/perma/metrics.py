@@ -28,7 +28,8 @@ from datetime import datetime
 from benchmarks.perma.loader import Change, Facet, Question, UserData
 from memagent._lexical import content_words
 
-__all__ = ["Gold", "GoldIndex", "QuestionScore", "matches", "normalize", "score_entries", "values_in"]
+__all__ = ["Gold", "GoldIndex", "QuestionScore", "covering_values", "matches", "normalize", "score_entries",
+           "states_old_value", "values_in"]
 
 _NON_WORD = re.compile(r"[^0-9a-z$€£%]+")
 
@@ -183,6 +184,19 @@ class QuestionScore:
         return self.found / self.total if self.total else None
 
 
+def covering_values(change: Change, current: Sequence[str]) -> list[str]:
+    """Current values whose words include the old value's: an entry naming one of them is explained by it ("aisle
+    seats near the exit" is not the replaced "an aisle seat")."""
+    return [v for v in current if _prep(change.old)[1] <= _prep(v)[1] and normalize(v) != normalize(change.old)]
+
+
+def states_old_value(change: Change, entry: str | _Entry, covers: Sequence[str]) -> bool:
+    """Whether ``entry`` presents the old value of ``change`` as current: it names the old value, not the new one
+    (an entry naming both is a change record), and no value of ``covers`` (:func:`covering_values`)."""
+    e = _entry(entry) if isinstance(entry, str) else entry
+    return _value_match(change.old, e) and not _value_match(change.new, e) and not any(_value_match(v, e) for v in covers)
+
+
 @functools.lru_cache(maxsize=200_000)
 def _entry(text: str) -> _Entry:
     return _Entry(text)
@@ -214,11 +228,8 @@ def score_entries(gold: Gold, texts: Sequence[str]) -> QuestionScore:
     current_all = [f.value for f in gold.current + gold.other_domains]
     for c in gold.changes:
         s.stale_pairs += 1
-        # Not stale: an entry naming the new value too (a change record), or one explained by a current value
-        # whose words include the old one's ("aisle seats near the exit" is not the replaced "an aisle seat").
-        covers = [v for v in current_all if _prep(c.old)[1] <= _prep(v)[1] and normalize(v) != normalize(c.old)]
-        s.stale += any(_value_match(c.old, e) and not _value_match(c.new, e)
-                       and not any(_value_match(v, e) for v in covers) for e in entries)
+        covers = covering_values(c, current_all)
+        s.stale += any(states_old_value(c, e, covers) for e in entries)
     for c in gold.overrides:
         s.override_pairs += 1
         s.override_kept += any(_value_match(c.old, e) for e in entries)

@@ -46,14 +46,13 @@ from memagent.types import Event, MemoryKind
 
 __all__ = ["DialogueExtractor"]
 
-# One-off markers beyond the base ones: "one-off", "one-time", "for the wedding only", "just for the offsite". A
-# "one-time purchase" or "one-time fee" is a way of paying, which a user can prefer for good.
+# One-off markers beyond the base ones: "one-off", "one-time", "for the wedding only", "just for the offsite". A "one-time
+# fee" is a way of paying a user can prefer for good; "the one time I skipped X" a story of the past, not a one-off.
 _ONE_OFF = re.compile(
-    r"\bone[- ](?:off|time)\b(?![- ](?:purchases?|payments?|fees?|costs?|charges?|prices?|buys?|licen[cs]es?))|\bfor\s+(?:the|my|this|our|that)\s+[\w' -]{2,30}?\s+only\b|\bonly\s+this\s+(?:once|time)\b|"
+    r"\bone[- ](?:off|time)\b(?<!\bthe\sone\stime)(?<!\bthat\sone\stime)(?![- ](?:purchases?|payments?|fees?|costs?|charges?|prices?|buys?|licen[cs]es?))|"
+    r"\b(?:the|that)\s+one\s+time\b(?!\s+(?:that\s+|when\s+)?(?:i|i've|i'd|we|he|she|they|you|my|our)\b)|\bfor\s+(?:the|my|this|our|that)\s+[\w' -]{2,30}?\s+only\b|\bonly\s+this\s+(?:once|time)\b|"
     r"\bjust\s+for\s+(?:the|my|this|our|that|tomorrow|tonight|today)\b|\bmake\s+an\s+exception\b|\bthis\s+one\s+time\b|"
-    r"\bjust\s+this\s+(?:once|time|trip|weekend)\b|\bnext\s+time\s+back\s+to\b|\bfor\s+once\b",
-    re.I,
-)
+    r"\bjust\s+this\s+(?:once|time|trip|weekend)\b|\bnext\s+time\s+back\s+to\b|\bfor\s+once\b", re.I)
 _FILLER_HEAD = re.compile(
     r"^(?:(?:hmm+|hm+|well|oh|ok(?:ay)?|so|yes|yeah|yep|definitely|probably|maybe|ideally|preferably|honestly|"
     r"actually|just|please|and|also|then|anyway)[,!.]?\s+|(?:right|great|perfect|cool|sure)[,!.]\s+)+", re.I)

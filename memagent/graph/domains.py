@@ -148,10 +148,16 @@ _BOOK_VERB = re.compile(r"(?:^|(?<=[.!?]\s)|\b(?<=to\s)|\b(?<=please\s)|\b(?<=yo
                         r"\b(?<=i\s)|\b(?<=we\s)|\b(?<=i'll\s)|\b(?<=i'd\s)|\b(?<=let's\s))book(?:ed|ing)?\b", re.I)
 
 
+# "deal with it", "no big deal": the verb and the idiom are no bargain (shopping's "deal"). "a booking charge",
+# "the booking", "booked": a reservation, whatever word comes before; a book one reads is never booked.
+_DEAL_IDIOM = re.compile(r"\bdeal(?:s|t|ing)?\s+with\b|\b(?:big|great|good)\s+deal\b(?!\s+(?:on|for)\b)|"
+                         r"\bbook(?:ings?|ed)\b", re.I)
+
+
 def classify_domains(text: str, *, top: int = 3) -> list[str]:
     """Domains whose keywords occur in ``text``, most frequent first (empty when none match)."""
     counts: Counter[str] = Counter()
-    for w in words(_BOOK_VERB.sub(" ", text.strip())):
+    for w in words(_DEAL_IDIOM.sub(" ", _BOOK_VERB.sub(" ", text.strip()))):
         domain = _INDEX.get(w) or _INDEX.get(stem(w))
         if domain:
             counts[domain] += 1

@@ -368,7 +368,10 @@ _HYPOTHETICAL = re.compile(r"\b(?:consider\w*|thinking\s+(?:about|of)|wonder\w*|
                            r"planning|plan\s+to|hoping|want\s+to\s+know|any\s+(?:tips|advice|recommendations?)|"
                            r"right\s+now|for\s+now)\b", re.I)
 _MAX_VALUE_WORDS = 6
-_FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|'s|'re|'m|don'?t|doesn'?t)\b", re.I)  # a clause, not a value
+# A clause, not a value. After a noun "'s" is the possessive ("my bank's app", "my mum's old laptop"); it is "is"
+# or "has" after a pronoun or a question word ("it's", "that's", "there's", "what's").
+_FINITE = re.compile(r"\b(?:is|are|was|were|has|have|had|'re|'m|don'?t|doesn'?t)\b|"
+                     r"\b(?:it|that|this|there|here|he|she|what|who|where|how|everything|nothing|something)'s\b", re.I)
 
 
 def _clean(span: str | None) -> str | None:

@@ -67,8 +67,11 @@ def _diet(text: str) -> str | None:
 
 # A part of the day ("early morning departures", "overnight buses", "evening classes"): a travel or alarm slot
 # holds one at a time, as it holds one clock time.
+# Meals and the working day name parts of it too ("lunchtime visits", "after work", "first thing").
 _DAYPART = re.compile(r"\b(?:(?:early|late|mid)[- ]?)?(?:mornings?|afternoons?|evenings?|nights?|overnight|midday|noon|"
-                      r"midnight|dawn|daytime|night-?time|red-?eyes?)\b", re.I)
+                      r"midnight|dawn|dusk|sunrise|sunset|daytime|night-?time|red-?eyes?|lunch-?times?|lunch\s+hours?|"
+                      r"lunch\s+breaks?|after\s+(?:work|school|dinner|lunch)|before\s+(?:work|school)|first\s+thing|"
+                      r"bedtime|(?:the\s+)?small\s+hours)\b", re.I)
 # A kind of car ("an SUV", "an electric car", "a hatchback"): what one rents or drives is one of them, in whatever
 # domain the memory was filed under (a car's kind is said in rentals, road trips, commutes).
 _VEHICLE = re.compile(r"\b(?:suvs?|sedans?|saloons?|hatchbacks?|convertibles?|minivans?|mini-vans?|people[- ]carriers?|"
@@ -142,10 +145,22 @@ def reaches(cand: Candidate, item: MemoryItem) -> bool:
     if name == "diet":  # a diet is the user's whatever memory says it: a preference, a proposal, a "User said"
         old = _diet(item.text)
         return old is not None and old != phrase
-    if item.kind != MemoryKind.PREFERENCE or (same_domain and not (cand.domain and item.domain == cand.domain)):
+    if item.kind not in (MemoryKind.PREFERENCE, MemoryKind.EPISODE):
         return False
-    old = find(item.value or item.text)
+    # A note of what the user said ("User said: nothing beats Apple Calendar") is no typed value: only one of the
+    # change's own domain may hold the old value, whatever the kind.
+    if (same_domain or item.kind == MemoryKind.EPISODE) and not (cand.domain and item.domain == cand.domain):
+        return False
+    old = find(item.value or _body(item.text))
     return old is not None and old != phrase
+
+
+# The label a note opens with ("User said: ", "One-off (temporary): "): its capitals name nothing.
+_NOTE_LABEL = re.compile(r"^[A-Z][\w -]*(?:\([\w -]+\))?:\s+")
+
+
+def _body(text: str) -> str:
+    return _NOTE_LABEL.sub("", text, count=1)
 
 
 def exclusive_targets(cand: Candidate, items: list[MemoryItem],
@@ -158,6 +173,11 @@ def exclusive_targets(cand: Candidate, items: list[MemoryItem],
     if not found:
         return [], None
     name, _, _, find = _kind(cand)  # type: ignore[misc]
+    if name != "diet":
+        # A preference holding a value of the kind is the one replaced; a note stating one ("User said: nothing
+        # beats Apple Calendar") only when no preference does (the value was said in passing and kept as said).
+        found = [i for i in found if i.kind == MemoryKind.PREFERENCE] or found
+        find = _in_body(find)
     if name == "diet":
         olds = {_diet(i.text) for i in found}
         # Every memory naming the earlier diet goes; two different earlier diets: the newest one's word is named.
@@ -174,6 +194,10 @@ def exclusive_targets(cand: Candidate, items: list[MemoryItem],
     if len(phrases) != 1:
         return [], None
     return [i.id for i in found], _said(phrases.pop(), found[0], whole=name in ("daypart", "vehicle"))  # type: ignore[arg-type]
+
+
+def _in_body(find: Finder) -> Finder:
+    return lambda text: find(_body(text))
 
 
 def _said(phrase: str, item: MemoryItem, *, whole: bool) -> str:

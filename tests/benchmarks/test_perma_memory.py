@@ -95,6 +95,17 @@ def test_routing_ignores_book_the_verb_and_knows_assistant_domains():
     assert classify_domains("Find a plumber for the sink")[0] == "home_services"
 
 
+def test_routing_ignores_deal_the_verb_and_the_idiom():
+    # "deal with it" names no bargain: a session opened so would be filed under shopping with all it holds.
+    assert classify_domains("the flat is a mess and i've no time to deal with it") == []
+    assert classify_domains("it's no big deal, honestly") == []
+    assert classify_domains("I found a great deal on shoes")[0] == "shopping"
+    assert classify_domains("any deals this weekend?") == ["shopping"]
+    # A booking is a reservation, not a book.
+    assert classify_domains("Just so you know, a small booking charge applies on most of these") == []
+    assert classify_domains("the booking is confirmed, I am reading a book") == ["books"]
+
+
 def test_a_stray_word_does_not_move_a_memory_out_of_the_session_domain(mem):
     _say(mem, ["Help me book an intercity bus.", "Sure. Any preferences for the seat?", "A window seat upstairs."],
          day=0, session="b1")

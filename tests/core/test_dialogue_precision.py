@@ -96,6 +96,14 @@ def test_a_one_time_payment_is_a_way_of_paying_not_a_one_off():
     assert all(c.temporary for c in X.extract(events[-1], events[:-1]))
 
 
+def test_the_one_time_i_did_something_is_a_story_not_a_one_off():
+    events = _turns("Help me pick a game.", "Any platform you like?",
+                    "the one time i skipped the Steam Deck i regretted it the whole time")
+    assert not any(c.temporary for c in X.extract(events[-1], events[:-1]))
+    events = _turns("Book me a table.", "Where would you like to sit?", "Just the one time, a table on the terrace.")
+    assert all(c.temporary for c in X.extract(events[-1], events[:-1]))
+
+
 def test_a_slot_the_user_names_leaves_the_other_asked_slot_to_the_other_value():
     prefs = _prefs("Order me some shoes.", "Tell me the brand and the payment method you prefer.",
                    "Definitely Asics. For the payment method, my debit card is what I like.")

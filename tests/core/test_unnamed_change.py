@@ -153,3 +153,29 @@ def test_between_several_names_the_one_clearly_closest_by_name_alone_is_replaced
     assert RuleDecider().decide(_change("Deezer", "music"), [(artist, 0.6), (service, 0.5)]).op == Op.INSERT
     other = _item("j", "Music preference: Joni Mitchell", "Joni Mitchell", domain="music")
     assert decider.decide(_change("Deezer", "music"), [(artist, 0.6), (other, 0.5)]).op == Op.INSERT
+
+
+def test_a_name_said_only_in_a_note_of_the_domain_is_the_one_an_unnamed_change_replaces():
+    # The old calendar app was said in passing and kept as said; the change names no old value.
+    note = _item("n", "User said: After a long week nothing beats Apple Calendar, so let's keep that in",
+                 kind=MemoryKind.EPISODE, domain="calendar")
+    other = _item("o", "User said: Skyscanner was fine last time", kind=MemoryKind.EPISODE, domain="flights")
+    decided = RuleDecider().decide(_change("Proton Calendar", "calendar"), [(note, 0.3), (other, 0.3)])
+    assert decided.op == Op.SUPERSEDE and decided.target_ids == ["n"]
+    assert decided.candidate.metadata["replaces"] == "Apple Calendar"
+    # A preference of the domain holding a name comes first: the note is not taken for the value replaced.
+    app = _item("p", "Calendar preference: Fantastical", "Fantastical", domain="calendar")
+    decided = RuleDecider().decide(_change("Proton Calendar", "calendar"), [(note, 0.3), (app, 0.3)])
+    assert decided.target_ids == ["p"] and decided.candidate.metadata["replaces"] == "Fantastical"
+    # The label a note opens with is no name.
+    assert not reaches(_change("Proton Calendar", "calendar"),
+                       _item("m", "User said: i keep forgetting things", kind=MemoryKind.EPISODE, domain="calendar"))
+
+
+def test_meals_and_the_working_day_are_parts_of_the_day():
+    visits = _item("v", "Home preference (agreed): cash on the day, plus lunchtime visits", "cash on the day, plus lunchtime visits",
+                   domain="home")
+    decided = RuleDecider().decide(_change("early mornings", "home"), [(visits, 0.3)])
+    assert decided.op == Op.SUPERSEDE and decided.target_ids == ["v"]
+    assert decided.candidate.metadata["replaces"] == "lunchtime visits"
+    assert [k.text for k in decided.kept] == ["Home preference (agreed): cash on the day"]
