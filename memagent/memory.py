@@ -303,7 +303,8 @@ class Memory:
                     # forgot something: turns were redacted, and the user's turn vectors are re-checked below instead.
                     results = self.writer.write_batch(
                         events, queued=queued, turn_texts=embedded_texts([e for e in events if is_turn(e)]),
-                        extra=lambda done: [] if _forgot(done) else self.turns.entries(uid, [r.event for r in done]))
+                        extra=lambda done: [] if _forgot(done) else self.turns.entries(
+                            uid, [r.event for r in done], known=self.writer.restated_vectors(uid)))
                 finally:  # a failure after the commit (the index) must not leave a stale snapshot
                     if results is not None and not _forgot(results):
                         self.ranker.changed(uid)  # nothing removed: the next read patches the snapshot
