@@ -305,7 +305,8 @@ class Memory:
                     results = self.writer.write_batch(
                         events, queued=queued, turn_texts=embedded_texts([e for e in events if is_turn(e)]),
                         extra=lambda done: [] if _forgot(done) else self.turns.entries(
-                            uid, [r.event for r in done], known=self.writer.batch_vectors(uid)))
+                            uid, [r.event for r in done], known=self.writer.batch_vectors(uid),
+                            restated=self.writer.restated_vectors(uid)))
                 finally:  # a failure after the commit (the index) must not leave a stale snapshot
                     if results is not None and not _forgot(results):
                         self.ranker.changed(uid)  # nothing removed: the next read patches the snapshot

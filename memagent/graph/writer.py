@@ -27,6 +27,7 @@ from memagent.graph.batch import (
     add_vectors,
     predict,
     probe_text,
+    restated_turns,
     write_chunks,
 )
 from memagent.graph.candidates import Candidate, Decision
@@ -100,6 +101,8 @@ class MemoryWriter:
         self._recent_lock = threading.Lock()
         # per user, while write_batch runs: the vectors it embedded up front, by text (see _embed)
         self._batch_vectors: dict[str, dict[str, np.ndarray]] = {}
+        # ... and the vectors of its turns that a candidate restates, by event id (see restated_vectors)
+        self._restated: dict[str, dict[str, np.ndarray]] = {}
 
     # -- buckets ----------------------------------------------------------------------------------------
     def bucket(self, user_id: str, vector: np.ndarray, cand: Candidate | None = None, k: int = BUCKET_K) -> Bucket:
@@ -190,16 +193,23 @@ class MemoryWriter:
             return []
         version = self.store.data_version()  # before the contexts are read: see batch.write_chunks
         predicted, after = predict(self, events, self._context_events(), _CONTEXT_EVENTS, version)
-        # The events' own texts too: Memory indexes each conversation turn's vector once they are written.
-        texts = [t for p in predicted for t in p.texts] + [e.text for e in events if e.text] + list(turn_texts)
+        by_rules = self.planner is None or not any(e.role == "user" for e in events)
+        # The events' own texts too: Memory indexes each conversation turn's vector once they are written; a turn a
+        # candidate restates is indexed with the candidate's vector (batch.restated_turns), not embedded again.
+        restated = restated_turns(events, predicted) if by_rules else {}
+        said = {e.text for e in events if e.id in restated}
+        texts = [t for p in predicted for t in p.texts] + [t for t in [*(e.text for e in events if e.text),
+                                                                       *turn_texts] if t not in said]
         vectors = self.embedder.embed(texts)
-        if self.planner is None or not any(e.role == "user" for e in events):
+        if by_rules:
             user_id = events[0].user_id
-            self._batch_vectors[user_id] = dict(zip(texts, vectors, strict=True))
+            known = self._batch_vectors[user_id] = dict(zip(texts, vectors, strict=True))
+            self._restated[user_id] = {i: known[t] for i, t in restated.items()}
             try:
                 return write_chunks(self, events, predicted, version, extra, queued=queued, after=after)
             finally:
                 self._batch_vectors.pop(user_id, None)
+                self._restated.pop(user_id, None)
         # An LLM plans user turns: one event per transaction, each planned outside the write lock.
         self._forget_recent(events[0].user_id)
         results = [self.write(event, predicted=(p.context, p.candidates)) for event, p in zip(events, predicted,
@@ -222,6 +232,11 @@ class MemoryWriter:
         """While ``write_batch`` writes the user's events: the vectors it embedded up front, by text (the embedder's
         own vectors of those very texts); None otherwise."""
         return self._batch_vectors.get(user_id)
+
+    def restated_vectors(self, user_id: str) -> dict[str, np.ndarray]:
+        """While write_batch runs (its ``extra``): event id -> the vector its turn is indexed with, for the turns a
+        candidate restates (the candidate's vector, embedded up front instead of the turn's own)."""
+        return self._restated.get(user_id, {})
 
     def _context_events(self) -> int:
         return int(getattr(self.extractor, "context_events", _CONTEXT_EVENTS))  # extractors may read more of it
@@ -281,7 +296,7 @@ class MemoryWriter:
         """A forget, redaction or delete_user: drop every session's kept events (they may hold the text)."""
         with self._recent_lock:
             self._recent.clear()
-        for known in list(self._batch_vectors.values()):  # a write of this batch forgot something: embed afresh
+        for known in [*self._batch_vectors.values(), *self._restated.values()]:  # this batch forgot: embed afresh
             known.clear()
 
     def _candidates(self, event: Event, guess: Prediction) -> list[Candidate]:

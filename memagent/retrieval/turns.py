@@ -140,16 +140,22 @@ class TurnSearch:
             self.index.add(key, ids, vectors)
         return sum(len(ids) for _, ids, _ in entries)
 
-    def entries(self, user_id: str, events: Iterable[Event], *, known: Mapping[str, np.ndarray] | None = None
-                ) -> list[tuple[str, list[str], np.ndarray]]:
+    def entries(self, user_id: str, events: Iterable[Event], *, known: Mapping[str, np.ndarray] | None = None,
+                restated: Mapping[str, np.ndarray] | None = None) -> list[tuple[str, list[str], np.ndarray]]:
         """The index entries (key, ids, vectors) of the conversation turns among ``events``: what
         :meth:`index_events` adds, for a caller that adds them with other vectors in one index write. ``known``:
-        vectors this embedder gave for these very texts (a batch embedded them up front): no call when it has all."""
+        vectors this embedder gave for these very texts (a batch embedded them up front); ``restated``: event id ->
+        the vector of a memory that restates that turn's very words, used instead of embedding it."""
         turns = [e for e in events if is_turn(e)]
         if not turns:
             return []
-        vectors = embed_known(self.embedder, embedded_texts(turns), known)
-        return [(namespace_key(user_id, TURN_NAMESPACE), [e.id for e in turns], np.asarray(vectors))]
+        texts = embedded_texts(turns)
+        shared = {e.id: restated[e.id] for e, t in zip(turns, texts, strict=True)
+                  if restated and e.id in restated and t == e.text}  # a bare reply is indexed with what it accepted
+        todo = [t for e, t in zip(turns, texts, strict=True) if e.id not in shared]
+        fresh = iter(embed_known(self.embedder, todo, known) if todo else ())
+        vectors = np.stack([shared[e.id] if e.id in shared else next(fresh) for e in turns])
+        return [(namespace_key(user_id, TURN_NAMESPACE), [e.id for e in turns], vectors)]
 
     def reconcile(self, user_id: str) -> tuple[int, int]:
         """Index the user's turns the index lacks (a crash after the commit, data written before turns were
