@@ -421,7 +421,7 @@ class Memory:
                                      line_tokens=snap.line_tokens if snap else None,
                                      lines=snap.lines if snap else None)
         recall = fit(Recall(user_id=uid, query=query, budget_tokens=budget_tokens, used_tokens=used,
-                            as_of=as_of, entries=chosen, dropped=dropped))
+                            as_of=as_of, entries=chosen, dropped=dropped), lines=snap.lines if snap else None)
         touched = [e.item.id for e in recall.entries if e.item.kind != MemoryKind.TURN]
         if touch and touched and as_of is None:
             self.store.touch_items(uid, touched, utcnow())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -236,15 +237,20 @@ class Recall(_Model):
     def source_event_ids(self) -> set[str]:
         return {ev for e in self.entries for ev in e.item.source_event_ids}
 
-    def to_prompt(self, *, header: str = "Memory about the user") -> str:
-        """Render for an LLM, fenced and labelled as data so stored text cannot pose as instructions."""
+    def to_prompt(self, *, header: str = "Memory about the user",
+                  line: Callable[[MemoryItem, bool], str] | None = None) -> str:
+        """Render for an LLM, fenced and labelled as data so stored text cannot pose as instructions.
+
+        ``line``: what ``prompt_line(item, compact=compact)`` returns, from a cache of rendered lines (the packer
+        keeps one per recall snapshot); it must return exactly that."""
         if not self.entries:
             return f"<{_TAG}>\n(no stored memory applies)\n</{_TAG}>"
+        render = line if line is not None else (lambda item, compact: prompt_line(item, compact=compact))
         sections: dict[MemoryKind, list[str]] = {}
         # Turns in time order, newest last: of two turns stating a value, the later one is the current.
         entries = sorted(self.entries, key=lambda e: e.item.valid_from if e.item.kind == MemoryKind.TURN else _EPOCH)
         for e in entries:
-            sections.setdefault(e.item.kind, []).append(prompt_line(e.item, compact=e.compact))
+            sections.setdefault(e.item.kind, []).append(render(e.item, e.compact))
         head, foot = prompt_frame(header)
         lines = [*head]
         for kind in sorted(sections, key=KIND_PRIORITY.__getitem__):

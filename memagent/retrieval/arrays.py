@@ -46,7 +46,7 @@ class ItemArrays:
     """
 
     __slots__ = ("domain_codes", "domains", "evidence", "ids", "importance", "items", "kinds", "pos", "profile",
-                 "recency", "stamps", "texts", "topic_sqrt")
+                 "memo", "recency", "stamps", "texts", "topic_sqrt")
 
     def __init__(self, items: Sequence[MemoryItem], profile_kinds: Sequence[MemoryKind], *, ref: datetime | None,
                  half_life_days: float, topic_rows: Callable[[list[str]], np.ndarray | None] | None = None) -> None:
@@ -66,6 +66,7 @@ class ItemArrays:
         self.domain_codes = np.fromiter((self.domains.setdefault(i.domain, len(self.domains)) if i.domain else -1
                                          for i in self.items), dtype=np.int32, count=n)
         self.topic_sqrt = topic_rows(self.ids) if topic_rows is not None and n else None
+        self.memo: dict[tuple[float, float, float], tuple[np.ndarray, np.ndarray, list[np.ndarray]]] = {}
 
     @classmethod
     def patched(cls, old: ItemArrays, items: Sequence[MemoryItem], changed: set[str],
@@ -76,6 +77,7 @@ class ItemArrays:
         Every value is the one the constructor would compute (recency again from the newest stamp; domain codes
         may be numbered differently, which no comparison sees)."""
         new = cls.__new__(cls)
+        new.memo = {}
         new.items = list(items)
         # map and attrgetter: no Python frame per row (100k rows are patched in a few ms).
         new.ids = list(map(attrgetter("id"), new.items))
@@ -121,14 +123,27 @@ class ItemArrays:
     def domain_match(self, domains: Sequence[str], related: set[str], rows: np.ndarray | None = None) -> np.ndarray:
         """1.0 for items in one of ``domains``, 0.5 in a related one, else 0 (for ``rows``, or every item)."""
         codes = self.domain_codes if rows is None else self.domain_codes[rows]  # only the rows asked for
-        out = np.zeros(len(codes), dtype=np.float64)
-        rel = [self.domains[d] for d in related if d in self.domains]
-        if rel:
-            out[np.isin(codes, rel)] = 0.5
-        hit = [self.domains[d] for d in domains if d in self.domains]
-        if hit:
-            out[np.isin(codes, hit)] = 1.0
-        return out
+        return self.domain_table(domains, related)[codes]
+
+    def domain_table(self, domains: Sequence[str], related: set[str]) -> np.ndarray:
+        """The domain match of each domain code, and 0 last (code -1: no domain): a lookup per row instead of a
+        search of the codes (the candidates' partial score matches ~85k profile rows at 100k memories)."""
+        table = np.zeros(len(self.domains) + 1, dtype=np.float64)
+        table[[self.domains[d] for d in related if d in self.domains]] = 0.5
+        table[[self.domains[d] for d in domains if d in self.domains]] = 1.0
+        return table
+
+    def profile_view(self, weights: tuple[float, float, float]) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+        """The profile's rows, their domain codes, and their importance, recency and evidence times ``weights``:
+        the same every request until the snapshot changes, so computed once (the arrays the candidates' partial
+        score adds, bit for bit)."""
+        got = self.memo.get(weights)
+        if got is None:
+            rows = np.flatnonzero(self.profile)
+            parts = [w * col[rows] for w, col in zip(weights, (self.importance, self.recency, self.evidence),
+                                                      strict=True)]
+            got = self.memo[weights] = (rows, self.domain_codes[rows], parts)
+        return got
 
     def topic(self, q_sqrt: np.ndarray | None, rows: np.ndarray | None = None) -> np.ndarray:
         """Topic agreement of the request (its square-rooted distribution) with ``rows`` (or every item)."""

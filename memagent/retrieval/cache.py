@@ -27,7 +27,7 @@ class Snapshot:
     by_id: dict[str, MemoryItem] = field(default_factory=dict)
     neighbours: dict[str, set[str]] = field(default_factory=dict)  # relates_to / triggers adjacency
     line_tokens: dict[str, int] = field(default_factory=dict)  # prompt line -> tokens, filled by the packer
-    lines: dict[tuple[str, bool], tuple[MemoryItem, str]] = field(default_factory=dict)  # packer: rendered lines
+    lines: dict[tuple[str, bool], tuple[MemoryItem, str, int]] = field(default_factory=dict)  # packer: rendered lines
     arrays: dict[str, Any] = field(default_factory=dict)  # kinds filter -> ItemArrays, filled by the ranker
     extras: dict[str, object] = field(default_factory=dict)  # other per-user views (retrieval/turns.py), same life
     # Where the snapshot was read (``Store.op_version`` before reading the items; None: it cannot be patched),

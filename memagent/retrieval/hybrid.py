@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 
 import numpy as np
 
@@ -36,14 +37,45 @@ from memagent.types import MemoryItem, MemoryKind
 __all__ = ["HybridRanker", "RecallConfig", "Scored"]
 
 
-@dataclass(slots=True)
-class Scored:
-    """A ranked candidate: plain and cheap, since thousands are scored per recall and few are packed."""
+_COMPONENTS = ("dense", "bm25", "domain", "topic", "importance", "recency", "evidence")
 
-    item: MemoryItem
-    score: float
-    components: dict[str, float]
-    via: str = "search"
+
+class _Columns:
+    """The components of the rows one ``_score`` call scored, as lists (one per name in ``_COMPONENTS``)."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: list[list[float]]) -> None:
+        self.values = values
+
+    def row(self, j: int) -> dict[str, float]:
+        return dict(zip(_COMPONENTS, [column[j] for column in self.values], strict=True))
+
+
+class Scored:
+    """A ranked candidate: plain and cheap, since thousands are scored per recall and few are packed. Its
+    ``components`` may be given as a row of ``_Columns`` and become a dict when first read (only packed entries
+    are: a recall at 100k memories scores ~650)."""
+
+    __slots__ = ("_components", "item", "score", "via")
+
+    def __init__(self, item: MemoryItem, score: float, components: dict[str, float] | tuple[_Columns, int],
+                 via: str = "search") -> None:
+        self.item, self.score, self._components, self.via = item, score, components, via
+
+    @property
+    def components(self) -> dict[str, float]:
+        got = self._components
+        if isinstance(got, tuple):
+            got = self._components = got[0].row(got[1])
+        return got
+
+    @components.setter
+    def components(self, value: dict[str, float]) -> None:
+        self._components = value
+
+    def __repr__(self) -> str:
+        return f"Scored(item={self.item!r}, score={self.score!r}, components={self.components!r}, via={self.via!r})"
 
 
 @dataclass
@@ -209,13 +241,13 @@ class HybridRanker:
         if len(positive) > cfg.k_search:
             positive = positive[np.argpartition(-bm[positive], cfg.k_search - 1)[: cfg.k_search]]
         found = set(searched) | set(positive.tolist())
-        profile = np.flatnonzero(arrays.profile)
+        profile, codes, (importance, recency, evidence) = arrays.profile_view(
+            (cfg.w_importance, cfg.w_recency, cfg.w_evidence))
         if len(profile) > cfg.max_profile_candidates:
             partial = (cfg.w_bm25 * bm[profile]
-                       + cfg.w_domain * np.maximum(arrays.domain_match(domains, related, profile),
+                       + cfg.w_domain * np.maximum(arrays.domain_table(domains, related)[codes],
                                                    arrays.topic(q_topic, profile))
-                       + cfg.w_importance * arrays.importance[profile] + cfg.w_recency * arrays.recency[profile]
-                       + cfg.w_evidence * arrays.evidence[profile])
+                       + importance + recency + evidence)
             profile = profile[np.argpartition(-partial, cfg.max_profile_candidates - 1)[: cfg.max_profile_candidates]]
         rows = np.unique(np.concatenate([np.fromiter(found, dtype=np.int64, count=len(found)), profile]))
         return rows, found
@@ -258,7 +290,7 @@ class HybridRanker:
                               ref=as_of, infer=cfg.infer_domains and query_domains is None, located=located)
         if as_of is None:
             self._expand(user_id, entries, kinds)
-        return sorted(entries.values(), key=lambda e: -e.score)
+        return sorted(entries.values(), key=attrgetter("score"), reverse=True)  # stable, as key=-score is
 
     def _score(self, user_id: str, qvec: np.ndarray, arrays: ItemArrays, rows: np.ndarray, found: set[int],
                bm: np.ndarray, q_topic: np.ndarray | None, domains: list[str], related: set[str], *,
@@ -284,12 +316,10 @@ class HybridRanker:
         bm_rows, importance, evidence = bm[rows], arrays.importance[rows], arrays.evidence[rows]
         score = (cfg.w_dense * dense + cfg.w_bm25 * bm_rows + cfg.w_domain * np.maximum(domain, topic)
                  + cfg.w_importance * importance + cfg.w_recency * recency + cfg.w_evidence * evidence)
-        columns = zip(items, rows.tolist(), np.round(score, 6).tolist(), dense.tolist(), bm_rows.tolist(),
-                      domain.tolist(), topic.tolist(), importance.tolist(), recency.tolist(), evidence.tolist(),
-                      strict=True)
-        return {item.id: Scored(item, s, {"dense": d, "bm25": b, "domain": dm, "topic": t, "importance": im,
-                                          "recency": rc, "evidence": ev}, "search" if row in found else "profile")
-                for item, row, s, d, b, dm, t, im, rc, ev in columns}
+        columns = _Columns([dense.tolist(), bm_rows.tolist(), domain.tolist(), topic.tolist(), importance.tolist(),
+                            recency.tolist(), evidence.tolist()])
+        return {item.id: Scored(item, s, (columns, j), "search" if row in found else "profile")
+                for j, (item, row, s) in enumerate(zip(items, at, np.round(score, 6).tolist(), strict=True))}
 
     def _dense(self, user_id: str, ids: list[str], qvec: np.ndarray,
                among: tuple[list[str], np.ndarray] | None = None) -> np.ndarray:
@@ -331,7 +361,7 @@ class HybridRanker:
     def _expand(self, user_id: str, entries: dict[str, Scored], kinds: set[MemoryKind] | None) -> None:
         """One hop along relates_to / triggers edges from the best hits."""
         snap = self.snapshot(user_id)
-        seeds = sorted(entries.values(), key=lambda e: -e.score)[: self.config.graph_seeds]
+        seeds = sorted(entries.values(), key=attrgetter("score"), reverse=True)[: self.config.graph_seeds]
         neighbours: dict[str, float] = {}
         for seed in seeds:
             for other in sorted(snap.neighbours.get(seed.item.id, ())):  # a set's order depends on its history

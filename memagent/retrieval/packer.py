@@ -4,6 +4,7 @@ episodes; whatever budget remains goes to the best-scoring rest."""
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from operator import attrgetter
 
 import numpy as np
 
@@ -25,6 +26,8 @@ __all__ = ["PROMPT_OVERHEAD_TOKENS", "fit", "pack"]
 # The fence and header lines of Recall.to_prompt() (section titles are counted as their kinds appear).
 PROMPT_OVERHEAD_TOKENS = count_tokens("\n".join([*prompt_frame()[0], prompt_frame()[1]])) + 1
 _TITLE_TOKENS = {kind: count_tokens(title) + 1 for kind, title in SECTION_TITLES.items()}
+_KINDS = list(MemoryKind)
+_KIND_CODES = {k: n for n, k in enumerate(_KINDS)}
 # No entry costs less than this ("- x" is 2 tokens, plus its newline): below it, stop looking.
 MIN_LINE_TOKENS = 3
 
@@ -48,7 +51,7 @@ def pack(
     profile_strength: float = 0.0,
     turn_share: float = 0.0,
     line_tokens: dict[str, int] | None = None,
-    lines: dict[tuple[str, bool], tuple[MemoryItem, str]] | None = None,
+    lines: dict[tuple[str, bool], tuple[MemoryItem, str, int]] | None = None,
 ) -> tuple[list[RecallEntry], int, int]:
     """Choose entries under ``budget_tokens``; returns (chosen in priority order, tokens used, dropped count).
 
@@ -69,8 +72,8 @@ def pack(
 
     ``line_tokens`` (line -> tokens) is filled as lines are counted; pass the same dict again while the
     memories are unchanged (the recall snapshot keeps one) and they are not tokenised twice. ``lines`` ((item id,
-    compact) -> the item and its rendered line) is kept the same way: rendering sanitises each text, and a recall
-    tries hundreds. A line is reused only for the very item object it was rendered from (the snapshot's), so an
+    compact) -> the item, its rendered line and that line's lower bound on tokens) is kept the same way: rendering
+    sanitises each text, and a recall tries hundreds. A line is reused only for the very item object it was rendered from (the snapshot's), so an
     entry ranked from an older snapshot never puts its text in a newer one's cache.
     """
     available = budget_tokens - PROMPT_OVERHEAD_TOKENS
@@ -80,12 +83,16 @@ def pack(
     kinds_in: set[MemoryKind] = set()
     lines = lines if lines is not None else {}
 
-    def line_of(item: MemoryItem, compact: bool) -> str:
+    def rendered(item: MemoryItem, compact: bool) -> tuple[MemoryItem, str, int]:
         key = (item.id, compact)
         got = lines.get(key)
         if got is None or got[0] is not item:
-            got = lines[key] = (item, prompt_line(item, compact=compact))
-        return got[1]
+            line = prompt_line(item, compact=compact)
+            got = lines[key] = (item, line, _tokens_at_least(line))
+        return got
+
+    def line_of(item: MemoryItem, compact: bool) -> str:
+        return rendered(item, compact)[1]
 
     def size_of(line: str) -> int:
         size = sizes.get(line)
@@ -101,9 +108,9 @@ def pack(
         if entry.item.id in chosen:
             return
         compact = compact and entry.item.kind == MemoryKind.PREFERENCE  # an instruction's conditions are its meaning
-        line = line_of(entry.item, compact)
+        _, line, least = rendered(entry.item, compact)
         title = 0 if entry.item.kind in kinds_in else _TITLE_TOKENS[entry.item.kind]  # its section's first line
-        if used + title + _tokens_at_least(line) > available:
+        if used + title + least > available:
             return  # cannot fit even at the best compression: skip without tokenising
         size = size_of(line)
         if used + title + size <= available:
@@ -119,18 +126,36 @@ def pack(
                 break
             take(entry, compact=compact)
 
+    def may_fit(rows: list[int]) -> list[int]:
+        """Those of ``rows`` not chosen whose full line could still fit (by its size when counted before, else its
+        lower bound): ``take`` turns every other one away, and the budget left only shrinks, so leaving them out
+        takes the same entries (the last two passes go through every candidate, ~600 at 100k memories, and all
+        but a few no longer fit)."""
+        room = available - used
+        out = []
+        for i in rows:
+            item = ranked[i].item
+            if item.id not in chosen:
+                _, line, least = rendered(item, False)
+                if sizes.get(line, least) <= room:
+                    out.append(i)
+        return out
+
     # The orders below are stable sorts of the entries (numpy's on the same float64 keys, not Python's with a
     # key function per entry: a recall at 100k memories packs ~700 candidates).
     n = len(ranked)
-    kinds = [e.item.kind for e in ranked]
-    score = np.fromiter((e.score for e in ranked), dtype=np.float64, count=n)
-    strong = score + profile_strength * np.fromiter((e.item.importance for e in ranked), dtype=np.float64, count=n)
-    in_profile = np.fromiter((k in profile_kinds for k in kinds), dtype=bool, count=n)
+    items = [e.item for e in ranked]
+    # Each entry's kind as a code, and what the passes below need of a kind as tables over the codes (one pass
+    # over the entries instead of one per property).
+    codes = np.fromiter(map(_KIND_CODES.__getitem__, map(attrgetter("kind"), items)), dtype=np.int64, count=n)
+    score = np.fromiter(map(attrgetter("score"), ranked), dtype=np.float64, count=n)
+    strong = score + profile_strength * np.fromiter(map(attrgetter("importance"), items), dtype=np.float64, count=n)
+    in_profile = np.array([k in profile_kinds for k in _KINDS], dtype=bool)[codes]
     eligible = score >= min_score
     by_strength = np.argsort(-strong, kind="stable")
     by_score = np.argsort(-score, kind="stable")
     profile = [ranked[i] for i in by_strength[(in_profile & eligible)[by_strength]].tolist()]
-    is_turn = np.fromiter((k == MemoryKind.TURN for k in kinds), dtype=bool, count=n)
+    is_turn = codes == _KIND_CODES[MemoryKind.TURN]
     turn_rows = by_score[(is_turn & eligible)[by_score]].tolist()
     turns = [ranked[i] for i in turn_rows]
     if profile_share > 0:
@@ -146,13 +171,13 @@ def pack(
         key = np.where(in_profile, strong, score)[rows]
         fill([ranked[i] for i in rows[np.argsort(-key, kind="stable")].tolist()],
              available * min(1.0, profile_share + compact_share), compact=True)
-    gate = np.fromiter((gates.get(k, 1.0) for k in kinds), dtype=np.float64, count=n)
-    by_kind = np.lexsort((-score, np.fromiter((KIND_PRIORITY[k] for k in kinds), dtype=np.int64, count=n)))
-    for i in by_kind[(score >= gate)[by_kind]].tolist():
+    gate = np.array([gates.get(k, 1.0) for k in _KINDS], dtype=np.float64)[codes]
+    by_kind = np.lexsort((-score, np.array([KIND_PRIORITY[k] for k in _KINDS], dtype=np.int64)[codes]))
+    for i in may_fit(by_kind[(score >= gate)[by_kind]].tolist()):
         if full():
             break
         take(ranked[i])
-    for i in by_score[eligible[by_score]].tolist():
+    for i in may_fit(by_score[eligible[by_score]].tolist()):
         if full():
             break
         take(ranked[i])
@@ -165,14 +190,21 @@ def pack(
     return out, used + (PROMPT_OVERHEAD_TOKENS if out else 0), len(ranked) - len(out)
 
 
-def fit(recall: Recall) -> Recall:
+def fit(recall: Recall, lines: dict[tuple[str, bool], tuple[MemoryItem, str, int]] | None = None) -> Recall:
     """``recall`` with ``used_tokens`` set to the exact size of ``to_prompt()`` (tiktoken), dropping the
     lowest-scoring entries while that exceeds the budget: the packer's per-line counts and its allowance for
-    headers are estimates (a section title appears only when its kind does), the budget is a promise."""
+    headers are estimates (a section title appears only when its kind does), the budget is a promise.
+    ``lines``: the rendered lines ``pack`` kept (the same dict), so the prompt is not rendered twice."""
+    kept = lines if lines is not None else {}
+
+    def line(item: MemoryItem, compact: bool) -> str:
+        got = kept.get((item.id, compact))
+        return got[1] if got is not None and got[0] is item else prompt_line(item, compact=compact)
+
     entries = list(recall.entries)
     while True:
         trial = recall.model_copy(update={"entries": entries})
-        size = count_tokens(trial.to_prompt()) if entries else 0
+        size = count_tokens(trial.to_prompt(line=line)) if entries else 0
         if size <= recall.budget_tokens or not entries:
             return trial.model_copy(update={"used_tokens": size,
                                             "dropped": recall.dropped + len(recall.entries) - len(entries)})

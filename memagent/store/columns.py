@@ -126,8 +126,8 @@ class SparseColumns:
         n, dim = matrix.shape
         cols = np.flatnonzero(q)
         starts, ends = self.indptr[cols], self.indptr[cols + 1]
-        if int((ends - starts).sum()) > _COST_SHARE * self.base * dim or not np.isfinite(q).all():
-            return None
+        if not len(cols) or int((ends - starts).sum()) > _COST_SHARE * self.base * dim or not np.isfinite(q).all():
+            return None  # (a request with no non-zero entry, "the" for the hashing embedder: every row scores 0)
         hit_rows = np.concatenate([self.rows[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)])
         weights = np.concatenate([self.vals[a:b] * q[j] for j, a, b in
                                   zip(cols.tolist(), starts.tolist(), ends.tolist(), strict=True)])

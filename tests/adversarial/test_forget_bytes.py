@@ -349,7 +349,7 @@ def _cached_text(mem: Memory) -> str:
     parts: list[str] = []
     for snap in [*cache._snaps.values(), *cache._bases.values()]:
         parts += [i.text for i in [*snap.items, *(snap.others or [])]] + [e.text for e in snap.events or []]
-        parts += [line for _, line in snap.lines.values()] + list(snap.line_tokens)
+        parts += [kept[1] for kept in snap.lines.values()] + list(snap.line_tokens)  # (item, line, bound)
         parts += [t for arrays in snap.arrays.values() for t in arrays.texts]
         for turns in (snap.extras.get("turns"), snap.patched_from.get("turns")):  # its view, and the one it extends
             if turns is not None:

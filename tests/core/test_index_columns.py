@@ -74,6 +74,22 @@ def test_a_dense_request_or_matrix_takes_the_plain_path():
     assert SparseColumns.build(with_nan) is None
 
 
+def test_a_request_with_no_non_zero_entry_scores_every_row_zero(tmp_path):
+    """A request the hashing embedder gives no entry ("the", "?? !!") takes the plain path: the columns have no
+    entry to read (it raised ValueError past MIN_ROWS rows), and every row scores 0, so the first rows come back."""
+    rng = np.random.default_rng(5)
+    matrix = _sparse(rng, MIN_ROWS + 100, 64, 6)
+    zero = np.zeros(64, dtype=np.float32)
+    columns = SparseColumns.build(matrix)
+    assert columns is not None and columns.search(matrix, zero, 10) is None
+    index = ExactIndex(tmp_path / "v.db", dim=64)
+    ids = [f"m{i}" for i in range(len(matrix))]
+    index.add("u", ids, matrix)
+    found = index.search("u", zero, 10)
+    assert [i for i, _ in found] == ids[:10] and all(s == 0.0 for _, s in found)
+    index.close()
+
+
 def test_dot_rows_scores_rows_as_the_whole_product_does():
     """What the rescoring relies on: BLAS scores a row in a full block of 4 the same wherever the block is (the
     remainder rows of the whole product, at most 3 per BLAS thread, may differ in the last bit)."""

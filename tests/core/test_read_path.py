@@ -13,10 +13,10 @@ from memagent.graph.values import VALUE_NAMESPACE
 from memagent.retrieval.bm25 import BM25Cache
 from memagent.retrieval.hybrid import Scored
 from memagent.retrieval.inverted import InvertedBM25, encode
-from memagent.retrieval.packer import pack
+from memagent.retrieval.packer import fit, pack
 from memagent.retrieval.turns import _top_rows
 from memagent.store.index import namespace_key
-from memagent.types import MemoryItem, MemoryKind
+from memagent.types import MemoryItem, MemoryKind, Recall
 
 
 @settings(max_examples=200, deadline=None)
@@ -136,3 +136,48 @@ def test_dense_scores_through_kept_row_positions_equal_the_plain_lookup(tmp_path
         kept = rk._dense("u1", ids, qvec, among=(arrays.ids, rows))
         assert np.array_equal(plain, kept) and plain.max() > 0
     mem.close()
+
+
+def test_fit_renders_from_the_packers_lines_only_for_the_same_item():
+    """fit reads the lines pack rendered (the prompt is not rendered twice), by the very item object: a line kept
+    for another object with the same id (an older snapshot's) is rendered again from the item."""
+    item = _item("User likes green tea")
+    chosen, used, _ = pack([Scored(item, 0.9, {})], 400, {})
+    recall = Recall(user_id="u1", query="tea", budget_tokens=400, used_tokens=used, entries=chosen)
+    stale = {("mem_1", False): (_item("User likes black coffee"), "- User likes black coffee", 5)}
+    assert fit(recall, lines=stale).to_prompt() == recall.to_prompt()
+    kept = {("mem_1", False): (item, "- kept line", 3)}
+    rendered = []
+    recall.to_prompt(line=lambda i, compact: rendered.append((i, compact)) or "- x")
+    assert rendered == [(item, False)]
+    assert fit(recall, lines=kept).used_tokens != fit(recall).used_tokens  # the kept line was the one counted
+
+
+def test_lazy_components_are_the_scored_columns():
+    mem = Memory.open(":memory:", embedder=HashingEmbedder(dim=128))
+    for text in ["I love jazz on weekends", "I hate crowded beaches", "My favorite dish is ramen"]:
+        mem.add("u1", text)
+    ranked = mem.ranker.rank("u1", "jazz this weekend", mem.queries.get("u1", "jazz this weekend"))
+    assert ranked and all(set(s.components) == {"dense", "bm25", "domain", "topic", "importance", "recency",
+                                                 "evidence"} for s in ranked if s.via != "graph")
+    cfg = mem.ranker.config
+    for s in ranked:
+        c = s.components
+        total = (cfg.w_dense * c["dense"] + cfg.w_bm25 * c["bm25"] + cfg.w_domain * max(c["domain"], c["topic"])
+                 + cfg.w_importance * c["importance"] + cfg.w_recency * c["recency"] + cfg.w_evidence * c["evidence"])
+        assert abs(total - s.score) < 1e-5
+    mem.close()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from([None, "music", "food", "travel", "sports"]), min_size=1, max_size=40),
+       st.lists(st.sampled_from(["music", "food", "travel", "pets"]), max_size=2),
+       st.sets(st.sampled_from(["music", "food", "travel", "pets"]), max_size=2))
+def test_domain_match_by_table_is_the_match_by_search(domains_of, domains, related):
+    from memagent.retrieval.arrays import ItemArrays
+
+    items = [MemoryItem(id=f"m{n}", user_id="u1", kind=MemoryKind.FACT, text="x", domain=d)
+             for n, d in enumerate(domains_of)]
+    arrays = ItemArrays(items, (MemoryKind.PREFERENCE,), ref=None, half_life_days=90.0)
+    want = np.array([1.0 if d in domains else 0.5 if d in related else 0.0 for d in domains_of])
+    assert np.array_equal(arrays.domain_match(domains, related), want)
