@@ -19,9 +19,12 @@ from memagent.retrieval.hybrid import Scored
 from memagent.store.base import Store
 from memagent.types import Event, MemoryKind
 
-__all__ = ["SessionBoost"]
+__all__ = ["SESSION_EVENTS", "SessionBoost"]
 
 _VIEW_KEY = "sessions"
+# A session's memories are read from its last this many events: a conversation that never ends (one session id
+# for everything) still adds a bounded number of candidates.
+SESSION_EVENTS = 64
 
 
 class SessionBoost:
@@ -58,16 +61,22 @@ class SessionBoost:
         return None
 
     def members(self, store: Store, user_id: str, snap: Snapshot) -> list[str]:
-        """Current memory ids derived from the turns of the relevant sessions (read once per snapshot)."""
+        """Current memory ids derived from the user turns of the relevant sessions (their last
+        :data:`SESSION_EVENTS` events). Kept on the snapshot; a snapshot patched after a write reuses its base's
+        list for every session whose newest event is the same (one query of the session's events per session)."""
         view = snap.extras.setdefault(_VIEW_KEY, {})
+        base = snap.patched_from.get(_VIEW_KEY)
         assert isinstance(view, dict)
         out: list[str] = []
         for sid in self.relevance:
             got = view.get(sid)
             if got is None:
-                events = [e.id for e in store.events(user_id, session_id=sid) if e.role == "user"]
-                got = view[sid] = [i for eid in events for i in store.item_ids_for_event(user_id, eid)]
-            out += [i for i in got if i in snap.by_id]
+                events = store.events(user_id, session_id=sid, last=SESSION_EVENTS)
+                newest = events[-1].id if events else None
+                old = base.get(sid) if isinstance(base, dict) else None
+                got = view[sid] = old if old is not None and old[0] == newest else (
+                    newest, [i for e in events if e.role == "user" for i in store.item_ids_for_event(user_id, e.id)])
+            out += [i for i in got[1] if i in snap.by_id]
         return out
 
     def apply(self, ranked: list[Scored], weight: float) -> list[Scored]:

@@ -8,7 +8,7 @@ import pytest
 
 from memagent import HashingEmbedder, Memory, RecallConfig
 from memagent.retrieval.hybrid import Scored
-from memagent.retrieval.sessions import SessionBoost
+from memagent.retrieval.sessions import SESSION_EVENTS, SessionBoost
 from memagent.types import Event, EventKind, MemoryItem, MemoryKind
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
@@ -76,3 +76,20 @@ def test_the_best_session_counts_fully_the_next_in_proportion_and_the_rest_not_a
     assert out[0].components["session"] == pytest.approx(0.5)
     assert "session" not in out[1].components
     assert out[2].score == pytest.approx(0.3)
+
+
+def test_a_session_that_never_ends_adds_only_its_last_events_memories():
+    mem = Memory.open(":memory:", embedder=HashingEmbedder(dim=256))
+    msgs = []
+    for n in range(SESSION_EVENTS):  # twice the cap in events: a user turn and a reply each
+        msgs += [{"role": "user", "content": f"honestly the number {n} tram is hardly ever on time"},
+                 {"role": "assistant", "content": "Noted."}]
+    mem.add_messages("u", msgs, session_id="forever", timestamp=T0)
+    snap = mem.ranker.snapshot("u")
+    boost = SessionBoost(mem.turns.search("u", mem.queries.get("u", "tram")), mem.turns.events_by_id("u"), top=4)
+    members = boost.members(mem.store, "u", snap)
+    last = {e.id for e in mem.store.events("u", session_id="forever")[-SESSION_EVENTS:]}
+    assert members and len(members) <= SESSION_EVENTS // 2
+    assert all(set(snap.by_id[i].source_event_ids) & last for i in members)
+    assert boost.members(mem.store, "u", snap) == members  # read once per snapshot
+    mem.close()
