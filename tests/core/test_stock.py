@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from memagent import HashingEmbedder, Memory
 from memagent.retrieval.stock import STOCK_MIN_TURNS, StockSentences
-from memagent.types import Event, EventKind, MemoryKind
+from memagent.types import Event, EventKind
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 STOCK = "Let me know if you need anything else."
