@@ -36,8 +36,9 @@ from memagent.graph.views import Explanation, build_graph, explain, export_user,
 from memagent.graph.writer import MemoryWriter
 from memagent.instructions.policy import DefaultInstructionPolicy, InstructionPolicy
 from memagent.llm.base import ChatModel
-from memagent.retrieval.hybrid import HybridRanker, RecallConfig
+from memagent.retrieval.hybrid import HybridRanker, RecallConfig, Scored
 from memagent.retrieval.packer import fit, pack
+from memagent.retrieval.sessions import SessionBoost
 from memagent.retrieval.topics import TopicAffinity
 from memagent.retrieval.turns import TURN_NAMESPACE, TurnSearch, embedded_texts, is_turn
 from memagent.store.base import Store
@@ -407,12 +408,8 @@ class Memory:
             raise ConfigError(msg)
         kind_set = _check_kinds(kinds)
         as_of = _check_time(as_of, "as_of")
-        qvec = self.queries.get(uid, query)
         cfg = self.ranker.config
-        item_kinds = None if kind_set is None else kind_set - {MemoryKind.TURN}
-        ranked = self.ranker.rank(uid, query, qvec, kinds=item_kinds, as_of=as_of) if item_kinds != set() else []
-        if cfg.turns and (kind_set is None or MemoryKind.TURN in kind_set):
-            ranked += self.turns.rank(uid, query, qvec, as_of=as_of, beside=ranked)
+        ranked = self.ranked(uid, query, kinds=kind_set, as_of=as_of)
         snap = None if as_of else self.ranker.snapshot(uid)  # a past state is never cached
         chosen, used, dropped = pack(ranked, budget_tokens, cfg.priority_gate, cfg.min_score,
                                      profile_share=cfg.profile_share, compact_share=cfg.compact_share,
@@ -426,6 +423,26 @@ class Memory:
         if touch and touched and as_of is None:
             self.store.touch_items(uid, touched, utcnow())
         return recall
+
+    def ranked(self, uid: str, query: str, *, kinds: set[MemoryKind] | None = None,
+               as_of: datetime | None = None) -> list[Scored]:
+        """Every candidate :meth:`recall` packs for ``query`` (memories, then turns, session relevance added),
+        for a known user and checked arguments; tools that explain a recall (``benchmarks.perma.misses``) read it."""
+        qvec = self.queries.get(uid, query)
+        cfg = self.ranker.config
+        item_kinds = None if kinds is None else kinds - {MemoryKind.TURN}
+        snap = None if as_of else self.ranker.snapshot(uid)  # a past state is never cached
+        hits = self.turns.search(uid, qvec) if cfg.turns else None
+        boost = SessionBoost(hits, self.turns.events_by_id(uid), cfg.session_top) \
+            if hits and snap is not None and cfg.w_session > 0 else None
+        extra = boost.members(self.store, uid, snap) if boost is not None and snap is not None else ()
+        ranked = self.ranker.rank(uid, query, qvec, kinds=item_kinds, as_of=as_of, extra=extra) \
+            if item_kinds != set() else []
+        if cfg.turns and (kinds is None or MemoryKind.TURN in kinds):
+            ranked += self.turns.rank(uid, query, qvec, as_of=as_of, beside=ranked, hits=hits)
+        if boost is not None:
+            ranked = boost.apply(ranked, cfg.w_session)
+        return ranked
 
     def get(self, user_id: str, item_id: str) -> MemoryItem:
         """Raises NotFoundError for an unknown user or an item that is not this user's."""

@@ -15,7 +15,7 @@ with weights from :class:`RecallConfig`; every component is kept on the entry so
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter
@@ -127,6 +127,11 @@ class RecallConfig:
     k_turns: int = 40
     turn_share: float = 0.15
     turn_importance: float = 0.5
+    # Memories and turns of the ``session_top`` sessions most like the request (by their best turns) gain
+    # ``w_session`` x that likeness, the best session fully (``retrieval.sessions``): what a short remark is
+    # about is often said only by the conversation around it.
+    w_session: float = 0.15
+    session_top: int = 4
     # Entries at least this relevant are packed in priority order (instructions first, ...); the rest
     # compete on score for what budget is left.
     priority_gate: dict[MemoryKind, float] = field(
@@ -261,8 +266,10 @@ class HybridRanker:
         kinds: set[MemoryKind] | None = None,
         as_of: datetime | None = None,
         query_domains: list[str] | None = None,
+        extra: Sequence[str] = (),
     ) -> list[Scored]:
-        """Score the candidates for ``query``; best first."""
+        """Score the candidates for ``query``; best first. ``extra``: ids of current memories to score as
+        candidates too (those of the request's sessions, ``retrieval.sessions``)."""
         cfg = self.config
         domains = query_domains if query_domains is not None else classify_domains(query)
         related = {r for d in domains for r in RELATED_DOMAINS.get(d, ())} - set(domains)
@@ -285,6 +292,8 @@ class HybridRanker:
             bm_found = self.bm25.array(key, arrays.ids, arrays.texts, query)
             bm_arr = bm_found if bm_found is not None else np.zeros(len(arrays))
             rows, found = self.candidates(user_id, qvec, query, arrays, bm_arr, q_topic, domains, related)
+            if extra:
+                rows = np.union1d(rows, [arrays.pos[i] for i in extra if i in arrays.pos]).astype(np.int64)
             located = arrays.ids
         entries = self._score(user_id, qvec, arrays, rows, found, bm_arr, q_topic, domains, related,
                               ref=as_of, infer=cfg.infer_domains and query_domains is None, located=located)

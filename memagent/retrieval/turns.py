@@ -39,6 +39,7 @@ from memagent.graph.exchange import accepted_text
 from memagent.graph.values import embed_known
 from memagent.retrieval.cache import Snapshot
 from memagent.retrieval.hybrid import HybridRanker, Scored
+from memagent.retrieval.stock import StockSentences
 from memagent.store.base import Store
 from memagent.store.index import VectorIndex, namespace_key
 from memagent.types import Event, EventKind, MemoryItem, MemoryKind
@@ -104,13 +105,18 @@ class _Turns:
     everything: list[Event] = field(default_factory=list)
     changes: list[_Change] = field(default_factory=list)  # see _changes
     restating: set[str] = field(default_factory=set)  # the turns _restating found stale
+    stock: StockSentences = field(default_factory=StockSentences)  # the assistant's stock sentences (retrieval/stock.py)
 
     def item(self, event: Event) -> MemoryItem:
         """The turn as a recalled item: the same object on every recall of this snapshot (the packer keeps the
-        rendered line of that object)."""
+        rendered line of that object). An assistant turn's line leaves out its stock sentences."""
         got = self.items.get(event.id)
         if got is None:
-            got = self.items[event.id] = _as_item(event, self.texts[event.id])
+            text = self.texts[event.id]
+            if event.role == "assistant" and text == turn_text(event):  # not an exchange's line
+                short = self.stock.shortened(event.text)
+                text = turn_text(event.model_copy(update={"text": short})) if short else text
+            got = self.items[event.id] = _as_item(event, text)
         return got
 
 
@@ -222,12 +228,18 @@ class TurnSearch:
         return out
 
     # -- reading ----------------------------------------------------------------------------------------
+    def search(self, user_id: str, qvec: np.ndarray) -> list[tuple[str, float]]:
+        """The dense turn search of :meth:`rank`: (event id, cosine), best first."""
+        return self.index.search(namespace_key(user_id, TURN_NAMESPACE), qvec, self.ranker.config.k_turns)
+
     def rank(self, user_id: str, query: str, qvec: np.ndarray, *, as_of: datetime | None = None,
-             query_domains: Sequence[str] | None = None, beside: Sequence[Scored] = ()) -> list[Scored]:
+             query_domains: Sequence[str] | None = None, beside: Sequence[Scored] = (),
+             hits: Sequence[tuple[str, float]] | None = None) -> list[Scored]:
         """The user's best turns for ``query`` as scored candidates of kind ``TURN``; best first.
 
         A turn that a memory in ``beside`` (the ranked memories) derived from it already repeats, most of its
         content words, is left out: "User said: <the turn>" and the turn would spend the budget twice.
+        ``hits``: :meth:`search` of ``qvec`` when the caller has it already.
         """
         cfg = self.ranker.config
         turns = self._turns(user_id)
@@ -235,7 +247,7 @@ class TurnSearch:
             return []
         key = namespace_key(user_id, TURN_NAMESPACE)
         dense: dict[str, float] = {}
-        for i, sim in self.index.search(key, qvec, cfg.k_turns):  # a proposal found counts for the exchange
+        for i, sim in hits if hits is not None else self.search(user_id, qvec):  # a proposal found counts for the exchange
             j = turns.absorbed.get(i, i)
             dense[j] = max(dense.get(j, 0.0), max(0.0, sim))
         bm = self.ranker.bm25.array(f"{user_id}|{_SNAPSHOT_KEY}", turns.ids, turns.messages, query)
@@ -298,6 +310,10 @@ class TurnSearch:
                 snap.events = self.store.events(user_id)
         return snap.events
 
+    def events_by_id(self, user_id: str) -> dict[str, Event]:
+        """The user's conversation turns by event id, as of the current snapshot."""
+        return self._turns(user_id).by_id
+
     def _turns(self, user_id: str) -> _Turns:
         snap = self.ranker.snapshot(user_id)
         cached = snap.extras.get(_SNAPSHOT_KEY)
@@ -351,9 +367,12 @@ class TurnSearch:
         turns = _Turns(by_id=by_id, texts=texts, bodies=bodies, words=words, domains=domains, stale=stale,
                        absorbed=absorbed, ids=ids, messages=[bodies[i] for i in ids],
                        pos={i: n for n, i in enumerate(ids)}, newest=newest, events=events, everything=everything,
-                       changes=changes, restating=restating)
+                       changes=changes, restating=restating,
+                       stock=(prev.stock if prev is not None else StockSentences()).extended(new))
         if prev is not None:  # the same objects for the turns that did not change (the packer keeps their lines)
-            turns.items = {i: got for i, got in prev.items.items() if texts.get(i) == got.text}
+            same_stock = turns.stock.stock is prev.stock.stock
+            turns.items = {i: got for i, got in prev.items.items()
+                           if texts.get(i) == got.text or (same_stock and texts.get(i) == prev.texts.get(i))}
             turns.item_words = dict(prev.item_words)
         snap.extras[_SNAPSHOT_KEY] = turns
         return turns
