@@ -129,8 +129,10 @@ class RecallConfig:
     turn_importance: float = 0.5
     # Memories and turns of the ``session_top`` sessions most like the request (by their best turns) gain
     # ``w_session`` x that likeness, the best session fully (``retrieval.sessions``): what a short remark is
-    # about is often said only by the conversation around it.
-    w_session: float = 0.15
+    # about is often said only by the conversation around it. Off by default: at 0.15 (MiniLM, 300 turns, PERMA
+    # natural seed 0) facet recall rose 0.762 -> 0.821 but stale rose 0.309 -> 0.394 (old sessions come back with
+    # their old values) and PrefEval's sessions filler fell 0.95 -> 0.80 (choice, explicit): distractor sessions.
+    w_session: float = 0.0
     session_top: int = 4
     # Entries at least this relevant are packed in priority order (instructions first, ...); the rest
     # compete on score for what budget is left.

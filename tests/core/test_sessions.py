@@ -40,7 +40,8 @@ def _recalled(mem: Memory, budget: int) -> str:
 
 @pytest.mark.parametrize("budget", [340, 420])
 def test_a_remark_is_recalled_for_a_request_about_its_session(budget):
-    mem = Memory.open(":memory:", embedder=HashingEmbedder(dim=256))
+    # opt in (off by default: see RecallConfig.w_session)
+    mem = Memory.open(":memory:", embedder=HashingEmbedder(dim=256), recall_config=RecallConfig(w_session=0.15))
     _fill(mem)
     assert "twenty dollars" in _recalled(mem, budget)
     mem.close()
