@@ -49,8 +49,8 @@ TOPICS: dict[str, list[dict]] = {
                      "Thanks, and how do I true a wheel?"]},
         {"preference": "I only adopt rescue animals from shelters.",
          "question": "Where should I get a new cat?",
-         "options": ["The local animal shelter", "A pet store", "A breeder", "An online seller"],
-         "pick": "The local animal shelter is the way to go.",
+         "options": ["A rescue shelter nearby", "A pet store", "A breeder", "An online seller"],
+         "pick": "A rescue shelter nearby is the way to go.",
          "persona": ["Hi! I'm a nurse working night shifts.",
                      "Good advice. I only adopt rescue animals from shelters, it matters to me. How do I sleep by day?",
                      "Thanks, and meal prep ideas for nights?"]},
@@ -69,7 +69,7 @@ def write_dataset(root: Path) -> Path:
         for r in rows:
             base = {"preference": r["preference"], "question": r["question"], "explanation": "synthetic"}
             explicit.append(base)
-            listed = "Here are some options:\n" + "\n".join(f"{n}. {o}." for n, o in enumerate(r["options"], 1))
+            listed = "A few I would look at:\n" + "\n".join(f"{n}. {o}." for n, o in enumerate(r["options"], 1))
             choice.append({**base, "implicit_query": "Any ideas?", "options": r["options"], "aligned_op": r["options"][0],
                            "conversation": {"query": "Any ideas?", "assistant_options": listed,
                                             "user_selection": r["pick"], "assistant_acknowledgment": "Noted, good pick."}})
