@@ -344,7 +344,8 @@ def test_forget_redact_and_delete_user_drop_the_bm25_tokens_kept_for_rebuilds(tm
 
 def _cached_text(mem: Memory) -> str:
     """Every text the read path keeps for a user: snapshots and the bases a write left to patch (items, events,
-    other items, rendered lines, columns, turn views), and the BM25 vocabularies."""
+    other items, rendered lines, columns, turn views and their counts of the assistant's stock sentences), and the
+    BM25 vocabularies."""
     cache = mem.ranker.snapshots
     parts: list[str] = []
     for snap in [*cache._snaps.values(), *cache._bases.values()]:
@@ -353,7 +354,7 @@ def _cached_text(mem: Memory) -> str:
         parts += [t for arrays in snap.arrays.values() for t in arrays.texts]
         for turns in (snap.extras.get("turns"), snap.patched_from.get("turns")):  # its view, and the one it extends
             if turns is not None:
-                parts += [*turns.texts.values(), *turns.bodies.values()]
+                parts += [*turns.texts.values(), *turns.bodies.values(), *turns.stock.counts, *turns.stock.stock]
     return "\n".join([*parts, *_kept_tokens(mem)]).lower()
 
 
@@ -383,5 +384,32 @@ def test_removing_text_after_patched_writes_leaves_it_in_no_cached_view(tmp_path
         mem.add("u1", "I love tea")  # patched again, from what is left
         assert SECRET not in mem.recall("u1", f"{SECRET} music").to_prompt()
         assert SECRET.lower() not in _cached_text(mem)
+    mem.close()
+    assert files_containing(tmp_path, SECRET) == []
+
+
+@pytest.mark.parametrize("how", ["forget", "redact", "delete_user"])
+def test_an_assistant_sentence_counted_as_stock_is_dropped_with_the_turns_that_said_it(tmp_path, how):
+    mem = _open(tmp_path)
+    # Redacting: only the assistant says the word. Forgetting: the memory it quotes goes, and the quotes with it.
+    written = mem.add("u1", f"I live in {SECRET}" if how == "forget" else "I love tea")
+    mem.recall("u1", "where do I live")
+    for n in range(4):  # said in enough turns to be stock (retrieval/stock.py), counted in a patched view
+        mem.add_messages("u1", [{"role": "user", "content": f"book a table for {n + 2}"},
+                                {"role": "assistant", "content": f"Done, table for {n + 2}. Greetings to {SECRET}!"}],
+                         session_id=f"s{n}")
+        mem.recall("u1", "book a table")
+    assert SECRET.lower() in _cached_text(mem)
+    if how == "forget":
+        mem.forget("u1", written.ops[0].item_id)  # the memory, and every event quoting it
+    elif how == "redact":
+        mem.redact_events("u1", [e.id for e in mem.events("u1") if SECRET in e.text])
+    else:
+        mem.delete_user("u1")
+    if mem.has_user("u1"):
+        assert SECRET not in mem.recall("u1", "book a table").to_prompt()
+        mem.add("u1", "I love tea")  # patched again, from what is left
+        mem.recall("u1", "book a table")
+    assert SECRET.lower() not in _cached_text(mem)
     mem.close()
     assert files_containing(tmp_path, SECRET) == []
