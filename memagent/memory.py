@@ -40,7 +40,7 @@ from memagent.retrieval.hybrid import HybridRanker, RecallConfig, Scored
 from memagent.retrieval.packer import fit, pack
 from memagent.retrieval.sessions import SessionBoost
 from memagent.retrieval.topics import TopicAffinity
-from memagent.retrieval.turns import TURN_NAMESPACE, TurnSearch, embedded_texts, is_turn
+from memagent.retrieval.turns import TURN_NAMESPACE, TurnSearch, is_turn
 from memagent.store.base import Store
 from memagent.store.index import VectorIndex, check_embedder_identity, key_owner, namespace_key
 from memagent.types import (
@@ -303,11 +303,12 @@ class Memory:
                 try:
                     # Each chunk's turn vectors go to the index with its memories' (one index write), unless the chunk
                     # forgot something: turns were redacted, and the user's turn vectors are re-checked below instead.
+                    turn_texts = self.turns.texts_to_embed(uid, [e for e in events if is_turn(e)])
                     results = self.writer.write_batch(
-                        events, queued=queued, turn_texts=embedded_texts([e for e in events if is_turn(e)]),
+                        events, queued=queued, turn_texts=list(turn_texts.values()),
                         extra=lambda done: [] if _forgot(done) else self.turns.entries(
                             uid, [r.event for r in done], known=self.writer.batch_vectors(uid),
-                            restated=self.writer.restated_vectors(uid)))
+                            restated=self.writer.restated_vectors(uid), texts=turn_texts))
                 finally:  # a failure after the commit (the index) must not leave a stale snapshot
                     if results is not None and not _forgot(results):
                         self.ranker.changed(uid)  # nothing removed: the next read patches the snapshot

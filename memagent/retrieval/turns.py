@@ -147,21 +147,38 @@ class TurnSearch:
         return sum(len(ids) for _, ids, _ in entries)
 
     def entries(self, user_id: str, events: Iterable[Event], *, known: Mapping[str, np.ndarray] | None = None,
-                restated: Mapping[str, np.ndarray] | None = None) -> list[tuple[str, list[str], np.ndarray]]:
+                restated: Mapping[str, np.ndarray] | None = None, texts: Mapping[str, str] | None = None,
+                ) -> list[tuple[str, list[str], np.ndarray]]:
         """The index entries (key, ids, vectors) of the conversation turns among ``events``: what
         :meth:`index_events` adds, for a caller that adds them with other vectors in one index write. ``known``:
         vectors this embedder gave for these very texts (a batch embedded them up front); ``restated``: event id ->
-        the vector of a memory that restates that turn's very words, used instead of embedding it."""
+        the vector of a memory that restates that turn's very words, used instead of embedding it; ``texts``: event
+        id -> what to embed, worked out over the whole write (:meth:`texts_to_embed`), so that where a write is cut
+        into chunks does not change a turn's vector."""
         turns = [e for e in events if is_turn(e)]
         if not turns:
             return []
-        texts = embedded_texts(turns)
-        shared = {e.id: restated[e.id] for e, t in zip(turns, texts, strict=True)
+        given = texts if texts is not None and all(e.id in texts for e in turns) else None
+        said = [given[e.id] for e in turns] if given is not None else embedded_texts(turns)
+        shared = {e.id: restated[e.id] for e, t in zip(turns, said, strict=True)
                   if restated and e.id in restated and t == e.text}  # a bare reply is indexed with what it accepted
-        todo = [t for e, t in zip(turns, texts, strict=True) if e.id not in shared]
+        todo = [t for e, t in zip(turns, said, strict=True) if e.id not in shared]
         fresh = iter(embed_known(self.embedder, todo, known) if todo else ())
         vectors = np.stack([shared[e.id] if e.id in shared else next(fresh) for e in turns])
         return [(namespace_key(user_id, TURN_NAMESPACE), [e.id for e in turns], vectors)]
+
+    def texts_to_embed(self, user_id: str, turns: Sequence[Event]) -> dict[str, str]:
+        """Event id -> what :meth:`entries` embeds for each of ``turns`` (turns about to be written, in time order):
+        :func:`embedded_texts` with the user's last stored turn before them, when it can be the proposal the first
+        one accepts (an assistant turn of the same session, not later than it)."""
+        before = None
+        if turns and turns[0].role == "user":
+            last = self.store.last_event_id(user_id)
+            prev = self.store.get_event(user_id, last) if last is not None else None
+            if prev is not None and is_turn(prev) and prev.role == "assistant" \
+                    and prev.session_id == turns[0].session_id and prev.timestamp <= turns[0].timestamp:
+                before = prev
+        return dict(zip((e.id for e in turns), embedded_texts(turns, before=before), strict=True))
 
     def reconcile(self, user_id: str) -> tuple[int, int]:
         """Index the user's turns the index lacks (a crash after the commit, data written before turns were
@@ -378,11 +395,13 @@ class TurnSearch:
         return turns
 
 
-def embedded_texts(turns: Sequence[Event]) -> list[str]:
+def embedded_texts(turns: Sequence[Event], *, before: Event | None = None) -> list[str]:
     """What each of ``turns`` (turns, in time order) is indexed with: the message itself, not its rendered line (the
     vector is the one a caller may have cached); a bare reply ("mm, sure") with what it accepted, the words that
-    say what it is about. The write path embeds these with its other texts, in one call."""
-    exchanges = exchanges_of(turns)
+    say what it is about. ``before``: the stored turn just before the first of ``turns``, so a reply written in a
+    later call than the proposal it accepts gets the text it gets when both come in one call (or at reconcile).
+    The write path embeds these with its other texts, in one call."""
+    exchanges = exchanges_of([before, *turns] if before is not None else turns)
     return [exchanges[e.id][1] if e.id in exchanges else e.text for e in turns]
 
 

@@ -8,6 +8,7 @@ import numpy as np
 
 from memagent import HashingEmbedder, Memory
 from memagent.embeddings.cache import CachedEmbedder
+from memagent.graph import batch
 from memagent.graph.values import VALUE_NAMESPACE, value_id
 from memagent.retrieval.turns import exchanges_of
 from memagent.store.index import namespace_key
@@ -105,3 +106,36 @@ def test_a_conversation_with_a_bare_yes_is_one_model_call_and_its_turn_vector_is
     assert "under $30" in said and said in model.calls[0]
     assert np.array_equal(got, HashingEmbedder(dim=256).embed([said])[0])
     mem.close()
+
+
+
+def _turn_vectors(tmp_path, monkeypatch, how: str, talk: list[str]) -> tuple[list[np.ndarray], list[str]]:
+    msgs = [{"role": "user" if i % 2 == 0 else "assistant", "content": t} for i, t in enumerate(talk)]
+    mem = Memory.open(tmp_path / f"{how}.db", embedder=HashingEmbedder(dim=256))
+    with monkeypatch.context() as patch:
+        if how == "message_by_message":
+            for m in msgs:
+                mem.add("u", m["content"], role=m["role"], session_id="s")
+        else:
+            if how == "one_call_in_chunks_of_one":  # each event its own transaction and index write
+                patch.setattr(batch, "CHUNK_EVENTS", 1)
+            mem.add_messages("u", msgs, session_id="s")
+    events = mem.events("u")
+    got = mem.index.vectors(namespace_key("u", "turns"), [e.id for e in events])
+    replies = exchanges_of(events)
+    mem.close()
+    return [got[e.id] for e in events], [replies[e.id][1] if e.id in replies else "" for e in events]
+
+
+def test_a_bare_yes_gets_the_vector_of_what_it_accepted_however_the_talk_is_written(tmp_path, monkeypatch):
+    talk = ["Could you find me a restaurant for friday?",
+            "Understood. In that case I would move you over to under $30 rather than $30-$60. Okay?", "yes",
+            "Noted.", "And somewhere quiet, please.", "I'd go for the courtyard bistro with the garden tables. Shall I hold it?",
+            "mm, sure"]
+    whole, accepted = _turn_vectors(tmp_path, monkeypatch, "one_call", talk)
+    assert accepted[2] and accepted[6]  # both yeses accepted a proposal
+    assert np.array_equal(whole[2], HashingEmbedder(dim=256).embed([accepted[2]])[0])
+    for how in ("one_call_in_chunks_of_one", "message_by_message"):
+        vectors, _ = _turn_vectors(tmp_path, monkeypatch, how, talk)
+        for n, (a, b) in enumerate(zip(whole, vectors, strict=True)):
+            assert np.array_equal(a, b), (how, talk[n])
