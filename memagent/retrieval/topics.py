@@ -7,7 +7,11 @@ the domains (a softmax of its similarity to each prototype), and two texts agree
 distributions overlap (the Bhattacharyya coefficient, 0 to 1). No word needs to be shared, and no model beyond
 the embedder is needed: with the hashing embedder it degrades to a lexical overlap with the prototypes.
 
-Prototypes are embedded once, on first use (one call of about 30 short texts).
+Prototypes are embedded on first use (one call of about 30 texts of ~20 words: about a second of CPU with the
+local model) and kept for the process, per embedder name and dimension: every ``Memory`` of a process with the same
+embedder reuses them, so only the process's first recall pays (a harness opening one ``Memory`` per user, a server
+opening one per request). The name is the embedder's identity, as for the vectors an index keeps
+(``store.index.check_embedder_identity``); the prototypes are fixed lexicon text, no user's data.
 """
 
 from __future__ import annotations
@@ -25,6 +29,25 @@ __all__ = ["TopicAffinity"]
 
 # Keywords per prototype: the first ones of each domain are its most typical words.
 _PROTOTYPE_WORDS = 20
+
+# (embedder name, dim, prototype texts) -> unit prototype rows, for the process (see the module docstring).
+_SHARED: dict[tuple[str, int, tuple[str, ...]], np.ndarray] = {}
+_SHARED_MAX = 32
+_SHARED_LOCK = threading.Lock()
+
+
+def _shared_prototypes(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+    key = (embedder.name, int(embedder.dim), tuple(texts))
+    with _SHARED_LOCK:
+        got = _SHARED.get(key)
+    if got is None:
+        got = normalize_rows(np.asarray(embedder.embed(list(texts)), dtype=np.float32))
+        got.setflags(write=False)  # shared by every TopicAffinity of this embedder
+        with _SHARED_LOCK:
+            if len(_SHARED) >= _SHARED_MAX:
+                _SHARED.pop(next(iter(_SHARED)))
+            got = _SHARED.setdefault(key, got)
+    return got
 
 
 class TopicAffinity:
@@ -51,7 +74,7 @@ class TopicAffinity:
         if self._prototypes is None:
             with self._lock:
                 if self._prototypes is None:
-                    self._prototypes = normalize_rows(np.asarray(self.embedder.embed(self._texts), dtype=np.float32))
+                    self._prototypes = _shared_prototypes(self.embedder, self._texts)
         return self._prototypes
 
     def distributions(self, vectors: np.ndarray) -> np.ndarray:

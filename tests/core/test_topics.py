@@ -10,8 +10,8 @@ from memagent.retrieval.topics import TopicAffinity
 
 
 class CountingEmbedder(HashingEmbedder):
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, dim: int = 512) -> None:
+        super().__init__(dim=dim)
         self.calls = 0
 
     def embed(self, texts):  # type: ignore[override]
@@ -32,14 +32,23 @@ def test_distributions_and_affinity_are_well_formed():
     assert topics.affinity(vecs[0], np.zeros((0, vecs.shape[1]))).shape == (0,)
 
 
-def test_prototypes_are_embedded_once():
+def test_prototypes_are_embedded_once_per_process_and_embedder_identity():
+    # Topics of this test alone, so that no other test's TopicAffinity has embedded these prototypes before.
+    own = {"tea": ["oolong", "sencha", "matcha"], "trains": ["sleeper", "carriage", "platform"]}
     emb = CountingEmbedder()
-    topics = TopicAffinity(emb)
+    topics = TopicAffinity(emb, own)
     v = emb.embed(["x"])[0]
     before = emb.calls
     for _ in range(3):
         topics.affinity(v, np.stack([v, v]))
     assert emb.calls == before + 1
+    again = CountingEmbedder()  # another Memory's embedder of the same name and dimension: nothing to embed
+    assert np.array_equal(TopicAffinity(again, own).distributions(v), topics.distributions(v))
+    assert again.calls == 0
+    other = CountingEmbedder(dim=128)  # another dimension is another embedder
+    other.name = emb.name
+    TopicAffinity(other, own).distributions(other.embed(["x"]))
+    assert other.calls == 2
 
 
 def test_topic_agreement_without_a_shared_word(local_embedder):
