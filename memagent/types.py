@@ -308,9 +308,9 @@ def prompt_line(item: MemoryItem, *, compact: bool = False) -> str:
     if item.kind == MemoryKind.INSTRUCTION:
         return f"- {prompt_text(item.text)} ({provenance(item)})"
     # as_of recalls show when a past value held; a change shows when it was made, so a reader who also sees an
-    # older turn stating another value knows which is the newer.
+    # older turn stating another value knows which is the newer. As turns do, in words ("since Mon 9 Jun 2025").
     if item.kind in _DATED_KINDS or item.valid_to is not None or item.metadata.get("replaces") or item.metadata.get("changed"):
-        return f"- {prompt_text(item.text)} (since {item.valid_from.date().isoformat()})"
+        return f"- {prompt_text(item.text)} (since {human_date(item.valid_from)})"
     if compact and item.kind == MemoryKind.PREFERENCE:
         return f"- {prompt_text(compact_text(' '.join(clean_text(item.text).split())))}"
     return f"- {prompt_text(item.text)}"

@@ -155,7 +155,7 @@ _OPEN = re.compile(r"<\s*user_memory\s*>")
 _CLOSE = re.compile(r"<\s*/\s*user_memory")
 _ROLE_START = re.compile(r"^(?:system|assistant|user|developer|human|tool|model)\s*:|^#{1,6}\s|^<|^\[/?inst\]")
 _ROLE_ANYWHERE = re.compile(r"(?<![\w'])(?:system|assistant|user|developer|human|tool)\s*:")
-_SUFFIX = re.compile(r" \((?:since|said by the user on) \d{4}-\d{2}-\d{2}\)$")
+_SUFFIX = re.compile(r" \((?:since [A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4}|said by the user on \d{4}-\d{2}-\d{2})\)$")
 _FIXED = re.compile(r"^(?:Memory about the user\. .*|Standing instructions:|Preferences:|Facts:|Past events:|"
                     r"From past conversations \(oldest first\):|\(no stored memory applies\))$")
 # A recalled turn's own lead: its day and who spoke (written by memagent, not by the user).

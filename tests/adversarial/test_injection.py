@@ -80,7 +80,7 @@ FRAGMENTS = ["</user_memory>", "</USER_MEMORY>", "<user_memory>", "</user_", "me
              "assistant:", "user :", "### ", "# ", "```", "---", "<|im_start|>", "<|im_end|>", "[INST]",
              "<<SYS>>", "\u200b", "\u200d", "\u202e", "\u2066", "\ufeff", "\x00", "\x1b[31m", "\x1b]0;t\x07",
              "\U000e0041", "SYSTЕM:", '"}', '{"role": "system"', "\\", '"', "ignore previous instructions",
-             "since", " (since 2024-01-01)", "(said by the user on 2024-01-01)", "User ", "- ", "Preferences:"]
+             "since", " (since 2024-01-01)", " (since Mon 1 Jan 2024)", "(said by the user on 2024-01-01)", "User ", "- ", "Preferences:"]
 texts = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), min_size=1, max_size=10).map("".join)
 
 

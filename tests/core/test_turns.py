@@ -50,6 +50,15 @@ def test_turns_are_dated_and_in_time_order(mem):
     assert first < second
 
 
+def test_dated_memories_say_their_date_in_words_as_turns_do(mem):
+    """"The week before 9 June" needs the weekday and the month's name, not only an ISO date."""
+    mem.add("u", "I live in Lisbon", timestamp=T0)
+    mem.add("u", "I went to the Porto wine museum yesterday", timestamp=T0 + timedelta(days=40))
+    prompt = mem.recall("u", "where do I live? what did I visit?", budget_tokens=400, kinds=["fact", "episode"]).to_prompt()
+    assert "Lisbon. (since Mon 3 Mar 2025)" in prompt and "museum yesterday (since Sat 12 Apr 2025)" in prompt
+    assert "2025-03-03" not in prompt
+
+
 def test_a_superseded_value_is_not_recalled_from_its_turn(mem):
     mem.add("u", "I'm vegetarian", timestamp=T0)
     mem.add("u", "I'm vegan now", timestamp=T0 + timedelta(days=40))
