@@ -227,7 +227,7 @@ def write_chunks(writer: MemoryWriter, events: Sequence[Event], predicted: Seque
         _index_chunk(writer, user_id, chunk, extra)
     if predicted_all and trusted and after is not None:
         for session_id, context in after.items():
-            writer._remember_context(user_id, session_id, now, context)
+            writer._remember_context(user_id, session_id, now, context, events)
     return results
 
 
