@@ -133,17 +133,6 @@ class _UserMatrix:
         self.pos[item_id] = n
         self.ids.append(item_id)
 
-    def extend(self, ids: Sequence[str], vectors: np.ndarray) -> None:
-        """``append`` of each (id, vector), for ids this matrix does not hold (a write's new items): one copy."""
-        n, m = len(self.ids), len(ids)
-        if n + m > len(self.buf):
-            grown = np.zeros((max(16, 2 * n, n + m), self.buf.shape[1]), dtype=np.float32)
-            grown[:n] = self.buf[:n]
-            self.buf = grown
-        self.buf[n:n + m] = vectors
-        self.pos.update(zip(ids, range(n, n + m), strict=True))
-        self.ids.extend(ids)
-
     def replace(self, row: int, vector: np.ndarray) -> None:
         self.buf[row] = vector
         if self.columns is not None and row < self.columns.base:  # its column entries are the old vector's
@@ -268,9 +257,6 @@ class ExactIndex:
             for key, ids, vectors in entries:
                 um = self._matrix(key)
                 pos = um.pos
-                if len(set(ids)) == len(ids) and not any(i in pos for i in ids):  # new ids only: one copy
-                    um.extend(ids, vectors)
-                    continue
                 for i, v in zip(ids, vectors, strict=True):
                     if i in pos:
                         um.replace(pos[i], v)
