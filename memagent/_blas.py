@@ -12,8 +12,7 @@ lock: contexts on several threads cannot interleave and leave the host applicati
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import threadpoolctl
@@ -40,34 +39,45 @@ def _libraries() -> list[Any]:
     return _blas_libraries
 
 
-@contextmanager
-def one_blas_thread() -> Iterator[None]:
-    """One BLAS thread while the block runs, then each library's own count again. Set on the libraries directly:
-    ``ThreadpoolController.limit`` reads every library's full info (versions included) on each call, ~35 us,
-    which a write's bucket search paid once per candidate; a get and two sets cost a few."""
-    with _lock:
-        libraries = _libraries()
-        before = [lib.get_num_threads() for lib in libraries]
-        for lib, n in zip(libraries, before, strict=True):
-            if n != 1:
-                lib.set_num_threads(1)
+class _OneBlasThread:
+    """One BLAS thread while the block runs, then each library's own count again (see :func:`one_blas_thread`)."""
+
+    __slots__ = ("_before", "_libraries")
+
+    def __enter__(self) -> None:
+        _lock.acquire()
         try:
-            yield
-        finally:
+            self._libraries = libraries = _libraries()
+            self._before = before = [lib.get_num_threads() for lib in libraries]
             for lib, n in zip(libraries, before, strict=True):
+                if n != 1:
+                    lib.set_num_threads(1)
+        except BaseException:
+            _lock.release()
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            for lib, n in zip(self._libraries, self._before, strict=True):
                 if n != 1:
                     lib.set_num_threads(n)
             # threadpoolctl >= 3.8 lets only the first thread that sets a limit set one again, until cleared (its
             # own ``limit`` clears on exit): clear it as that does, so the next call may come from any thread.
             if _clear_controller is not None:
                 _clear_controller()
+        finally:
+            _lock.release()
 
 
-@contextmanager
-def blas_threads_for(rows: int) -> Iterator[None]:
+def one_blas_thread() -> AbstractContextManager[None]:
+    """One BLAS thread while the block runs, then each library's own count again. Set on the libraries directly:
+    ``ThreadpoolController.limit`` reads every library's full info (versions included) on each call, ~35 us,
+    which a write's bucket search paid once per candidate; a get and two sets cost a few. A plain class, not a
+    generator context manager: a write searches its buckets several times per turn, and the generator's
+    machinery cost more than the three library calls (19 -> ~6 us per use, measured)."""
+    return _OneBlasThread()
+
+
+def blas_threads_for(rows: int) -> AbstractContextManager[None]:
     """One BLAS thread for a product over fewer than ``BLAS_PARALLEL_ROWS`` rows; the library's own count above."""
-    if rows < BLAS_PARALLEL_ROWS:
-        with one_blas_thread():
-            yield
-    else:
-        yield
+    return one_blas_thread() if rows < BLAS_PARALLEL_ROWS else nullcontext()

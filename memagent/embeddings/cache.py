@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from memagent._text import check_text
-from memagent.embeddings.base import Embedder
+from memagent.embeddings.base import Embedder, stack_rows
 from memagent.errors import InvalidInputError
 
 __all__ = ["CachedEmbedder", "QueryVectors", "text_key"]
@@ -73,7 +73,7 @@ class CachedEmbedder:
                 rows.append(v)
         if not rows:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack(rows).astype(np.float32, copy=False)
+        return stack_rows(rows).astype(np.float32, copy=False)
 
     def embed_one(self, text: str) -> np.ndarray:
         return self.embed([text])[0]

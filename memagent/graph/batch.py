@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from memagent._lexical import content_words
+from memagent.embeddings.base import stack_rows
 from memagent.errors import StoreError
 from memagent.graph.candidates import Candidate
 from memagent.graph.forget import Forgotten
@@ -136,7 +137,7 @@ class Unindexed:
     def search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         if not self.ids:
             return []
-        scores = np.stack(self._rows) @ np.asarray(vector, dtype=np.float32)
+        scores = stack_rows(self._rows) @ np.asarray(vector, dtype=np.float32)
         top = np.argsort(-scores, kind="stable")[:k]
         return [(self.ids[i], float(scores[i])) for i in top]
 
@@ -226,7 +227,7 @@ def write_chunks(writer: MemoryWriter, events: Sequence[Event], predicted: Seque
         _index_chunk(writer, user_id, chunk, extra)
     if predicted_all and trusted and after is not None:
         for session_id, context in after.items():
-            writer._remember_context(user_id, session_id, now, context)
+            writer._remember_context(user_id, session_id, now, context, events)
     return results
 
 
@@ -246,9 +247,9 @@ def _index_chunk(writer: MemoryWriter, user_id: str, chunk: _Chunk,
         values.update({k: v for k, v in made.values.items() if k not in gone_values})
     entries: IndexEntries = []
     if ids:
-        entries.append((user_id, ids, np.stack(rows)))
+        entries.append((user_id, ids, stack_rows(rows)))
     if values:
-        entries.append((namespace_key(user_id, VALUE_NAMESPACE), list(values), np.stack(list(values.values()))))
+        entries.append((namespace_key(user_id, VALUE_NAMESPACE), list(values), stack_rows(list(values.values()))))
     try:
         if extra is not None:
             entries += extra(chunk.results)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from memagent.embeddings.base import Embedder
+from memagent.embeddings.base import Embedder, stack_rows
 from memagent.store.index import VectorIndex, namespace_key
 from memagent.types import MemoryItem, MemoryKind
 
@@ -52,7 +52,7 @@ def embed_known(embedder: Embedder, texts: Sequence[str], known: Mapping[str, np
     """``embedder.embed(texts)``, or the vectors of ``known`` (what the embedder gave for these very texts) when
     it holds every one of them: no call then."""
     if known is not None and texts and all(t in known for t in texts):
-        return np.stack([known[t] for t in texts])
+        return stack_rows([known[t] for t in texts])
     return embedder.embed(texts)
 
 
@@ -73,7 +73,7 @@ def index_items(index: VectorIndex, user_id: str, made: ItemVectors) -> int:
         return 0
     entries = [(user_id, [i.id for i in made.items], made.vectors)]
     if made.values:
-        entries.append((namespace_key(user_id, VALUE_NAMESPACE), list(made.values), np.stack(list(made.values.values()))))
+        entries.append((namespace_key(user_id, VALUE_NAMESPACE), list(made.values), stack_rows(list(made.values.values()))))
     for key, ids, vectors in entries:
         index.add(key, ids, vectors)
     return len(made.items) + len(made.values)

@@ -262,18 +262,20 @@ class MemoryWriter:
         return self._context(event)
 
     def _remember_context(self, user_id: str, session_id: str | None, version: object,
-                          events: Sequence[Event]) -> None:
+                          events: Sequence[Event], written: Sequence[Event]) -> None:
+        """Keep the session's last ``events`` (what its next batch will find); of them, only those in ``written``
+        (the batch just written) are new: the others came from ``_recent_context``, already as stored (kept last
+        time, or read from the store). write_chunks drops the user's kept events before it writes, so they
+        cannot be looked up here: without ``written`` every event would be converted again, ~12 per write."""
         epoch = getattr(self.store, "event_epoch", None)
         if epoch is None or version is None:
             return
         n = self._context_events() if session_id else _CONTEXT_EVENTS
-        with self._recent_lock:
-            got = self._recent.get(user_id, {}).get(session_id)
-        done = {id(e) for e in got[2]} if got is not None else set()  # kept last time: already as stored
+        new = {id(e) for e in written}
         # As the store gives them back: timestamps through the stored float, so comparisons come out the same.
         kept = []
         for e in events[-n:]:
-            if id(e) in done:
+            if id(e) not in new:
                 kept.append(e)
                 continue
             stored = datetime.fromtimestamp(e.timestamp.timestamp(), UTC)

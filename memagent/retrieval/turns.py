@@ -33,7 +33,7 @@ from typing import get_args
 import numpy as np
 
 from memagent._lexical import content_words
-from memagent.embeddings.base import Embedder
+from memagent.embeddings.base import Embedder, stack_rows
 from memagent.graph.domains import RELATED_DOMAINS, classify_domains
 from memagent.graph.exchange import accepted_text
 from memagent.graph.values import embed_known
@@ -164,7 +164,7 @@ class TurnSearch:
                   if restated and e.id in restated and t == e.text}  # a bare reply is indexed with what it accepted
         todo = [t for e, t in zip(turns, said, strict=True) if e.id not in shared]
         fresh = iter(embed_known(self.embedder, todo, known) if todo else ())
-        vectors = np.stack([shared[e.id] if e.id in shared else next(fresh) for e in turns])
+        vectors = stack_rows([shared[e.id] if e.id in shared else next(fresh) for e in turns])
         return [(namespace_key(user_id, TURN_NAMESPACE), [e.id for e in turns], vectors)]
 
     def texts_to_embed(self, user_id: str, turns: Sequence[Event]) -> dict[str, str]:

@@ -256,9 +256,10 @@ class ExactIndex:
                 self._joined_checked = self._joined is not None
             for key, ids, vectors in entries:
                 um = self._matrix(key)
+                pos = um.pos
                 for i, v in zip(ids, vectors, strict=True):
-                    if i in um.pos:
-                        um.replace(um.pos[i], v)
+                    if i in pos:
+                        um.replace(pos[i], v)
                     else:
                         um.append(i, v)
 

@@ -10,13 +10,13 @@ Design points:
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
 import threading
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -47,13 +47,22 @@ def _metadata(raw: str) -> dict[str, Any]:
     return {} if raw == "{}" else json.loads(raw)  # type: ignore[no-any-return]
 
 
-@contextlib.contextmanager
-def map_sqlite_errors(what: str) -> Iterator[None]:
-    try:
-        yield
-    except sqlite3.Error as exc:
-        msg = f"store: {what} failed: {exc}"
-        raise StoreError(msg) from exc
+class map_sqlite_errors:  # noqa: N801 (used as a function: ``with map_sqlite_errors("what"):``)
+    """Turns any sqlite3 error raised in the block into StoreError("store: <what> failed: ..."). A class, not a
+    generator context manager: the index and the store enter one a dozen times per written turn."""
+
+    __slots__ = ("what",)
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        if exc is not None and isinstance(exc, sqlite3.Error):
+            msg = f"store: {self.what} failed: {exc}"
+            raise StoreError(msg) from exc
 
 
 _ITEM_COLUMNS = (
@@ -135,31 +144,9 @@ class SQLStore(ABC):
             with self._waiting_guard:
                 self._waiting -= 1
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> AbstractContextManager[None]:
         """One atomic write: everything inside commits together or not at all. Nested calls join the outer one."""
-        lock = self._lock
-        self._acquire(lock)
-        try:
-            if self._depth:
-                self._depth += 1
-                try:
-                    yield
-                finally:
-                    self._depth -= 1
-                return
-            self._begin()
-            self._depth = 1
-            try:
-                yield
-            except BaseException:
-                self._depth = 0
-                self._rollback()
-                raise
-            self._depth = 0
-            self._commit()
-        finally:
-            lock.release()
+        return _Transaction(self)
 
     def store_id(self) -> str:
         """A random id given to this database on first use: names its collection on a shared vector server."""
@@ -606,6 +593,46 @@ class SQLStore(ABC):
         for table in ("events", "items", "edges", "history"):
             out[table] = int(self._rows(f"SELECT COUNT(*) AS n FROM {table} WHERE user_id = ?", (user_id,))[0]["n"])
         return out
+
+
+class _Transaction:
+    """``SQLStore.transaction()``: a plain class, not a generator context manager (a written turn enters
+    five, most of them nested)."""
+
+    __slots__ = ("_lock", "_outer", "_store")
+
+    def __init__(self, store: SQLStore) -> None:
+        self._store = store
+
+    def __enter__(self) -> None:
+        store = self._store
+        self._lock = lock = store._lock  # PostgresStore: this thread's; released on exit whatever happens
+        store._acquire(lock)
+        if store._depth:
+            store._depth += 1
+            self._outer = False
+            return
+        try:
+            store._begin()
+        except BaseException:
+            lock.release()
+            raise
+        store._depth = 1
+        self._outer = True
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        store = self._store
+        try:
+            if not self._outer:
+                store._depth -= 1
+                return
+            store._depth = 0
+            if exc is not None:
+                store._rollback()
+                return  # the exception goes on
+            store._commit()
+        finally:
+            self._lock.release()
 
 
 class SQLiteStore(SQLStore):

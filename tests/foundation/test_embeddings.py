@@ -195,3 +195,32 @@ def test_hashing_vectors_are_the_feature_by_feature_ones_bit_for_bit_alone_or_in
     for text, row in zip(texts, together, strict=True):
         want = _hashing_reference(emb, text)
         assert np.array_equal(row, want) and np.array_equal(emb.embed([text])[0], want)
+
+
+def test_normalisation_is_the_linalg_norm_one_bit_for_bit():
+    """normalize_rows computes the norm without np.linalg.norm's overhead: it must give the very same rows (stored
+    vectors and every similarity depend on them), zero rows and rows that under- or overflow included."""
+    from memagent.embeddings.base import normalize_rows
+
+    rng = np.random.default_rng(7)
+    for trial in range(300):
+        rows, dim = int(rng.integers(1, 12)), int(rng.choice([16, 384, 512]))
+        v = (rng.standard_normal((rows, dim)) * float(rng.choice([1e-25, 1e-3, 1.0, 1e20]))).astype(np.float32)
+        v[v < float(rng.choice([-9.0, 0.3]))] = 0.0  # sparse rows, sometimes
+        if trial % 3 == 0:
+            v[int(rng.integers(0, rows))] = 0.0
+        with np.errstate(over="ignore"):  # rows of 1e20 overflow float32 on both paths alike
+            norms = np.linalg.norm(v, axis=1, keepdims=True)
+            want = np.divide(v, norms, out=np.zeros_like(v), where=norms > 0)
+            got = normalize_rows(v)
+        assert got.dtype == np.float32 and got.tobytes() == want.tobytes()
+
+
+def test_stack_rows_is_np_stack_and_refuses_what_it_refuses():
+    from memagent.embeddings.base import stack_rows
+
+    rows = [np.arange(4, dtype=np.float32), np.ones(4, dtype=np.float32)]
+    assert stack_rows(rows).tobytes() == np.stack(rows).tobytes() and stack_rows(rows).dtype == np.float32
+    for bad in ([], [np.ones(3, np.float32), np.ones(4, np.float32)], [np.ones((2, 2), np.float32)]):
+        with pytest.raises(ValueError):
+            stack_rows(bad)
