@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import get_args
@@ -37,6 +37,7 @@ from memagent.embeddings.base import Embedder
 from memagent.graph.domains import RELATED_DOMAINS, classify_domains
 from memagent.graph.exchange import accepted_text
 from memagent.graph.values import embed_known
+from memagent.retrieval.arrays import RowEdit
 from memagent.retrieval.cache import Snapshot
 from memagent.retrieval.hybrid import HybridRanker, Scored
 from memagent.retrieval.stock import StockSentences
@@ -103,8 +104,10 @@ class _Turns:
     # this one when its events only add to these).
     events: list[Event] = field(default_factory=list)
     everything: list[Event] = field(default_factory=list)
+    order: dict[str, int] = field(default_factory=dict)  # event id -> its position in ``events``
     changes: list[_Change] = field(default_factory=list)  # see _changes
     restating: set[str] = field(default_factory=set)  # the turns _restating found stale
+    edit: RowEdit | None = None  # ``ids`` as the view's it extends plus the new turns (its BM25 model is patched)
     stock: StockSentences = field(default_factory=StockSentences)  # the assistant's stock sentences (retrieval/stock.py)
 
     def item(self, event: Event) -> MemoryItem:
@@ -250,7 +253,7 @@ class TurnSearch:
         for i, sim in hits if hits is not None else self.search(user_id, qvec):  # a proposal found counts for the exchange
             j = turns.absorbed.get(i, i)
             dense[j] = max(dense.get(j, 0.0), max(0.0, sim))
-        bm = self.ranker.bm25.array(f"{user_id}|{_SNAPSHOT_KEY}", turns.ids, turns.messages, query)
+        bm = self.ranker.bm25.array(f"{user_id}|{_SNAPSHOT_KEY}", turns.ids, turns.messages, query, edit=turns.edit)
         found = list(dense) + [turns.ids[r] for r in _top_rows(bm, cfg.k_turns) if turns.ids[r] not in dense]
         covered = _covered(turns, beside, set(found))
         pool = [turns.by_id[i] for i in found if i in turns.by_id and i not in turns.stale and i not in covered
@@ -324,7 +327,7 @@ class TurnSearch:
         # after a write has them patched too). The order of ``items`` does not matter.
         if snap.others is None:
             snap.others = self.store.items(user_id, statuses=_NOT_CURRENT)
-        items = [*snap.items, *snap.others]
+        others = snap.others
         # A snapshot patched after a write extends the view of the one it was patched from when the write only
         # added events after all of its own (what a chatbot does): the per-turn work is done for the new turns.
         prev = snap.patched_from.pop(_SNAPSHOT_KEY, None)
@@ -335,10 +338,19 @@ class TurnSearch:
         events = [*prev.events, *new] if prev is not None else new
         # A turn a replaced memory came from is left out even when a current memory came from it too ("My name
         # is Maya and I live in Boston", after a move): the current memories speak for what still holds.
-        replaced = {ev for item in items if item.status == "superseded" for ev in item.source_event_ids}
-        # ... and so is the assistant's reply to it, which confirms what was said ("Done: home streaming.").
-        replaced |= {nxt.id for ev, nxt in zip(events, events[1:], strict=False)
-                     if ev.id in replaced and nxt.role == "assistant" and nxt.session_id == ev.session_id}
+        # (The snapshot's items are all current, so the superseded ones are among the others.)
+        replaced = {ev for item in others if item.status == "superseded" for ev in item.source_event_ids}
+        # Each turn's position in ``events``: extended, not rebuilt, when the view is (time order only appends).
+        if prev is not None:
+            order = dict(prev.order)
+            order.update(zip([e.id for e in new], range(len(prev.events), len(events)), strict=True))
+        else:
+            order = {e.id: n for n, e in enumerate(events)}
+        # ... and so is the assistant's reply to it, which confirms what was said ("Done: home streaming."): the
+        # turn after each replaced one, looked up by position (not a pass over every pair of turns).
+        replaced |= {nxt.id for ev, nxt in ((events[n], events[n + 1]) for n in
+                                           (order[i] for i in replaced if i in order) if n + 1 < len(events))
+                     if nxt.role == "assistant" and nxt.session_id == ev.session_id}
         texts = {**(prev.texts if prev is not None else {}), **{e.id: turn_text(e) for e in new}}
         bodies = {**(prev.bodies if prev is not None else {}), **{e.id: e.text for e in new}}
         absorbed: dict[str, str] = dict(prev.absorbed) if prev is not None else {}
@@ -352,22 +364,48 @@ class TurnSearch:
         words, domains = self._derive(user_id, new, texts, bodies)
         if prev is not None:
             words, domains = {**prev.words, **words}, {**prev.domains, **domains}
-        changes = _changes(items)
-        if prev is not None and changes == prev.changes:  # the same changes: only the new turns are checked
+        # Only items naming the value they replace matter among the current ones: one cheap pass picks them.
+        others_by_id = {i.id: i for i in others}
+
+        def lookup(iid: str) -> MemoryItem | None:
+            got = snap.by_id.get(iid)
+            return got if got is not None else others_by_id.get(iid)
+
+        changes = _changes([*(i for i in snap.items if "replaces" in i.metadata), *others], lookup)
+        before, now = (set(prev.changes), set(changes)) if prev is not None else (set(), set())
+        if prev is not None and before == now:  # the same changes: only the new turns are checked
             restating = prev.restating | _restating(new, words, changes)
+        elif prev is not None and before <= now:  # changes added (a write replaced a value): a turn restates when
+            # it restates any one change, so the old turns are checked against the added changes only
+            added = [c for c in changes if c not in before]
+            restating = prev.restating | _restating(new, words, changes) | _restating(prev.events, words, added)
         else:
             restating = _restating(events, words, changes)
         stale = replaced | restating
         # An exchange is stale when the proposal it took up is (the assistant named a value replaced since).
         stale |= {reply for bot, reply in absorbed.items() if bot in replaced}
-        ids = [e.id for e in events if e.id not in absorbed]
+        # Absorbed proposals are left out of the candidates; a write can absorb only the last old turn (the new
+        # turns' exchanges are with the turn before each), so unless it did, the old candidates stay as they were.
+        extend = prev is not None and not any(b in prev.pos for b in absorbed)
+        if extend:
+            assert prev is not None
+            added_ids = [e.id for e in new if e.id not in absorbed]
+            ids = [*prev.ids, *added_ids]
+            messages = [*prev.messages, *(bodies[i] for i in added_ids)]
+            pos = dict(prev.pos)
+            pos.update(zip(added_ids, range(len(prev.ids), len(ids)), strict=True))
+            edit = RowEdit(prev.ids, [], list(range(len(prev.ids), len(ids))))
+        else:
+            ids = [e.id for e in events if e.id not in absorbed]
+            messages = [bodies[i] for i in ids]
+            pos = {i: n for n, i in enumerate(ids)}
+            edit = None
         newest = max((e.timestamp for e in new), default=None)
         if prev is not None and prev.newest is not None:
             newest = max(prev.newest, newest) if newest is not None else prev.newest
         turns = _Turns(by_id=by_id, texts=texts, bodies=bodies, words=words, domains=domains, stale=stale,
-                       absorbed=absorbed, ids=ids, messages=[bodies[i] for i in ids],
-                       pos={i: n for n, i in enumerate(ids)}, newest=newest, events=events, everything=everything,
-                       changes=changes, restating=restating,
+                       absorbed=absorbed, ids=ids, messages=messages, pos=pos, newest=newest, events=events,
+                       everything=everything, order=order, changes=changes, restating=restating, edit=edit,
                        stock=(prev.stock if prev is not None else StockSentences()).extended(new))
         if prev is not None:  # the same objects for the turns that did not change (the packer keeps their lines)
             same_stock = turns.stock.stock is prev.stock.stock
@@ -410,21 +448,24 @@ def _top_rows(scores: np.ndarray | None, k: int) -> list[int]:
     return positive[np.argsort(-scores[positive], kind="stable")][:k].tolist()
 
 
-def _changes(items: Sequence[MemoryItem]) -> list[_Change]:
+def _changes(items: Sequence[MemoryItem], lookup: Callable[[str], MemoryItem | None] | None = None) -> list[_Change]:
     """The value changes turns are checked against (``_restating``): (until, the replaced value's words, the
-    words of the value standing now)."""
-    # Run again after every write, over every item: a comprehension finds the replaced values, and only the items
-    # a successor chain can reach (those some item names as its successor) are looked up by id.
+    words of the value standing now). ``lookup``: every item by id when ``items`` holds only those that can name a
+    change (the superseded ones and those naming what they replace, in item order), so a write does not pass over
+    every current item; without it the successors are looked up among ``items``."""
+    # Run again after every write: a comprehension finds the replaced values, and only the items a successor chain
+    # can reach (those some item names as its successor) are looked up by id.
     olds = [i for i in items if i.status == "superseded" and i.value and i.valid_to is not None]
-    successors = {i.superseded_by for i in items if i.superseded_by} if olds else set()
-    by_id = {i.id: i for i in items if i.id in successors} if successors else {}
+    if lookup is None:
+        successors = {i.superseded_by for i in items if i.superseded_by} if olds else set()
+        lookup = ({i.id: i for i in items if i.id in successors} if successors else {}).get
     changes: list[_Change] = []
     for old in olds:
-        new = by_id.get(old.superseded_by or "")
+        new = lookup(old.superseded_by or "")
         seen = {old.id}
         while new is not None and new.superseded_by and new.superseded_by not in seen:  # the value standing now
             seen.add(new.id)
-            new = by_id.get(new.superseded_by)
+            new = lookup(new.superseded_by)
         old_words = frozenset(content_words(old.value))
         if old_words:
             changes.append((old.valid_to, old_words, frozenset(content_words(new.value or "")) if new else frozenset()))
@@ -442,11 +483,11 @@ def _changes(items: Sequence[MemoryItem]) -> list[_Change]:
 def _restating(events: Sequence[Event], words: dict[str, frozenset[str]], changes: Sequence[_Change]) -> set[str]:
     """Turns from before a change that state the replaced value and not the one that replaced it ("soft
     chimes" in March, after "birdsong" superseded it in May): shown, they would present the old value as news."""
-    if not changes:
-        return set()
-    return {ev.id for ev in events
-            if any(ev.timestamp < until and old <= words[ev.id] and not (new and new <= words[ev.id])
-                   for until, old, new in changes)}
+    out: set[str] = set()
+    for until, old, new in changes:  # one pass per change, no generator per turn (a write checks 100k turns)
+        out.update([ev.id for ev in events if ev.timestamp < until and old <= words[ev.id]
+                    and not (new and new <= words[ev.id])])
+    return out
 
 
 def _covered(turns: _Turns, beside: Sequence[Scored], among: set[str], share: float = 0.8) -> set[str]:
