@@ -96,6 +96,9 @@ def patch_snapshot(store: Store, user_id: str, old: Snapshot, columns: Columns) 
         for e in new_events:  # after every older one of the same time: the store orders ties by sequence
             bisect.insort_right(events, e, key=lambda ev: ev.timestamp)
         snap.events = events
+    if old.replacing is not None:
+        snap.replacing = _merge([i for i in old.replacing if i.id not in changed],
+                                [i for i in current if "replaces" in i.metadata])
     if old.others is not None:
         snap.others = _merge([i for i in old.others if i.id not in changed], [i for i in fresh if i.status != "current"])
     # Where the changed items left and entered the list: the unfiltered view's rows are copied by position.

@@ -371,14 +371,16 @@ class TurnSearch:
             got = snap.by_id.get(iid)
             return got if got is not None else others_by_id.get(iid)
 
-        changes = _changes([*(i for i in snap.items if "replaces" in i.metadata), *others], lookup)
+        if snap.replacing is None:
+            snap.replacing = [i for i in snap.items if "replaces" in i.metadata]
+        changes = _changes([*snap.replacing, *others], lookup)
         before, now = (set(prev.changes), set(changes)) if prev is not None else (set(), set())
         if prev is not None and before == now:  # the same changes: only the new turns are checked
             restating = prev.restating | _restating(new, words, changes)
         elif prev is not None and before <= now:  # changes added (a write replaced a value): a turn restates when
             # it restates any one change, so the old turns are checked against the added changes only
             added = [c for c in changes if c not in before]
-            restating = prev.restating | _restating(new, words, changes) | _restating(prev.events, words, added)
+            restating = prev.restating | _restating(new, words, changes) | _restating_old(prev, words, added)
         else:
             restating = _restating(events, words, changes)
         stale = replaced | restating
@@ -487,6 +489,16 @@ def _restating(events: Sequence[Event], words: dict[str, frozenset[str]], change
     for until, old, new in changes:  # one pass per change, no generator per turn (a write checks 100k turns)
         out.update([ev.id for ev in events if ev.timestamp < until and old <= words[ev.id]
                     and not (new and new <= words[ev.id])])
+    return out
+
+
+def _restating_old(prev: _Turns, words: dict[str, frozenset[str]], changes: Sequence[_Change]) -> set[str]:
+    """``_restating(prev.events, words, changes)``, found from the words first: a pass over ``words`` (one entry
+    per turn) finds the few turns holding a change's replaced words, then only those are looked up."""
+    out: set[str] = set()
+    for until, old, new in changes:
+        out.update([i for i in [i for i, own in words.items() if old <= own] if i in prev.order
+                    and prev.by_id[i].timestamp < until and not (new and new <= words[i])])
     return out
 
 

@@ -81,6 +81,8 @@ def _same_snapshot(got: Snapshot, want: Snapshot) -> None:
         assert _columns(got.arrays[key]) == _columns(want.arrays[key]), key
     if got.events is not None and want.events is not None:
         assert [e.id for e in got.events] == [e.id for e in want.events]
+    if got.replacing is not None:
+        assert [i.id for i in got.replacing] == [i.id for i in want.items if "replaces" in i.metadata]
     if got.others is not None and want.others is not None:
         assert sorted(i.id for i in got.others) == sorted(i.id for i in want.others)
     turns, fresh_turns = got.extras.get("turns"), want.extras.get("turns")
