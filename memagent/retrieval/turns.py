@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import get_args
@@ -41,6 +41,7 @@ from memagent.retrieval.arrays import RowEdit
 from memagent.retrieval.cache import Snapshot
 from memagent.retrieval.hybrid import HybridRanker, Scored
 from memagent.retrieval.stock import StockSentences
+from memagent.retrieval.turn_changes import Change, changes_of, restating, restating_among
 from memagent.store.base import Store
 from memagent.store.index import VectorIndex, namespace_key
 from memagent.types import Event, EventKind, MemoryItem, MemoryKind
@@ -74,7 +75,6 @@ def turn_text(event: Event) -> str:
     return f"{event.role}: {body}"
 
 
-_Change = tuple[datetime, frozenset[str], frozenset[str]]  # (until, the replaced value's words, the new value's)
 
 
 @dataclass
@@ -105,8 +105,8 @@ class _Turns:
     events: list[Event] = field(default_factory=list)
     everything: list[Event] = field(default_factory=list)
     order: dict[str, int] = field(default_factory=dict)  # event id -> its position in ``events``
-    changes: list[_Change] = field(default_factory=list)  # see _changes
-    restating: set[str] = field(default_factory=set)  # the turns _restating found stale
+    changes: list[Change] = field(default_factory=list)  # see turn_changes.changes_of
+    restating: set[str] = field(default_factory=set)  # the turns turn_changes.restating found stale
     edit: RowEdit | None = None  # ``ids`` as the view's it extends plus the new turns (its BM25 model is patched)
     stock: StockSentences = field(default_factory=StockSentences)  # the assistant's stock sentences (retrieval/stock.py)
 
@@ -373,17 +373,18 @@ class TurnSearch:
 
         if snap.replacing is None:
             snap.replacing = [i for i in snap.items if "replaces" in i.metadata]
-        changes = _changes([*snap.replacing, *others], lookup)
+        changes = changes_of([*snap.replacing, *others], lookup)
         before, now = (set(prev.changes), set(changes)) if prev is not None else (set(), set())
         if prev is not None and before == now:  # the same changes: only the new turns are checked
-            restating = prev.restating | _restating(new, words, changes)
+            restated = prev.restating | restating(new, words, changes)
         elif prev is not None and before <= now:  # changes added (a write replaced a value): a turn restates when
             # it restates any one change, so the old turns are checked against the added changes only
             added = [c for c in changes if c not in before]
-            restating = prev.restating | _restating(new, words, changes) | _restating_old(prev, words, added)
+            restated = prev.restating | restating(new, words, changes)
+            restated |= restating_among(prev.order, prev.by_id, words, added)
         else:
-            restating = _restating(events, words, changes)
-        stale = replaced | restating
+            restated = restating(events, words, changes)
+        stale = replaced | restated
         # An exchange is stale when the proposal it took up is (the assistant named a value replaced since).
         stale |= {reply for bot, reply in absorbed.items() if bot in replaced}
         # Absorbed proposals are left out of the candidates; a write can absorb only the last old turn (the new
@@ -407,7 +408,7 @@ class TurnSearch:
             newest = max(prev.newest, newest) if newest is not None else prev.newest
         turns = _Turns(by_id=by_id, texts=texts, bodies=bodies, words=words, domains=domains, stale=stale,
                        absorbed=absorbed, ids=ids, messages=messages, pos=pos, newest=newest, events=events,
-                       everything=everything, order=order, changes=changes, restating=restating, edit=edit,
+                       everything=everything, order=order, changes=changes, restating=restated, edit=edit,
                        stock=(prev.stock if prev is not None else StockSentences()).extended(new))
         if prev is not None:  # the same objects for the turns that did not change (the packer keeps their lines)
             same_stock = turns.stock.stock is prev.stock.stock
@@ -448,58 +449,6 @@ def _top_rows(scores: np.ndarray | None, k: int) -> list[int]:
         kth = np.partition(scores[positive], len(positive) - k)[len(positive) - k]
         positive = positive[scores[positive] >= kth]
     return positive[np.argsort(-scores[positive], kind="stable")][:k].tolist()
-
-
-def _changes(items: Sequence[MemoryItem], lookup: Callable[[str], MemoryItem | None] | None = None) -> list[_Change]:
-    """The value changes turns are checked against (``_restating``): (until, the replaced value's words, the
-    words of the value standing now). ``lookup``: every item by id when ``items`` holds only those that can name a
-    change (the superseded ones and those naming what they replace, in item order), so a write does not pass over
-    every current item; without it the successors are looked up among ``items``."""
-    # Run again after every write: a comprehension finds the replaced values, and only the items a successor chain
-    # can reach (those some item names as its successor) are looked up by id.
-    olds = [i for i in items if i.status == "superseded" and i.value and i.valid_to is not None]
-    if lookup is None:
-        successors = {i.superseded_by for i in items if i.superseded_by} if olds else set()
-        lookup = ({i.id: i for i in items if i.id in successors} if successors else {}).get
-    changes: list[_Change] = []
-    for old in olds:
-        new = lookup(old.superseded_by or "")
-        seen = {old.id}
-        while new is not None and new.superseded_by and new.superseded_by not in seen:  # the value standing now
-            seen.add(new.id)
-            new = lookup(new.superseded_by)
-        old_words = frozenset(content_words(old.value))
-        if old_words:
-            changes.append((old.valid_to, old_words, frozenset(content_words(new.value or "")) if new else frozenset()))
-    # A change names the value it replaces even when no memory held that value (it was only said in passing,
-    # or only by the assistant): turns before the change that state it are stale all the same.
-    for item in [i for i in items if "replaces" in i.metadata]:
-        replaced = item.metadata["replaces"]
-        if isinstance(replaced, str) and item.value and not item.metadata.get("temporary"):
-            old_words = frozenset(content_words(replaced))
-            if old_words:
-                changes.append((item.valid_from, old_words, frozenset(content_words(item.value))))
-    return changes
-
-
-def _restating(events: Sequence[Event], words: dict[str, frozenset[str]], changes: Sequence[_Change]) -> set[str]:
-    """Turns from before a change that state the replaced value and not the one that replaced it ("soft
-    chimes" in March, after "birdsong" superseded it in May): shown, they would present the old value as news."""
-    out: set[str] = set()
-    for until, old, new in changes:  # one pass per change, no generator per turn (a write checks 100k turns)
-        out.update([ev.id for ev in events if ev.timestamp < until and old <= words[ev.id]
-                    and not (new and new <= words[ev.id])])
-    return out
-
-
-def _restating_old(prev: _Turns, words: dict[str, frozenset[str]], changes: Sequence[_Change]) -> set[str]:
-    """``_restating(prev.events, words, changes)``, found from the words first: a pass over ``words`` (one entry
-    per turn) finds the few turns holding a change's replaced words, then only those are looked up."""
-    out: set[str] = set()
-    for until, old, new in changes:
-        out.update([i for i in [i for i, own in words.items() if old <= own] if i in prev.order
-                    and prev.by_id[i].timestamp < until and not (new and new <= words[i])])
-    return out
 
 
 def _covered(turns: _Turns, beside: Sequence[Scored], among: set[str], share: float = 0.8) -> set[str]:
