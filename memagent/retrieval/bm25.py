@@ -9,18 +9,26 @@ from itertools import repeat
 import numpy as np
 
 from memagent._lexical import content_words
+from memagent.retrieval.arrays import RowEdit
 from memagent.retrieval.inverted import InvertedBM25, encode
 
 __all__ = ["BM25Cache"]
 
 
 class _Entry:
-    __slots__ = ("hashes", "ids", "model", "pos", "version", "vocab")
+    __slots__ = ("_pos", "hashes", "ids", "model", "version", "vocab")
 
     def __init__(self, version: int, ids: list[str], model: InvertedBM25, vocab: dict[str, int],
                  hashes: np.ndarray) -> None:
         self.version, self.ids, self.model, self.vocab, self.hashes = version, ids, model, vocab, hashes
-        self.pos = dict(zip(ids, range(len(ids)), strict=True))
+        self._pos: dict[str, int] | None = None
+
+    @property
+    def pos(self) -> dict[str, int]:
+        """Each id's row, built when a patch first needs it (a patch by ``RowEdit`` does not: 100k ids per write)."""
+        if self._pos is None:
+            self._pos = dict(zip(self.ids, range(len(self.ids)), strict=True))
+        return self._pos
 
 
 class _Kept:
@@ -87,13 +95,16 @@ class BM25Cache:
         arr = self.array(user_id, ids, texts, query)
         return {} if arr is None else {i: float(s) for i, s in zip(ids, arr, strict=True) if s > 0}
 
-    def array(self, user_id: str, ids: Sequence[str], texts: Sequence[str], query: str) -> np.ndarray | None:
+    def array(self, user_id: str, ids: Sequence[str], texts: Sequence[str], query: str, *,
+              edit: RowEdit | None = None) -> np.ndarray | None:
         """The scores as an array aligned with ``ids`` (normalised to [0, 1]); None when nothing matches.
-        Pass the same ``ids`` list while the user's memories are unchanged: it is compared by identity first."""
+        Pass the same ``ids`` list while the user's memories are unchanged: it is compared by identity first.
+        ``edit``: how ``ids`` was made from an earlier list (``RowEdit``), so the model built for that one is
+        patched by position."""
         q = content_words(query)
         if not q or not ids:
             return None
-        entry = self._get(user_id, ids if isinstance(ids, list) else list(ids), texts)
+        entry = self._get(user_id, ids if isinstance(ids, list) else list(ids), texts, edit)
         return _normalised(entry.model, entry.vocab, q)
 
     @staticmethod
@@ -107,7 +118,7 @@ class BM25Cache:
         arr = _normalised(InvertedBM25(docs, len(vocab)), vocab, q)
         return {} if arr is None else {i: float(s) for i, s in zip(ids, arr, strict=True) if s > 0}
 
-    def _get(self, user_id: str, ids: list[str], texts: Sequence[str]) -> _Entry:
+    def _get(self, user_id: str, ids: list[str], texts: Sequence[str], edit: RowEdit | None = None) -> _Entry:
         with self._lock:
             version, epoch = self._version(user_id), self._epoch
             entry = self._entries.get(user_id)
@@ -117,7 +128,7 @@ class BM25Cache:
         # A copy: another thread may be rebuilding this view from the same kept vocabulary.
         vocab = dict(kept.vocab) if kept is not None else {}
         old = kept.docs if kept is not None else {}
-        patched = _patch(kept.entry, ids, texts, vocab) if kept is not None else None
+        patched = _patch(kept.entry, ids, texts, vocab, edit) if kept is not None else None
         if patched is not None:  # most documents unchanged since the last build (a write): patch its model
             model, hashes = patched
             docs = old  # as of the last full build: still valid by id and hash, for the next one
@@ -158,15 +169,25 @@ class BM25Cache:
         return sum(self._versions.get("|".join(parts[:n]), 0) for n in range(1, len(parts) + 1))
 
 
-def _patch(prev: _Entry, ids: list[str], texts: Sequence[str], vocab: dict[str, int]
+def _patch(prev: _Entry, ids: list[str], texts: Sequence[str], vocab: dict[str, int], edit: RowEdit | None = None
            ) -> tuple[InvertedBM25, np.ndarray] | None:
     """``prev``'s model patched to ``ids``/``texts`` (documents matched by id and text hash; the others are
-    tokenised into ``vocab``), with the texts' hashes; None when over a quarter changed (a full build is as cheap)."""
+    tokenised into ``vocab``), with the texts' hashes; None when over a quarter changed (a full build is as cheap).
+    ``edit``: how ``ids`` was made from ``prev.ids`` (its removed and inserted rows): the kept documents are
+    those rows, unchanged (a document re-read by a write is an inserted row, tokenised again)."""
     n = len(ids)
-    hashes = np.fromiter(map(hash, texts), dtype=np.int64, count=n)  # map: no Python frame per document
-    src = np.fromiter(map(prev.pos.get, ids, repeat(-1)), dtype=np.int64, count=n)
-    known = np.flatnonzero(src >= 0)
-    src[known[prev.hashes[src[known]] != hashes[known]]] = -1  # same id, another text: a new document
+    src = edit.sources(n) if edit is not None and edit.base is prev.ids else None
+    if src is not None:
+        assert edit is not None
+        hashes = np.empty(n, dtype=np.int64)
+        kept = src >= 0
+        hashes[kept] = prev.hashes[src[kept]]
+        hashes[edit.inserted] = [hash(texts[r]) for r in edit.inserted]
+    else:
+        hashes = np.fromiter(map(hash, texts), dtype=np.int64, count=n)  # map: no Python frame per document
+        src = np.fromiter(map(prev.pos.get, ids, repeat(-1)), dtype=np.int64, count=n)
+        known = np.flatnonzero(src >= 0)
+        src[known[prev.hashes[src[known]] != hashes[known]]] = -1  # same id, another text: a new document
     fresh = np.flatnonzero(src < 0)
     if 4 * len(fresh) > n:
         return None

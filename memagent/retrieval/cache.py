@@ -37,6 +37,9 @@ class Snapshot:
     events: list[Event] | None = None
     event_seq: int = 0
     others: list[MemoryItem] | None = None
+    # The current items naming a value they replace (``metadata["replaces"]``), in snapshot order, once the turn
+    # view has looked for them (a patched snapshot has them patched: the turn view reads them after every write).
+    replacing: list[MemoryItem] | None = None
     # The views (``extras``) of the snapshot this one was patched from, for a view that can extend its old self.
     patched_from: dict[str, object] = field(default_factory=dict)
 

@@ -208,8 +208,9 @@ class HybridRanker:
         def patch(old: Snapshot) -> Snapshot:
             cfg = self.config
             rows = self._topic_rows(user_id) if self.topics is not None and cfg.soft_domains else None
-            return patch_snapshot(self.store, user_id, old, lambda items, arrays, changed: ItemArrays.patched(
-                arrays, items, changed, cfg.profile_kinds, half_life_days=cfg.recency_half_life_days, topic_rows=rows))
+            return patch_snapshot(self.store, user_id, old, lambda items, arrays, changed, edit: ItemArrays.patched(
+                arrays, items, changed, cfg.profile_kinds, half_life_days=cfg.recency_half_life_days, topic_rows=rows,
+                edit=edit))
 
         return self.snapshots.get(user_id, load, patch if can_patch else None)
 
@@ -291,7 +292,7 @@ class HybridRanker:
             key, arrays = self._arrays(user_id, snap, kinds)
             if not len(arrays):
                 return []
-            bm_found = self.bm25.array(key, arrays.ids, arrays.texts, query)
+            bm_found = self.bm25.array(key, arrays.ids, arrays.texts, query, edit=arrays.edit)
             bm_arr = bm_found if bm_found is not None else np.zeros(len(arrays))
             rows, found = self.candidates(user_id, qvec, query, arrays, bm_arr, q_topic, domains, related)
             if extra:

@@ -34,7 +34,7 @@ class InvertedBM25:
         n_vocab: the size of the vocabulary the ids come from.
     """
 
-    __slots__ = ("data", "indices", "indptr", "lens", "n_docs", "n_terms", "tf")
+    __slots__ = ("_weights", "idf32", "indices", "indptr", "lens", "mean", "n_docs", "n_terms", "tf")
 
     def __init__(self, docs: Sequence[np.ndarray], n_vocab: int) -> None:
         n = len(docs)
@@ -50,8 +50,9 @@ class InvertedBM25:
     def _empty(self, n: int, n_vocab: int, lens: np.ndarray) -> None:
         self.n_docs, self.lens = n, lens
         self.indptr = np.zeros(n_vocab + 1, dtype=np.int64)
-        self.indices, self.data, self.n_terms = np.zeros(0, np.int32), np.zeros(0, np.float32), 0
+        self.indices, self.n_terms = np.zeros(0, np.int32), 0
         self.tf = np.zeros(0, np.int64)
+        self.idf32, self.mean, self._weights = np.zeros(n_vocab, np.float32), 0.0, {}
 
     def _weigh(self, tok: np.ndarray, row: np.ndarray, tf: np.ndarray, lens: np.ndarray, n_vocab: int) -> None:
         """The postings of (token, document, term frequency) triples sorted by token (documents in any order)."""
@@ -64,13 +65,25 @@ class InvertedBM25:
         values = np.flatnonzero(np.bincount(df))
         lut = np.zeros(int(values[-1]) + 1 if len(values) else 1, dtype=np.float64)
         lut[values] = [math.log(1 + (n - d + 0.5) / (d + 0.5)) if d else 0.0 for d in values.tolist()]
-        idf32 = lut.astype(np.float32)[df]
-        tf64 = tf.astype(np.float32).astype(np.float64)
-        tfc = tf64 / (K1 * ((1 - B) + B * lens[row] / lens.mean()) + tf64)
-        self.data = (idf32[tok].astype(np.float64) * tfc).astype(np.float32)
+        self.idf32 = lut.astype(np.float32)[df]
+        self.mean = lens.mean()
         self.indices = row.astype(np.int32)
         self.indptr = np.zeros(n_vocab + 1, dtype=np.int64)
         np.cumsum(df, out=self.indptr[1:])
+        # Each posting's weight depends on every document (idf, mean length), so a write would weigh every posting
+        # again (~1M at 100k memories); they are weighed per token when a request first reads it (``weights``).
+        self._weights: dict[int, np.ndarray] = {}
+
+    def weights(self, t: int) -> np.ndarray:
+        """The BM25 weights of token ``t``'s postings (float32): computed on first use, each with the operations a
+        weighing of every posting at once used (float64, element by element, so the same to the bit)."""
+        got = self._weights.get(t)
+        if got is None:
+            start, end = self.indptr[t], self.indptr[t + 1]
+            tf64 = self.tf[start:end].astype(np.float32).astype(np.float64)
+            tfc = tf64 / (K1 * ((1 - B) + B * self.lens[self.indices[start:end]] / self.mean) + tf64)
+            got = self._weights[t] = (np.float64(self.idf32[t]) * tfc).astype(np.float32)
+        return got
 
     def patched(self, src: np.ndarray, fresh: dict[int, np.ndarray], n_vocab: int) -> InvertedBM25:
         """The index of a corpus that keeps some of these documents: ``src[r]`` is the row here of its document
@@ -111,5 +124,5 @@ class InvertedBM25:
         for t in query_ids:
             if t < limit:  # ids added to the vocabulary after this index was built are in no document here
                 start, end = self.indptr[t], self.indptr[t + 1]
-                out[self.indices[start:end]] += self.data[start:end]  # a document appears once per token
+                out[self.indices[start:end]] += self.weights(t)  # a document appears once per token
         return out

@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 
-from memagent.retrieval.arrays import ItemArrays
+from memagent.retrieval.arrays import ItemArrays, RowEdit
 from memagent.retrieval.cache import Snapshot
 from memagent.store.base import Store
 from memagent.types import EdgeType, MemoryItem
@@ -43,7 +43,21 @@ def _merge(kept: list[MemoryItem], added: list[MemoryItem]) -> list[MemoryItem]:
     return kept
 
 
-Columns = Callable[[list[MemoryItem], ItemArrays, set[str]], ItemArrays]
+Columns = Callable[[list[MemoryItem], ItemArrays, set[str], RowEdit | None], ItemArrays]
+
+
+def _rows_of(items: list[MemoryItem], objs: list[MemoryItem]) -> list[int] | None:
+    """The rows of ``objs`` (objects of ``items``, which is in snapshot order), ascending, each found by bisection;
+    None when one is not where the order puts it."""
+    out = []
+    for item in objs:
+        at = bisect.bisect_left(items, _order(item), key=_order)
+        while at < len(items) and items[at] is not item and _order(items[at]) == _order(item):
+            at += 1
+        if at == len(items) or items[at] is not item:
+            return None
+        out.append(at)
+    return sorted(out)
 
 
 def _without(items: list[MemoryItem], gone: list[MemoryItem]) -> list[MemoryItem]:
@@ -67,7 +81,8 @@ def patch_snapshot(store: Store, user_id: str, old: Snapshot, columns: Columns) 
     changed: set[str] = store.changed_items(user_id, old.op_version)  # type: ignore[attr-defined]
     fresh = store.items(user_id, statuses=None, ids=sorted(changed)) if changed else []
     current = [i for i in fresh if i.status == "current"]
-    items = _merge(_without(old.items, [old.by_id[i] for i in changed if i in old.by_id]), current)
+    gone = [old.by_id[i] for i in changed if i in old.by_id]
+    items = _merge(_without(old.items, gone), current)
     by_id = dict(old.by_id)
     for iid in changed:
         by_id.pop(iid, None)
@@ -81,12 +96,19 @@ def patch_snapshot(store: Store, user_id: str, old: Snapshot, columns: Columns) 
         for e in new_events:  # after every older one of the same time: the store orders ties by sequence
             bisect.insort_right(events, e, key=lambda ev: ev.timestamp)
         snap.events = events
+    if old.replacing is not None:
+        snap.replacing = _merge([i for i in old.replacing if i.id not in changed],
+                                [i for i in current if "replaces" in i.metadata])
     if old.others is not None:
         snap.others = _merge([i for i in old.others if i.id not in changed], [i for i in fresh if i.status != "current"])
+    # Where the changed items left and entered the list: the unfiltered view's rows are copied by position.
+    removed, inserted = _rows_of(old.items, gone), _rows_of(items, current)
     for key, arrays in old.arrays.items():
         kinds = _kinds_of(key, user_id)
         subset = items if kinds is None else [i for i in items if i.kind.value in kinds]
-        snap.arrays[key] = columns(subset, arrays, changed)
+        edit = RowEdit(arrays.ids, removed, inserted) if kinds is None and removed is not None \
+            and inserted is not None and len(arrays) == len(old.items) else None
+        snap.arrays[key] = columns(subset, arrays, changed, edit)
     return snap
 
 

@@ -37,9 +37,11 @@ from memagent.embeddings.base import Embedder, stack_rows
 from memagent.graph.domains import RELATED_DOMAINS, classify_domains
 from memagent.graph.exchange import accepted_text
 from memagent.graph.values import embed_known
+from memagent.retrieval.arrays import RowEdit
 from memagent.retrieval.cache import Snapshot
 from memagent.retrieval.hybrid import HybridRanker, Scored
 from memagent.retrieval.stock import StockSentences
+from memagent.retrieval.turn_changes import Change, changes_of, restating, restating_among
 from memagent.store.base import Store
 from memagent.store.index import VectorIndex, namespace_key
 from memagent.types import Event, EventKind, MemoryItem, MemoryKind
@@ -73,7 +75,6 @@ def turn_text(event: Event) -> str:
     return f"{event.role}: {body}"
 
 
-_Change = tuple[datetime, frozenset[str], frozenset[str]]  # (until, the replaced value's words, the new value's)
 
 
 @dataclass
@@ -103,8 +104,10 @@ class _Turns:
     # this one when its events only add to these).
     events: list[Event] = field(default_factory=list)
     everything: list[Event] = field(default_factory=list)
-    changes: list[_Change] = field(default_factory=list)  # see _changes
-    restating: set[str] = field(default_factory=set)  # the turns _restating found stale
+    order: dict[str, int] = field(default_factory=dict)  # event id -> its position in ``events``
+    changes: list[Change] = field(default_factory=list)  # see turn_changes.changes_of
+    restating: set[str] = field(default_factory=set)  # the turns turn_changes.restating found stale
+    edit: RowEdit | None = None  # ``ids`` as the view's it extends plus the new turns (its BM25 model is patched)
     stock: StockSentences = field(default_factory=StockSentences)  # the assistant's stock sentences (retrieval/stock.py)
 
     def item(self, event: Event) -> MemoryItem:
@@ -267,7 +270,7 @@ class TurnSearch:
         for i, sim in hits if hits is not None else self.search(user_id, qvec):  # a proposal found counts for the exchange
             j = turns.absorbed.get(i, i)
             dense[j] = max(dense.get(j, 0.0), max(0.0, sim))
-        bm = self.ranker.bm25.array(f"{user_id}|{_SNAPSHOT_KEY}", turns.ids, turns.messages, query)
+        bm = self.ranker.bm25.array(f"{user_id}|{_SNAPSHOT_KEY}", turns.ids, turns.messages, query, edit=turns.edit)
         found = list(dense) + [turns.ids[r] for r in _top_rows(bm, cfg.k_turns) if turns.ids[r] not in dense]
         covered = _covered(turns, beside, set(found))
         pool = [turns.by_id[i] for i in found if i in turns.by_id and i not in turns.stale and i not in covered
@@ -341,7 +344,7 @@ class TurnSearch:
         # after a write has them patched too). The order of ``items`` does not matter.
         if snap.others is None:
             snap.others = self.store.items(user_id, statuses=_NOT_CURRENT)
-        items = [*snap.items, *snap.others]
+        others = snap.others
         # A snapshot patched after a write extends the view of the one it was patched from when the write only
         # added events after all of its own (what a chatbot does): the per-turn work is done for the new turns.
         prev = snap.patched_from.pop(_SNAPSHOT_KEY, None)
@@ -352,10 +355,19 @@ class TurnSearch:
         events = [*prev.events, *new] if prev is not None else new
         # A turn a replaced memory came from is left out even when a current memory came from it too ("My name
         # is Maya and I live in Boston", after a move): the current memories speak for what still holds.
-        replaced = {ev for item in items if item.status == "superseded" for ev in item.source_event_ids}
-        # ... and so is the assistant's reply to it, which confirms what was said ("Done: home streaming.").
-        replaced |= {nxt.id for ev, nxt in zip(events, events[1:], strict=False)
-                     if ev.id in replaced and nxt.role == "assistant" and nxt.session_id == ev.session_id}
+        # (The snapshot's items are all current, so the superseded ones are among the others.)
+        replaced = {ev for item in others if item.status == "superseded" for ev in item.source_event_ids}
+        # Each turn's position in ``events``: extended, not rebuilt, when the view is (time order only appends).
+        if prev is not None:
+            order = dict(prev.order)
+            order.update(zip([e.id for e in new], range(len(prev.events), len(events)), strict=True))
+        else:
+            order = {e.id: n for n, e in enumerate(events)}
+        # ... and so is the assistant's reply to it, which confirms what was said ("Done: home streaming."): the
+        # turn after each replaced one, looked up by position (not a pass over every pair of turns).
+        replaced |= {nxt.id for ev, nxt in ((events[n], events[n + 1]) for n in
+                                           (order[i] for i in replaced if i in order) if n + 1 < len(events))
+                     if nxt.role == "assistant" and nxt.session_id == ev.session_id}
         texts = {**(prev.texts if prev is not None else {}), **{e.id: turn_text(e) for e in new}}
         bodies = {**(prev.bodies if prev is not None else {}), **{e.id: e.text for e in new}}
         absorbed: dict[str, str] = dict(prev.absorbed) if prev is not None else {}
@@ -369,22 +381,51 @@ class TurnSearch:
         words, domains = self._derive(user_id, new, texts, bodies)
         if prev is not None:
             words, domains = {**prev.words, **words}, {**prev.domains, **domains}
-        changes = _changes(items)
-        if prev is not None and changes == prev.changes:  # the same changes: only the new turns are checked
-            restating = prev.restating | _restating(new, words, changes)
+        # Only items naming the value they replace matter among the current ones: one cheap pass picks them.
+        others_by_id = {i.id: i for i in others}
+
+        def lookup(iid: str) -> MemoryItem | None:
+            got = snap.by_id.get(iid)
+            return got if got is not None else others_by_id.get(iid)
+
+        if snap.replacing is None:
+            snap.replacing = [i for i in snap.items if "replaces" in i.metadata]
+        changes = changes_of([*snap.replacing, *others], lookup)
+        before, now = (set(prev.changes), set(changes)) if prev is not None else (set(), set())
+        if prev is not None and before == now:  # the same changes: only the new turns are checked
+            restated = prev.restating | restating(new, words, changes)
+        elif prev is not None and before <= now:  # changes added (a write replaced a value): a turn restates when
+            # it restates any one change, so the old turns are checked against the added changes only
+            added = [c for c in changes if c not in before]
+            restated = prev.restating | restating(new, words, changes)
+            restated |= restating_among(prev.order, prev.by_id, words, added)
         else:
-            restating = _restating(events, words, changes)
-        stale = replaced | restating
+            restated = restating(events, words, changes)
+        stale = replaced | restated
         # An exchange is stale when the proposal it took up is (the assistant named a value replaced since).
         stale |= {reply for bot, reply in absorbed.items() if bot in replaced}
-        ids = [e.id for e in events if e.id not in absorbed]
+        # Absorbed proposals are left out of the candidates; a write can absorb only the last old turn (the new
+        # turns' exchanges are with the turn before each), so unless it did, the old candidates stay as they were.
+        extend = prev is not None and not any(b in prev.pos for b in absorbed)
+        if extend:
+            assert prev is not None
+            added_ids = [e.id for e in new if e.id not in absorbed]
+            ids = [*prev.ids, *added_ids]
+            messages = [*prev.messages, *(bodies[i] for i in added_ids)]
+            pos = dict(prev.pos)
+            pos.update(zip(added_ids, range(len(prev.ids), len(ids)), strict=True))
+            edit = RowEdit(prev.ids, [], list(range(len(prev.ids), len(ids))))
+        else:
+            ids = [e.id for e in events if e.id not in absorbed]
+            messages = [bodies[i] for i in ids]
+            pos = {i: n for n, i in enumerate(ids)}
+            edit = None
         newest = max((e.timestamp for e in new), default=None)
         if prev is not None and prev.newest is not None:
             newest = max(prev.newest, newest) if newest is not None else prev.newest
         turns = _Turns(by_id=by_id, texts=texts, bodies=bodies, words=words, domains=domains, stale=stale,
-                       absorbed=absorbed, ids=ids, messages=[bodies[i] for i in ids],
-                       pos={i: n for n, i in enumerate(ids)}, newest=newest, events=events, everything=everything,
-                       changes=changes, restating=restating,
+                       absorbed=absorbed, ids=ids, messages=messages, pos=pos, newest=newest, events=events,
+                       everything=everything, order=order, changes=changes, restating=restated, edit=edit,
                        stock=(prev.stock if prev is not None else StockSentences()).extended(new))
         if prev is not None:  # the same objects for the turns that did not change (the packer keeps their lines)
             same_stock = turns.stock.stock is prev.stock.stock
@@ -427,45 +468,6 @@ def _top_rows(scores: np.ndarray | None, k: int) -> list[int]:
         kth = np.partition(scores[positive], len(positive) - k)[len(positive) - k]
         positive = positive[scores[positive] >= kth]
     return positive[np.argsort(-scores[positive], kind="stable")][:k].tolist()
-
-
-def _changes(items: Sequence[MemoryItem]) -> list[_Change]:
-    """The value changes turns are checked against (``_restating``): (until, the replaced value's words, the
-    words of the value standing now)."""
-    # Run again after every write, over every item: a comprehension finds the replaced values, and only the items
-    # a successor chain can reach (those some item names as its successor) are looked up by id.
-    olds = [i for i in items if i.status == "superseded" and i.value and i.valid_to is not None]
-    successors = {i.superseded_by for i in items if i.superseded_by} if olds else set()
-    by_id = {i.id: i for i in items if i.id in successors} if successors else {}
-    changes: list[_Change] = []
-    for old in olds:
-        new = by_id.get(old.superseded_by or "")
-        seen = {old.id}
-        while new is not None and new.superseded_by and new.superseded_by not in seen:  # the value standing now
-            seen.add(new.id)
-            new = by_id.get(new.superseded_by)
-        old_words = frozenset(content_words(old.value))
-        if old_words:
-            changes.append((old.valid_to, old_words, frozenset(content_words(new.value or "")) if new else frozenset()))
-    # A change names the value it replaces even when no memory held that value (it was only said in passing,
-    # or only by the assistant): turns before the change that state it are stale all the same.
-    for item in [i for i in items if "replaces" in i.metadata]:
-        replaced = item.metadata["replaces"]
-        if isinstance(replaced, str) and item.value and not item.metadata.get("temporary"):
-            old_words = frozenset(content_words(replaced))
-            if old_words:
-                changes.append((item.valid_from, old_words, frozenset(content_words(item.value))))
-    return changes
-
-
-def _restating(events: Sequence[Event], words: dict[str, frozenset[str]], changes: Sequence[_Change]) -> set[str]:
-    """Turns from before a change that state the replaced value and not the one that replaced it ("soft
-    chimes" in March, after "birdsong" superseded it in May): shown, they would present the old value as news."""
-    if not changes:
-        return set()
-    return {ev.id for ev in events
-            if any(ev.timestamp < until and old <= words[ev.id] and not (new and new <= words[ev.id])
-                   for until, old, new in changes)}
 
 
 def _covered(turns: _Turns, beside: Sequence[Scored], among: set[str], share: float = 0.8) -> set[str]:

@@ -17,7 +17,7 @@ import pytest
 
 import memagent.retrieval.hybrid as hybrid
 from memagent import HashingEmbedder, Memory
-from memagent.retrieval.arrays import ItemArrays
+from memagent.retrieval.arrays import ItemArrays, RowEdit
 from memagent.retrieval.bm25 import BM25Cache
 from memagent.retrieval.cache import Snapshot
 from memagent.retrieval.hybrid import HybridRanker
@@ -64,6 +64,7 @@ def _check(mem: Memory, uid: str, rng: random.Random) -> None:
 def _columns(arrays: ItemArrays) -> dict[str, object]:
     names = {code: name for name, code in arrays.domains.items()}
     return {"ids": arrays.ids, "texts": arrays.texts, "domains": [names.get(int(c)) for c in arrays.domain_codes],
+            "pos": [arrays.pos.get(i) for i in arrays.ids] + [arrays.pos.get("mem_gone"), "mem_gone" in arrays.pos],
             **{col: getattr(arrays, col).tolist() for col in ("kinds", "profile", "importance", "evidence", "stamps",
                                                                "recency")},
             "topic": None if arrays.topic_sqrt is None else arrays.topic_sqrt.tolist()}
@@ -80,11 +81,16 @@ def _same_snapshot(got: Snapshot, want: Snapshot) -> None:
         assert _columns(got.arrays[key]) == _columns(want.arrays[key]), key
     if got.events is not None and want.events is not None:
         assert [e.id for e in got.events] == [e.id for e in want.events]
+    if got.replacing is not None:
+        assert [i.id for i in got.replacing] == [i.id for i in want.items if "replaces" in i.metadata]
     if got.others is not None and want.others is not None:
         assert sorted(i.id for i in got.others) == sorted(i.id for i in want.others)
     turns, fresh_turns = got.extras.get("turns"), want.extras.get("turns")
     if turns is not None and fresh_turns is not None:
         assert (turns.ids, turns.stale, turns.absorbed) == (fresh_turns.ids, fresh_turns.stale, fresh_turns.absorbed)
+        # What an extended view keeps beside (extended, not rebuilt): the same as a view built afresh.
+        assert (turns.messages, turns.pos, turns.restating, turns.order) == (
+            fresh_turns.messages, fresh_turns.pos, fresh_turns.restating, fresh_turns.order)
 
 
 def _step(mem: Memory, uid: str, rng: random.Random, clock: list[datetime]) -> None:
@@ -132,8 +138,25 @@ def patches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
+@pytest.fixture
+def edits(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts rows copied by position (``RowEdit``: item columns, BM25 models, turn views), so a test shows that
+    path ran, not only the lookups by id."""
+    calls: list[int] = []
+    real = RowEdit.sources
+
+    def counted(self, n):
+        got = real(self, n)
+        if got is not None:
+            calls.append(1)
+        return got
+
+    monkeypatch.setattr(RowEdit, "sources", counted)
+    return calls
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_recall_from_a_patched_snapshot_equals_a_fresh_read_after_every_step(tmp_path, seed, patches):
+def test_recall_from_a_patched_snapshot_equals_a_fresh_read_after_every_step(tmp_path, seed, patches, edits):
     rng = random.Random(seed)
     mem = Memory.open(tmp_path / "m.db", embedder=HashingEmbedder(dim=128))
     clock = [datetime(2025, 1, 1, tzinfo=UTC)]
@@ -145,6 +168,7 @@ def test_recall_from_a_patched_snapshot_equals_a_fresh_read_after_every_step(tmp
         if mem.has_user("u"):
             _check(mem, "u", rng)
     assert len(patches) >= 10
+    assert len(edits) >= 10
     mem.close()
 
 

@@ -1,4 +1,4 @@
-"""retrieval/turns.py ``_changes`` (run over every item after each write) gives what its definition gives: for each
+"""retrieval/turn_changes.py ``changes_of`` (run over every item after each write) gives what its definition gives: for each
 replaced value, the words of the value standing at the end of its successor chain; for each change naming the value
 it replaces, that value's words; in item order."""
 
@@ -8,7 +8,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from memagent._lexical import content_words
-from memagent.retrieval.turns import _changes
+from memagent.retrieval.turn_changes import changes_of as _changes
 from memagent.types import MemoryItem, MemoryKind
 
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
