@@ -488,8 +488,12 @@ class DialogueExtractor(HeuristicExtractor):
         return [*out, retract.model_copy(update={"polarity": -1, "value": f"not {old}"})]
 
 
-_REQUEST_SENTENCE = re.compile(r"\?\s*$|^(?:please\s+)?(?:help|can|could|would|will|find|book|get|make|set|plan|recommend|"
-                               r"pick|put|add|send|draft|organi[sz]e|schedule|order|i\s+need|i\s+want|i'?d\s+like|"
+# Where a request may start: the sentence's start, after a greeting ("hey, ...", "question for you: ...") or after a
+# comma or "and" ("work finally approved the trip, i need flights").
+_REQUEST_SENTENCE = re.compile(r"\?\s*$|(?:^(?:(?:hi|hey|hiya|hello|morning|evening|ok(?:ay)?|so|right|well|um+|"
+                               r"(?:hi|hello)\s+(?:there|again)|good\s+(?:morning|afternoon|evening)|quick\s+one|"
+                               r"question\s+for\s+you)\b[,:!.]?\s+)*|,\s+|\band\s+)(?:please\s+)?(?:help|can|could|would|will|find|book|get|make|set|plan|recommend|"
+                               r"pick|put|add|send|draft|organi[sz]e|schedule|order|i\s+(?:just\s+|really\s+|also\s+)?(?:need|want)|i'?d\s+like|"
                                r"i'?m\s+looking|what|where|which|when|any)\b", re.I)
 
 
@@ -500,8 +504,10 @@ def _topic(session: Sequence[Event], memo: TextMemo[tuple[tuple[str, int], ...]]
     Each turn's own counts are ``memo``-ised by text: a session's turns are read again for every new turn."""
     counts: Counter[str] = Counter()
     first_user = next((e for e in session if e.role == "user"), None)
+    first_reply = next((e for e in session if e.role == "assistant" and first_user is not None
+                        and session.index(first_user) < session.index(e)), None)
     for e in session:
-        weight = 3 if e is first_user else 2 if e.role == "user" else 1
+        weight = 3 if e is first_user or e is first_reply else 2 if e.role == "user" else 1
         # In the order the domains first appear, so ties in most_common break as they would counted in one pass.
         for d, n in (memo.get(e.text, _turn_topic) if memo is not None else _turn_topic(e.text)):
             counts[d] += weight * n

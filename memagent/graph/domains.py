@@ -150,17 +150,56 @@ _BOOK_VERB = re.compile(r"(?:^|(?<=[.!?]\s)|\b(?<=to\s)|\b(?<=please\s)|\b(?<=yo
 
 # "deal with it", "no big deal": the verb and the idiom are no bargain (shopping's "deal"). "a booking charge",
 # "the booking", "booked": a reservation, whatever word comes before; a book one reads is never booked.
+# "Nothing alarming" is no alarm; "there by lunch", "after dinner" tell the time, not the food.
 _DEAL_IDIOM = re.compile(r"\bdeal(?:s|t|ing)?\s+with\b|\b(?:big|great|good)\s+deal\b(?!\s+(?:on|for)\b)|"
-                         r"\bbook(?:ings?|ed)\b", re.I)
+                         r"\bbook(?:ings?|ed)\b|\balarming(?:ly)?\b|"
+                         r"\b(?:by|before|after|until|till|around|past)\s+(?:lunch|dinner|breakfast)(?:\s*time)?\b", re.I)
+
+
+# Keywords with an everyday sense outside their domain: "my team needs an update" (work, not sports), "I've run
+# out of stuff to watch" (not fitness), "work was chaos today", "of course", "flying home", "a window seat" on a
+# bus. Alone they name no domain; they count for theirs only beside a plain keyword of it ("the football team",
+# "a yoga class and a run"), so an aside or an attribute cannot move a conversation's topic.
+_WEAK = frozenset(
+    "team teams player players run running runs ran training weights show shows series seat seats aisle "
+    "window economy business stay room rooms suite checkout home work working project projects remote company "
+    "order orders store stores price budget text call calls chat contact party parties class classes course "
+    "courses lesson lessons app apps phone device devices screen sleep stress condition pain cold heat summer "
+    "winter schedule pop rock style brand brands wear electric credit stock bonus taste sweet menu city cities "
+    "visit visiting explore drive driving ride".split())
+_WEAK_STEMS = frozenset(stem(w) for w in _WEAK)
+# Phrases that settle a weak word's sense: "business class", "go for a run", "first class" (a cabin, not a lesson).
+_SENSES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?:business|first|economy|premium)\s+class\b|\bpremium\s+economy\b", re.I), "flights"),
+    (re.compile(r"\b(?:go(?:ing|es)?|went)\s+for\s+(?:a|my)\s+(?:\w+\s+)?run\b|\b(?:morning|evening|daily|long)\s+runs?\b",
+                re.I), "fitness"),
+    (re.compile(r"\b(?:place|somewhere|where)\s+to\s+stay\b|\b(?:\d+|two|three|four|five|six|seven|a\s+few|a\s+couple\s+of)"
+                r"\s+nights\b", re.I), "hotels"),
+)
+
+
+def _is_weak(word: str) -> bool:
+    return word in _WEAK or (word not in _INDEX and stem(word) in _WEAK_STEMS)
 
 
 def classify_domains(text: str, *, top: int = 3) -> list[str]:
-    """Domains whose keywords occur in ``text``, most frequent first (empty when none match)."""
+    """Domains whose keywords occur in ``text``, most frequent first (empty when none match). A weak keyword
+    (``_WEAK``) counts only when a plain keyword of its domain occurs too."""
     counts: Counter[str] = Counter()
-    for w in words(_DEAL_IDIOM.sub(" ", _BOOK_VERB.sub(" ", text.strip()))):
+    weak: Counter[str] = Counter()
+    text = text.strip()
+    for pattern, domain in _SENSES:
+        found = len(pattern.findall(text))
+        if found:
+            counts[domain] += found
+            text = pattern.sub(" ", text)
+    for w in words(_DEAL_IDIOM.sub(" ", _BOOK_VERB.sub(" ", text))):
         domain = _INDEX.get(w) or _INDEX.get(stem(w))
         if domain:
-            counts[domain] += 1
+            (weak if _is_weak(w) else counts)[domain] += 1
+    for domain, n in weak.items():
+        if counts[domain]:
+            counts[domain] += n
     return [d for d, _ in counts.most_common(top)]
 
 
@@ -175,6 +214,8 @@ def word_domain(word: str) -> str | None:
     if not _WORD.fullmatch(word):  # not one token ("someone'" after stemming): tokenise as classify does
         found = classify_domains(word, top=1)
         return found[0] if found else None
+    if _is_weak(word):  # alone, a weak keyword names no domain
+        return None
     return _INDEX.get(word) or _INDEX.get(stem(word))
 
 
