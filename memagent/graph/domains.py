@@ -166,7 +166,7 @@ _WEAK = frozenset(
     "order orders store stores price budget text call calls chat contact party parties class classes course "
     "courses lesson lessons app apps phone device devices screen sleep stress condition pain cold heat summer "
     "winter schedule pop rock style brand brands wear electric credit stock bonus taste sweet menu city cities "
-    "visit visiting explore drive driving ride".split())
+    "visit visiting explore drive driving ride meeting meetings mental".split())
 _WEAK_STEMS = frozenset(stem(w) for w in _WEAK)
 # Phrases that settle a weak word's sense: "business class", "go for a run", "first class" (a cabin, not a lesson).
 _SENSES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -194,6 +194,8 @@ def classify_domains(text: str, *, top: int = 3) -> list[str]:
             counts[domain] += found
             text = pattern.sub(" ", text)
     for w in words(_DEAL_IDIOM.sub(" ", _BOOK_VERB.sub(" ", text))):
+        if w.endswith("'s"):  # "the train's easiest", "the hotel's pool"
+            w = w[:-2]
         domain = _INDEX.get(w) or _INDEX.get(stem(w))
         if domain:
             (weak if _is_weak(w) else counts)[domain] += 1
