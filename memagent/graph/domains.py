@@ -150,31 +150,33 @@ _BOOK_VERB = re.compile(r"(?:^|(?<=[.!?]\s)|\b(?<=to\s)|\b(?<=please\s)|\b(?<=yo
 
 # "deal with it", "no big deal": the verb and the idiom are no bargain (shopping's "deal"). "a booking charge",
 # "the booking", "booked": a reservation, whatever word comes before; a book one reads is never booked.
-# "Nothing alarming" is no alarm; "there by lunch", "after dinner" tell the time, not the food.
+# "Nothing alarming" is no alarm, "in order to" no order, "of course" no course; "there by lunch", "after dinner"
+# tell the time, not the food.
 _DEAL_IDIOM = re.compile(r"\bdeal(?:s|t|ing)?\s+with\b|\b(?:big|great|good)\s+deal\b(?!\s+(?:on|for)\b)|"
-                         r"\bbook(?:ings?|ed)\b|\balarming(?:ly)?\b|"
+                         r"\bbook(?:ings?|ed)\b|\balarming(?:ly)?\b|\bin\s+order\b|\bof\s+course\b|"
                          r"\b(?:by|before|after|until|till|around|past)\s+(?:lunch|dinner|breakfast)(?:\s*time)?\b", re.I)
+_HOME_WARD = re.compile(r"\b(go|goes|going|went|gone|fly|flying|flew|head|heading|get|getting|got|come|coming|came|back|"
+                        r"way|drive|driving|walk|walking|ride|train|bus)\s+home\b", re.I)  # the way, not the house
 
 
 # Keywords with an everyday sense outside their domain: "my team needs an update" (work, not sports), "I've run
-# out of stuff to watch" (not fitness), "work was chaos today", "of course", "flying home", "a window seat" on a
-# bus. Alone they name no domain; they count for theirs only beside a plain keyword of it ("the football team",
-# "a yoga class and a run"), so an aside or an attribute cannot move a conversation's topic.
+# out of stuff to watch" (not fitness), "work was chaos today", "a window seat" on a bus. Alone they name no
+# domain; they count for theirs only beside a plain keyword of it ("the football team", "a yoga class and a
+# run"), so an aside or an attribute cannot move a conversation's topic.
 _WEAK = frozenset(
-    "team teams player players run running runs ran training weights show shows series seat seats aisle "
-    "window economy business stay room rooms suite checkout home work working project projects remote company "
-    "order orders store stores price budget text call calls chat contact party parties class classes course "
-    "courses lesson lessons app apps phone device devices screen sleep stress condition pain cold heat summer "
-    "winter schedule pop rock style brand brands wear electric credit stock bonus taste sweet menu city cities "
-    "visit visiting explore drive driving ride meeting meetings mental".split())
+    "team teams player players run runs running ran training weights show seat seats aisle window economy business "
+    "stay room rooms suite checkout work working project projects remote store stores price budget text "
+    "call calls chat contact class classes lesson lessons app apps phone screen sleep heat summer winter pop "
+    "rock style brand brands electric credit stock bonus taste sweet menu meeting meetings mental".split())
 _WEAK_STEMS = frozenset(stem(w) for w in _WEAK)
 # Phrases that settle a weak word's sense: "business class", "go for a run", "first class" (a cabin, not a lesson).
 _SENSES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:business|first|economy|premium)\s+class\b|\bpremium\s+economy\b", re.I), "flights"),
     (re.compile(r"\b(?:go(?:ing|es)?|went)\s+for\s+(?:a|my)\s+(?:\w+\s+)?run\b|\b(?:morning|evening|daily|long)\s+runs?\b",
                 re.I), "fitness"),
-    (re.compile(r"\b(?:place|somewhere|where)\s+to\s+stay\b|\b(?:\d+|two|three|four|five|six|seven|a\s+few|a\s+couple\s+of)"
-                r"\s+nights\b", re.I), "hotels"),
+    (re.compile(r"\b(?:places?|somewhere|where)\s+(?:for\s+(?:me|us)\s+)?to\s+stay\b|\b(?:during|for)\s+(?:my|our|the)\s+"
+                r"stay\b|\bwhere\s+(?:should|could|can|shall|do|would)\s+(?:i|we)\s+stay\b|"
+                r"\b(?:\d+|two|three|four|five|six|seven|a\s+few|a\s+couple\s+of)\s+nights\b", re.I), "hotels"),
 )
 
 
@@ -193,7 +195,7 @@ def classify_domains(text: str, *, top: int = 3) -> list[str]:
         if found:
             counts[domain] += found
             text = pattern.sub(" ", text)
-    for w in words(_DEAL_IDIOM.sub(" ", _BOOK_VERB.sub(" ", text))):
+    for w in words(_HOME_WARD.sub(r"\1", _DEAL_IDIOM.sub(" ", _BOOK_VERB.sub(" ", text)))):
         if w.endswith("'s"):  # "the train's easiest", "the hotel's pool"
             w = w[:-2]
         domain = _INDEX.get(w) or _INDEX.get(stem(w))
