@@ -150,13 +150,21 @@ _BOOK_VERB = re.compile(r"(?:^|(?<=[.!?]\s)|\b(?<=to\s)|\b(?<=please\s)|\b(?<=yo
 
 # "deal with it", "no big deal": the verb and the idiom are no bargain (shopping's "deal"). "a booking charge",
 # "the booking", "booked": a reservation, whatever word comes before; a book one reads is never booked.
+_DEAL_IDIOM = re.compile(r"\bdeal(?:s|t|ing)?\s+with\b|\b(?:big|great|good)\s+deal\b(?!\s+(?:on|for)\b)|"
+                         r"\bbook(?:ings?|ed)\b", re.I)
 # "Nothing alarming" is no alarm, "in order to" no order, "of course" no course; "there by lunch", "after dinner"
 # tell the time, not the food.
-_DEAL_IDIOM = re.compile(r"\bdeal(?:s|t|ing)?\s+with\b|\b(?:big|great|good)\s+deal\b(?!\s+(?:on|for)\b)|"
-                         r"\bbook(?:ings?|ed)\b|\balarming(?:ly)?\b|\bin\s+order\b|\bof\s+course\b|"
-                         r"\b(?:by|before|after|until|till|around|past)\s+(?:lunch|dinner|breakfast)(?:\s*time)?\b", re.I)
+_IDIOMS = re.compile(r"\balarming(?:ly)?\b|\bin\s+order\b|\bof\s+course\b|"
+                     r"\b(?:by|before|after|until|till|around|past)\s+(?:lunch|dinner|breakfast)(?:\s*time)?\b", re.I)
 _HOME_WARD = re.compile(r"\b(go|goes|going|went|gone|fly|flying|flew|head|heading|get|getting|got|come|coming|came|back|"
                         r"way|drive|driving|walk|walking|ride|train|bus)\s+home\b", re.I)  # the way, not the house
+# Each rewrite runs only on text holding one of its words (classify_domains runs on every turn and request).
+_NO_DOMAIN: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
+    (("book",), _BOOK_VERB, " "),
+    (("deal", "book"), _DEAL_IDIOM, " "),
+    (("alarming", "order", "course", "lunch", "dinner", "breakfast"), _IDIOMS, " "),
+    (("home",), _HOME_WARD, r"\1"),
+)
 
 
 # Keywords with an everyday sense outside their domain: "my team needs an update" (work, not sports), "I've run
@@ -170,13 +178,16 @@ _WEAK = frozenset(
     "rock style brand brands electric credit stock bonus taste sweet menu meeting meetings mental".split())
 _WEAK_STEMS = frozenset(stem(w) for w in _WEAK)
 # Phrases that settle a weak word's sense: "business class", "go for a run", "first class" (a cabin, not a lesson).
-_SENSES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:business|first|economy|premium)\s+class\b|\bpremium\s+economy\b", re.I), "flights"),
-    (re.compile(r"\b(?:go(?:ing|es)?|went)\s+for\s+(?:a|my)\s+(?:\w+\s+)?run\b|\b(?:morning|evening|daily|long)\s+runs?\b",
-                re.I), "fitness"),
-    (re.compile(r"\b(?:places?|somewhere|where)\s+(?:for\s+(?:me|us)\s+)?to\s+stay\b|\b(?:during|for)\s+(?:my|our|the)\s+"
-                r"stay\b|\bwhere\s+(?:should|could|can|shall|do|would)\s+(?:i|we)\s+stay\b|"
-                r"\b(?:\d+|two|three|four|five|six|seven|a\s+few|a\s+couple\s+of)\s+nights\b", re.I), "hotels"),
+_SENSES: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
+    (("class", "econom"), re.compile(r"\b(?:business|first|economy|premium)\s+class\b|\bpremium\s+economy\b", re.I),
+     "flights"),
+    (("run",), re.compile(r"\b(?:go(?:ing|es)?|went)\s+for\s+(?:a|my)\s+(?:\w+\s+)?run\b|"
+                          r"\b(?:morning|evening|daily|long)\s+runs?\b", re.I), "fitness"),
+    (("stay", "night"), re.compile(r"\b(?:places?|somewhere|where)\s+(?:for\s+(?:me|us)\s+)?to\s+stay\b|"
+                                   r"\b(?:during|for)\s+(?:my|our|the)\s+stay\b|"
+                                   r"\bwhere\s+(?:should|could|can|shall|do|would)\s+(?:i|we)\s+stay\b|"
+                                   r"\b(?:\d+|two|three|four|five|six|seven|a\s+few|a\s+couple\s+of)\s+nights\b", re.I),
+     "hotels"),
 )
 
 
@@ -190,12 +201,17 @@ def classify_domains(text: str, *, top: int = 3) -> list[str]:
     counts: Counter[str] = Counter()
     weak: Counter[str] = Counter()
     text = text.strip()
-    for pattern, domain in _SENSES:
-        found = len(pattern.findall(text))
-        if found:
-            counts[domain] += found
-            text = pattern.sub(" ", text)
-    for w in words(_HOME_WARD.sub(r"\1", _DEAL_IDIOM.sub(" ", _BOOK_VERB.sub(" ", text)))):
+    low = text.lower()
+    for gate, pattern, domain in _SENSES:
+        if any(g in low for g in gate):
+            found = len(pattern.findall(text))
+            if found:
+                counts[domain] += found
+                text = pattern.sub(" ", text)
+    for gate, pattern, repl in _NO_DOMAIN:
+        if any(g in low for g in gate):
+            text = pattern.sub(repl, text)
+    for w in words(text):
         if w.endswith("'s"):  # "the train's easiest", "the hotel's pool"
             w = w[:-2]
         domain = _INDEX.get(w) or _INDEX.get(stem(w))
