@@ -23,11 +23,10 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from memagent._lexical import content_words, stem
+from memagent._lexical import content_words
 from memagent.graph.asked import OFFER, PROPOSAL, asked_slots, asks_value, name_slots, question
 from memagent.graph.candidates import Candidate
 from memagent.graph.decide import value_type
-from memagent.graph.domains import classify_domains, word_domain
 from memagent.graph.exchange import (
     alternatives,
     asked,
@@ -42,6 +41,7 @@ from memagent.graph.heuristic import _TEMPORARY, HeuristicExtractor, _as_tempora
 from memagent.graph.memo import TextMemo
 from memagent.graph.options import listed_options
 from memagent.graph.phrasing import split_clauses, split_sentences, subject_key
+from memagent.graph.session_topic import route_domain, session_topic
 from memagent.types import Event, MemoryKind
 
 __all__ = ["DialogueExtractor"]
@@ -267,7 +267,7 @@ class DialogueExtractor(HeuristicExtractor):
         text = event.text.strip().replace("\u2019", "'")
         session = [e for e in context if e.session_id == event.session_id] if event.session_id else list(context)
         temporary = bool(_TEMPORARY.search(text) or _ONE_OFF.search(text))
-        topic = _topic([*session, event.model_copy(update={"text": text})], self._topics)
+        topic = session_topic([*session, event.model_copy(update={"text": text})], self._topics)
         if len(event.text.split()) > _LONG_TURN_WORDS:
             # A long turn tells, it does not request or answer: the first-person rules read it better, and
             # its clauses read as requests would crowd the profile with passing remarks. A change told in it
@@ -311,7 +311,7 @@ class DialogueExtractor(HeuristicExtractor):
             if cand is None:
                 continue
             if cand.kind != MemoryKind.INSTRUCTION and not (cand.subject or "").startswith("want:"):
-                cand = cand.model_copy(update={"domain": _route(clause, topic, cand.domain)})  # routed in _facet
+                cand = cand.model_copy(update={"domain": route_domain(clause, topic, cand.domain)})  # routed in _facet
             if temporary and cand.action == "remember" and cand.kind != MemoryKind.INSTRUCTION:
                 cand = _as_temporary(cand)
             out.append(cand)
@@ -332,14 +332,14 @@ class DialogueExtractor(HeuristicExtractor):
             for c in super().extract(event.model_copy(update={"text": own.strip(" ,.;")}), session):
                 if temporary and not c.temporary and c.action == "remember" and c.kind != MemoryKind.INSTRUCTION:
                     c = _as_temporary(c)
-                out.append(c.model_copy(update={"domain": _route(text, topic, c.domain)}))
+                out.append(c.model_copy(update={"domain": route_domain(text, topic, c.domain)}))
         return _dedupe(out)
 
     # -- candidates -------------------------------------------------------------------------------------
     def _facet(self, value: str, slot: str | None, topic: Counter[str], clause: str, *, importance: float = 0.6,
                **meta: str) -> Candidate:
         # The reason given for a change ("after my company now pays for first class") says nothing of the domain.
-        domain = _route(re.split(r"\s+(?:because|since|after|ever\s+since|so\s+that|now\s+that)\s+", clause, maxsplit=1)[0],
+        domain = route_domain(re.split(r"\s+(?:because|since|after|ever\s+since|so\s+that|now\s+that)\s+", clause, maxsplit=1)[0],
                         topic, None)
         label = (domain or "user").replace("_", " ").capitalize()
         text = f"{label} {slot}: {value}" if slot else f"{label} preference: {value}"
@@ -486,50 +486,3 @@ class DialogueExtractor(HeuristicExtractor):
                 return out
         retract = self._facet(f"not {old} (taken back)", None, topic, text, importance=0.5, replaces=old)
         return [*out, retract.model_copy(update={"polarity": -1, "value": f"not {old}"})]
-
-
-_REQUEST_SENTENCE = re.compile(r"\?\s*$|^(?:please\s+)?(?:help|can|could|would|will|find|book|get|make|set|plan|recommend|"
-                               r"pick|put|add|send|draft|organi[sz]e|schedule|order|i\s+need|i\s+want|i'?d\s+like|"
-                               r"i'?m\s+looking|what|where|which|when|any)\b", re.I)
-
-
-def _topic(session: Sequence[Event], memo: TextMemo[tuple[tuple[str, int], ...]] | None = None) -> Counter[str]:
-    """The conversation's domains. The user's words count double and the first user turn triple; within a turn the
-    request ("help me book a bus") counts double against asides ("I'm writing this from the train").
-
-    Each turn's own counts are ``memo``-ised by text: a session's turns are read again for every new turn."""
-    counts: Counter[str] = Counter()
-    first_user = next((e for e in session if e.role == "user"), None)
-    for e in session:
-        weight = 3 if e is first_user else 2 if e.role == "user" else 1
-        # In the order the domains first appear, so ties in most_common break as they would counted in one pass.
-        for d, n in (memo.get(e.text, _turn_topic) if memo is not None else _turn_topic(e.text)):
-            counts[d] += weight * n
-    return counts
-
-
-def _turn_topic(text: str) -> tuple[tuple[str, int], ...]:
-    """One turn's domain counts at weight 1, in the order the domains first appear."""
-    counts: dict[str, int] = {}
-    for sentence in split_sentences(text):
-        w = 2 if _REQUEST_SENTENCE.search(sentence) else 1
-        for rank, d in enumerate(classify_domains(sentence, top=2)):
-            counts[d] = counts.get(d, 0) + w * (2 if rank == 0 else 1)
-        for word in content_words(sentence):  # the domain's own name ("sports") outweighs a shared verb ("watch")
-            named = word_domain(word)
-            if named and stem(named) == word:
-                counts[named] = counts.get(named, 0) + 2 * w
-    return tuple(counts.items())
-
-
-def _route(clause: str, topic: Counter[str], proposed: str | None) -> str | None:
-    """The conversation's domain, unless the clause clearly names another (three keyword hits); attribute words
-    ("a window seat" in a bus booking) do not move it. A value mentioned in passing for another domain stays with the
-    conversation: it was usually stored under its own domain when it was first said."""
-    own = Counter(d for w in content_words(clause) if (d := word_domain(w)))
-    session = topic.most_common(1)[0][0] if topic else None
-    if own:
-        best, hits = own.most_common(1)[0]
-        if session is None or best == session or (hits >= 3 and own[session] < hits):
-            return best
-    return session or proposed

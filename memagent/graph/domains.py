@@ -152,15 +152,74 @@ _BOOK_VERB = re.compile(r"(?:^|(?<=[.!?]\s)|\b(?<=to\s)|\b(?<=please\s)|\b(?<=yo
 # "the booking", "booked": a reservation, whatever word comes before; a book one reads is never booked.
 _DEAL_IDIOM = re.compile(r"\bdeal(?:s|t|ing)?\s+with\b|\b(?:big|great|good)\s+deal\b(?!\s+(?:on|for)\b)|"
                          r"\bbook(?:ings?|ed)\b", re.I)
+# "Nothing alarming" is no alarm, "in order to" no order, "of course" no course; "there by lunch", "after dinner"
+# tell the time, not the food.
+_IDIOMS = re.compile(r"\balarming(?:ly)?\b|\bin\s+order\b|\bof\s+course\b|"
+                     r"\b(?:by|before|after|until|till|around|past)\s+(?:lunch|dinner|breakfast)(?:\s*time)?\b", re.I)
+_HOME_WARD = re.compile(r"\b(go|goes|going|went|gone|fly|flying|flew|head|heading|get|getting|got|come|coming|came|back|"
+                        r"way|drive|driving|walk|walking|ride|train|bus)\s+home\b", re.I)  # the way, not the house
+# Each rewrite runs only on text holding one of its words (classify_domains runs on every turn and request).
+_NO_DOMAIN: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
+    (("book",), _BOOK_VERB, " "),
+    (("deal", "book"), _DEAL_IDIOM, " "),
+    (("alarming", "order", "course", "lunch", "dinner", "breakfast"), _IDIOMS, " "),
+    (("home",), _HOME_WARD, r"\1"),
+)
+
+
+# Keywords with an everyday sense outside their domain: "my team needs an update" (work, not sports), "I've run
+# out of stuff to watch" (not fitness), "work was chaos today", "a window seat" on a bus. Alone they name no
+# domain; they count for theirs only beside a plain keyword of it ("the football team", "a yoga class and a
+# run"), so an aside or an attribute cannot move a conversation's topic.
+_WEAK = frozenset(
+    "team teams player players run runs running ran training weights show seat seats aisle window economy business "
+    "stay room rooms suite checkout work working project projects remote store stores price budget text "
+    "call calls chat contact class classes lesson lessons app apps phone screen sleep heat summer winter pop "
+    "rock style brand brands electric credit stock bonus taste sweet menu meeting meetings mental".split())
+_WEAK_STEMS = frozenset(stem(w) for w in _WEAK)
+# Phrases that settle a weak word's sense: "business class", "go for a run", "first class" (a cabin, not a lesson).
+_SENSES: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
+    (("class", "econom"), re.compile(r"\b(?:business|first|economy|premium)\s+class\b|\bpremium\s+economy\b", re.I),
+     "flights"),
+    (("run",), re.compile(r"\b(?:go(?:ing|es)?|went)\s+for\s+(?:a|my)\s+(?:\w+\s+)?run\b|"
+                          r"\b(?:morning|evening|daily|long)\s+runs?\b", re.I), "fitness"),
+    (("stay", "night"), re.compile(r"\b(?:places?|somewhere|where)\s+(?:for\s+(?:me|us)\s+)?to\s+stay\b|"
+                                   r"\b(?:during|for)\s+(?:my|our|the)\s+stay\b|"
+                                   r"\bwhere\s+(?:should|could|can|shall|do|would)\s+(?:i|we)\s+stay\b|"
+                                   r"\b(?:\d+|two|three|four|five|six|seven|a\s+few|a\s+couple\s+of)\s+nights\b", re.I),
+     "hotels"),
+)
+
+
+def _is_weak(word: str) -> bool:
+    return word in _WEAK or (word not in _INDEX and stem(word) in _WEAK_STEMS)
 
 
 def classify_domains(text: str, *, top: int = 3) -> list[str]:
-    """Domains whose keywords occur in ``text``, most frequent first (empty when none match)."""
+    """Domains whose keywords occur in ``text``, most frequent first (empty when none match). A weak keyword
+    (``_WEAK``) counts only when a plain keyword of its domain occurs too."""
     counts: Counter[str] = Counter()
-    for w in words(_DEAL_IDIOM.sub(" ", _BOOK_VERB.sub(" ", text.strip()))):
+    weak: Counter[str] = Counter()
+    text = text.strip()
+    low = text.lower()
+    for gate, pattern, domain in _SENSES:
+        if any(g in low for g in gate):
+            found = len(pattern.findall(text))
+            if found:
+                counts[domain] += found
+                text = pattern.sub(" ", text)
+    for gate, pattern, repl in _NO_DOMAIN:
+        if any(g in low for g in gate):
+            text = pattern.sub(repl, text)
+    for w in words(text):
+        if w.endswith("'s"):  # "the train's easiest", "the hotel's pool"
+            w = w[:-2]
         domain = _INDEX.get(w) or _INDEX.get(stem(w))
         if domain:
-            counts[domain] += 1
+            (weak if _is_weak(w) else counts)[domain] += 1
+    for domain, n in weak.items():
+        if counts[domain]:
+            counts[domain] += n
     return [d for d, _ in counts.most_common(top)]
 
 
@@ -175,6 +234,8 @@ def word_domain(word: str) -> str | None:
     if not _WORD.fullmatch(word):  # not one token ("someone'" after stemming): tokenise as classify does
         found = classify_domains(word, top=1)
         return found[0] if found else None
+    if _is_weak(word):  # alone, a weak keyword names no domain
+        return None
     return _INDEX.get(word) or _INDEX.get(stem(word))
 
 
