@@ -1,0 +1,69 @@
+"""An unnamed change ("... these days", "long story short, X instead") of an amount range, a count of a unit, the
+company kept or a value of modifier and head replaces the domain's one other value of that slot; values that
+only share a word (two elements of one memory, a negation, a number alone) replace nothing."""
+
+from __future__ import annotations
+
+from memagent.graph.decide import RuleDecider
+from memagent.graph.unnamed import known_names, reaches, recased
+from memagent.types import Op
+from tests.core.test_unnamed_change import _change, _item
+
+
+def _decide(new: str, domain: str, *olds: str):
+    items = [_item(f"i{n}", f"{domain.capitalize()} preference: {v}", v, domain=domain) for n, v in enumerate(olds)]
+    return RuleDecider().decide(_change(new, domain), [(i, 0.3) for i in items])
+
+
+def test_a_range_that_opens_with_the_old_amount_is_still_a_new_amount():
+    decided = _decide("€40 to €80", "gifts", "below €40", "something handmade")
+    assert decided.op == Op.SUPERSEDE and decided.target_ids == ["i0"]
+    assert decided.candidate.metadata["replaces"] == "€40"
+
+
+def test_a_new_count_of_a_unit_replaces_the_domains_one_count_of_that_unit_only():
+    # A length of time in minutes replaces one in hours; a rating of the domain is another slot and stays.
+    decided = _decide("45 minutes at most", "podcasts", "about an hour", "3 stars or better")
+    assert decided.op == Op.SUPERSEDE and decided.target_ids == ["i0"]
+    assert decided.candidate.metadata["replaces"] == "an hour"
+    decided = _decide("4.5 stars or better", "podcasts", "about an hour", "3 stars or better")
+    assert decided.target_ids == ["i1"]
+    # Two lengths of time in the domain (a weekday and a weekend one): unclear, none replaced.
+    assert _decide("45 minutes", "podcasts", "an hour on weekdays", "two hours on Sundays").op == Op.INSERT
+
+
+def test_the_company_kept_is_one_slot_of_the_domain():
+    decided = _decide("with my colleagues", "hiking", "with my brother", "coastal paths")
+    assert decided.op == Op.SUPERSEDE and decided.target_ids == ["i0"]
+    assert decided.candidate.metadata["replaces"] == "with my brother"
+    assert _decide("solo", "hiking", "coastal paths").op == Op.INSERT
+
+
+def test_a_value_with_the_same_head_noun_replaces_the_one_element_of_that_head():
+    decided = _decide("oak bookshelves", "furniture", "pine bookshelves, and a reading lamp")
+    assert decided.op == Op.SUPERSEDE and decided.target_ids == ["i0"]
+    assert decided.candidate.metadata["replaces"] == "pine bookshelves"
+    assert [k.value for k in decided.kept] == ["a reading lamp"]
+    # Two elements of that head in one memory, a negated one, or a bare noun: unclear, nothing replaced.
+    assert _decide("oak bookshelves", "furniture", "pine bookshelves and metal bookshelves").op == Op.INSERT
+    assert _decide("oak bookshelves", "furniture", "not pine bookshelves").op == Op.INSERT
+    assert _decide("armchairs", "furniture", "sofas").op == Op.INSERT
+    # Without a change cue two of them stand side by side.
+    plain = _change("oak bookshelves", "furniture").model_copy(update={"metadata": {}})
+    assert not reaches(plain, _item("p", "Furniture preference: pine bookshelves", "pine bookshelves", domain="furniture"))
+
+
+def test_a_number_alone_is_no_name():
+    # "I've put down 20 minutes before" holds no name: the one name of the domain is the value replaced.
+    decided = _decide("Thunderbird", "email", "I've put down 20 minutes before", "Apple Mail")
+    assert decided.op == Op.SUPERSEDE and decided.target_ids == ["i1"]
+
+
+def test_names_written_in_capitals_are_known_in_lower_case():
+    names = known_names(["Shall I keep Duolingo, or try Babbel this time? Anki is an option too.",
+                         "Great. That works."])
+    # A word opening a sentence ("Anki", "Great") may be capitalised for that alone: not known as a name.
+    assert names == {"duolingo": "Duolingo", "babbel": "Babbel"}
+    assert recased("babbel from now on", names) == "Babbel from now on"
+    assert recased("a babbel-style course", names) == "a babbel-style course"  # a part of a word is no name
+    assert recased("Babbel", names) == "Babbel"
