@@ -34,3 +34,17 @@ def test_a_name_said_in_lower_case_is_written_as_the_session_wrote_it():
     prefs = _prefs("Which language app should we use?", "Shall I keep Duolingo, or would you rather try Babbel?",
                    "honestly babbel these days, not duolingo")
     assert prefs and all("Babbel" in c.value for c in prefs)
+
+
+def test_an_object_that_only_points_at_something_said_is_no_preference():
+    from memagent.graph.heuristic import HeuristicExtractor
+    from memagent.types import Event, MemoryKind
+
+    def prefs(text: str) -> list[str]:
+        return [c.value or "" for c in HeuristicExtractor().extract(Event(user_id="u", role="user", text=text))
+                if c.kind == MemoryKind.PREFERENCE]
+
+    assert prefs("I always second-guess this part.") == []
+    assert prefs("I never want to skip it.") == []
+    assert prefs("I usually go for that one.") == []
+    assert prefs("I usually go for corner tables.") == ["corner tables"]
