@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from memagent.graph.decide import RuleDecider
 from memagent.graph.unnamed import known_names, reaches, recased
-from memagent.types import Op
+from memagent.types import MemoryKind, Op
 from tests.core.test_unnamed_change import _change, _item
 
 
@@ -67,3 +67,14 @@ def test_names_written_in_capitals_are_known_in_lower_case():
     assert recased("babbel from now on", names) == "Babbel from now on"
     assert recased("a babbel-style course", names) == "a babbel-style course"  # a part of a word is no name
     assert recased("Babbel", names) == "Babbel"
+
+
+def test_a_lower_case_name_the_memories_write_with_capitals_is_a_change_of_name():
+    console = _item("c", "Games preference: a Nintendo Switch", "a Nintendo Switch", domain="games")
+    genre = _item("g", "Games preference: cosy farming sims", "cosy farming sims", domain="games")
+    decided = RuleDecider().decide(_change("nintendo switch", "games"), [(console, 0.2)])
+    assert decided.op == Op.INSERT  # the same name again
+    other = _item("o", "User said: my cousin swears by the Steam Deck", kind=MemoryKind.EPISODE, domain="games")
+    decided = RuleDecider().decide(_change("steam deck", "games"), [(console, 0.2), (genre, 0.2), (other, 0.1)])
+    assert decided.op == Op.SUPERSEDE and decided.target_ids == ["c"]
+    assert decided.candidate.value == "Steam Deck" and decided.candidate.metadata["replaces"] == "a Nintendo Switch"
