@@ -82,7 +82,7 @@ def test_a_lower_case_name_the_memories_write_with_capitals_is_a_change_of_name(
 
 def test_a_change_of_company_told_with_with_names_both_values():
     from memagent.graph.exchange import change_in
-    told = change_in("going out with my flatmates just doesn't work any more, it'll have to be with my parents from now on")
-    assert told is not None and (told.old, told.new) == ("going out with my flatmates", "my parents")
+    told = change_in("going out with my flatmates just doesn't work any more, it'll have to be with my family from now on")
+    assert told is not None and (told.old, told.new) == ("going out with my flatmates", "my family")
     # "my kids love it" opens a clause of its own: no value.
     assert change_in("my kids love it, so it's pizza from now on").new == "pizza"
