@@ -29,10 +29,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from memagent._lexical import content_words, stem
+from memagent._lexical import content_words
 from memagent.graph.candidates import Candidate
 from memagent.graph.heuristic import _DIETS
-from memagent.graph.phrasing import head_noun
 from memagent.types import MemoryItem, MemoryKind
 
 __all__ = ["exclusive_targets", "known_names", "names_exclusive", "reaches", "recased", "remainder", "value_phrase",
@@ -210,36 +209,13 @@ def _kind(cand: Candidate) -> tuple[str, bool, str, Finder] | None:
                 family = phrase.split(":")[0]
                 return name, same_domain, phrase, _of_family(family)
             return name, same_domain, phrase, find
-    head = _head_finder(value)
-    return ("head", True, head(value), head) if head and head(value) else None
+    return None
 
 
 def _of_family(family: str) -> Finder:
     return lambda text: p if (p := _quantity(text)) and p.startswith(f"{family}:") else None
 
 
-_NEGATION = re.compile(r"\b(?:not|no|never|without)\b|n't\b", re.I)  # "not an aisle seat" is no value held
-# Heads that name no slot: "something quick", "the cheaper ones", "other options".
-_VAGUE_HEADS = frozenset("thing things stuff one ones option options kind sort type way ways time times bit lot".split())
-
-
-def _head_finder(value: str) -> Finder | None:
-    """A value of modifier and head noun ("self-drive tours", "window seats"): its slot is its head, and the old
-    value of the slot is the domain's one listed element with the same head and other words ("guided tours").
-    None when the value is a bare noun ("paperbacks": no words tell its slot) or its head says nothing."""
-    head = head_noun(value)
-    if len(content_words(value)) < 2 or stem(head) in _VAGUE_HEADS or head in _VAGUE_HEADS:
-        return None
-    wanted = stem(head)
-
-    def find(text: str) -> str | None:
-        same = {words for element in _JOINTS.split(text)
-                if (words := " ".join(w for w in element.lower().strip(" .!?").split() if w not in ("a", "an", "the")))
-                and len(words.split()) <= _MAX_OLD_WORDS and stem(head_noun(words)) == wanted
-                and not _NEGATION.search(words)}
-        # Two of them in one memory ("street food tours and guided tours"): unclear which one the change replaces.
-        return same.pop() if len(same) == 1 else None
-    return find
 
 
 def names_exclusive(cand: Candidate) -> bool:
@@ -297,7 +273,7 @@ def exclusive_targets(cand: Candidate, items: list[MemoryItem],
         newest = max(found, key=lambda i: i.valid_from)
         return [i.id for i in found], _diet(newest.text) if len(olds) > 1 else olds.pop()
     phrases = {find(i.value or i.text) for i in found}
-    if len(phrases) > 1 and name in ("name", "head") and pick is not None:
+    if len(phrases) > 1 and name == "name" and pick is not None:
         olds = sorted(phrases)  # type: ignore[type-var]
         chosen = pick(cand.value or "", [_said(o, next(i for i in found if find(i.value or i.text) == o), whole=False)
                                          for o in olds])  # type: ignore[arg-type]

@@ -1,11 +1,10 @@
 """An unnamed change ("... these days", "long story short, X instead") of an amount range, a count of a unit, the
-company kept or a value of modifier and head replaces the domain's one other value of that slot; values that
-only share a word (two elements of one memory, a negation, a number alone) replace nothing."""
+company kept replaces the domain's one other value of that slot; a number alone is no name."""
 
 from __future__ import annotations
 
 from memagent.graph.decide import RuleDecider
-from memagent.graph.unnamed import known_names, reaches, recased
+from memagent.graph.unnamed import known_names, recased
 from memagent.types import MemoryKind, Op
 from tests.core.test_unnamed_change import _change, _item
 
@@ -37,20 +36,6 @@ def test_the_company_kept_is_one_slot_of_the_domain():
     assert decided.op == Op.SUPERSEDE and decided.target_ids == ["i0"]
     assert decided.candidate.metadata["replaces"] == "with my brother"
     assert _decide("solo", "hiking", "coastal paths").op == Op.INSERT
-
-
-def test_a_value_with_the_same_head_noun_replaces_the_one_element_of_that_head():
-    decided = _decide("oak bookshelves", "furniture", "pine bookshelves, and a reading lamp")
-    assert decided.op == Op.SUPERSEDE and decided.target_ids == ["i0"]
-    assert decided.candidate.metadata["replaces"] == "pine bookshelves"
-    assert [k.value for k in decided.kept] == ["a reading lamp"]
-    # Two elements of that head in one memory, a negated one, or a bare noun: unclear, nothing replaced.
-    assert _decide("oak bookshelves", "furniture", "pine bookshelves and metal bookshelves").op == Op.INSERT
-    assert _decide("oak bookshelves", "furniture", "not pine bookshelves").op == Op.INSERT
-    assert _decide("armchairs", "furniture", "sofas").op == Op.INSERT
-    # Without a change cue two of them stand side by side.
-    plain = _change("oak bookshelves", "furniture").model_copy(update={"metadata": {}})
-    assert not reaches(plain, _item("p", "Furniture preference: pine bookshelves", "pine bookshelves", domain="furniture"))
 
 
 def test_a_number_alone_is_no_name():
