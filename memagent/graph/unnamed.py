@@ -13,7 +13,14 @@ calendar app as "Proton Calendar" is. Some values carry their slot with them, wh
 * a kind of car: "an SUV" replaces the one other kind of car the user's preferences name ("an electric car"),
   under whatever domain it was filed;
 * a name: "Proton Calendar" replaces the domain's one other name ("Fantastical"); with two names there (an
-  artist and a streaming service) it is unclear which, and none is replaced.
+  artist and a streaming service) it is unclear which, and none is replaced. A name said in lower case ("pc
+  instead") is known by the capitals the session or the user's memories wrote it with (:func:`known_names`);
+* an amount range ("$30-$60" after "under $30"), a count of a unit of one family ("4.5 stars" after "4 stars",
+  "90 minutes" after "two hours", never "4 stars" after "two hours"), the company kept ("with my partner" after
+  "with my kids"): the domain's one other value of the kind.
+
+A value that only shares its head noun with another ("short films", "animated films") names no slot: the two are
+often two facets (length, genre), and such a rule retired current values.
 
 Two values of a kind in one domain stand side by side until a change cue ("now", "these days", "switched to",
 "from now on") makes one of them a change: only then does one replace the other.
