@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from memagent._lexical import content_words
 from memagent.graph.candidates import Candidate, Decision
 from memagent.graph.domains import related_domains
-from memagent.graph.unnamed import exclusive_targets, remainder, value_type
+from memagent.graph.unnamed import exclusive_targets, known_names, recased, remainder, value_type
 from memagent.types import MemoryItem, MemoryKind, Op
 
 if TYPE_CHECKING:
@@ -214,6 +214,11 @@ class RuleDecider:
         one preference of the domain clearly closest to it (see ``slot_sim``); nothing when unclear."""
         if cand.temporary or not cand.metadata.get("changed"):
             return [], cand
+        if cand.value and cand.value.islower():
+            # A name said in lower case ("xbox these days") that the user's memories write with capitals.
+            cased = recased(cand.value, known_names([i.text for i, _ in bucket]))
+            if cased != cand.value:
+                cand = cand.model_copy(update={"value": cased, "text": cand.text.replace(cand.value, cased)})
         targets, old = exclusive_targets(cand, [i for i, _ in bucket], self._closest_name if self.embedder else None)
         if targets and old:
             named = cand.text.replace(" (changed)", f" (changed from {old})", 1)

@@ -42,6 +42,7 @@ from memagent.graph.memo import TextMemo
 from memagent.graph.options import listed_options
 from memagent.graph.phrasing import split_clauses, split_sentences, subject_key
 from memagent.graph.session_topic import route_domain, session_topic
+from memagent.graph.unnamed import known_names, recased
 from memagent.types import Event, MemoryKind
 
 __all__ = ["DialogueExtractor"]
@@ -64,17 +65,20 @@ _FILLER_TAIL = re.compile(
     re.I)
 _IT = re.compile(r"^(?:(?:it|them|everything|things)\s+(?:for|to|at|on|with|in|as)?|(?:one|that)\s+(?:for|to|at|on|with|in|as))"
                  r"\s*", re.I)
+# After a pronoun object: the user's own place for it ("my list", "our calendar"), no value.
+_DESTINATION = re.compile(r"^(?:my|our|your)\s+(?:[a-z-]+\s+){0,2}?[a-z-]+$", re.I)
+_FILING = re.compile(r"\b(?:put|add|save|send|move|stick|pop|file|note)\b", re.I)
 # No value: "something", "a hand", and asking for more to read ("some specific examples", "any tips on ...").
 _VAGUE = re.compile(r"^(?:something|anything|someone|somewhere|somebody|help|some\s+help|a\s+hand)\b|"
                     r"^if\s+(?:that'?s|it'?s|this\s+is)\s+(?:ok(?:ay)?|fine|doable|possible|alright)\b|^if\s+possible\b|"
                     r"^(?:some|any|more|a\s+few|a\s+couple\s+of|several|further)\s+(?:[\w-]+,?\s+){0,3}?(?:ideas?|tips?|"
-                    r"examples?|suggestions?|recommendations?|information|info|details?|advice|pointers?|resources?|"
+                    r"examples?|suggestions?|recommendations?|information|info|details?|advice|pointers?|resources?|things|stuff|"
                     r"guidance|strategies|ways|options|thoughts|insights|techniques)\b", re.I)
 # Verbs that name the value the user wants ("go with X", "set it to X"): a request with one states a preference.
 _VERBS = (r"go\s+with|use|pick|choose|include|add|book(?:\s+me)?|get(?:\s+me)?|look\s+at|"
           r"set(?:\s+(?:it|the\s+\w+|me\s+up))?(?:\s+(?:for|to|at|with))?|make\s+it|"
           r"keep(?:\s+it|\s+the\s+\w+)?|have\s+it|put\s+(?:it|them|\w+)\s+(?:in|on|at|for)|play|"
-          r"order|remind\s+me|wake\s+me(?:\s+up)?(?:\s+at)?|repeat\s+it|stay\s+with|stick\s+with|"
+          r"order|remind\s+me(?!\s+(?:about|of|to|that|what|how|when|where|who|which|why|if|whether)\b)|wake\s+me(?:\s+up)?(?:\s+at)?|repeat\s+it|stay\s+with|stick\s+with|"
           r"switch\s+to|try|reserve|give\s+me|only\s+(?:book|use|show)")
 # Verbs that ask the assistant to search or suggest ("find me X", "can you recommend X?"). Their object is what the
 # user wants only in answer to a question about it ("Which cuisine?" "Could you find a Georgian place?"); unasked,
@@ -102,7 +106,8 @@ _REQUESTS = [re.compile(p, re.I) for p in (
     r"^(?:my\s+)?budget\s+(?:is|of)\s+(.+)",
     r"^(?:my\s+[\w-]+(?:\s+[\w-]+)?|it|they)\s+should\s+(?:be|go\s+off|start|repeat|run|arrive|leave|ring)\s+"
     r"(?:at|on|by|around|for|every)?\s*(.+)",
-    r"^(?:nothing|no\s+more\s+than|not\s+more\s+than)\s+(?:over|above|pricier\s+than|more\s+than)?\s*(.+)",
+    r"^(?:nothing\s+(?=over\b|above\b|pricier\b|more\b|longer\b|bigger\b|[$€£\d])|no\s+more\s+than|not\s+more\s+than)\s*"
+    r"(?:over|above|pricier\s+than|more\s+than)?\s*(.+)",
 )]
 _TRAILING_OK = re.compile(
     r"^(.+?),?\s+(?:if\s+(?:you\s+can|possible)|please|would\s+be\s+(?:perfect|great|ideal|best|nice|lovely)|"
@@ -167,6 +172,7 @@ _META = re.compile(r"^(?:(?:scratch\s+that|never\s*mind|my\s+bad|sorry|i\s+made\
                    r"that'?s\s+(?:all|it)(?:\s+for\s+now)?|thanks?|thank\s+you(?:\s+so\s+much)?|cheers|great|perfect|"
                    r"awesome|appreciate\s+it|(?:much\s+)?appreciated|nice|cool|ok(?:ay)?|no|yes|sure|good|wonderful|"
                    r"hi|hello(?:\s+there)?|hey|good\s+(?:day|morning|afternoon|evening)|hope\s+you'?re\s+well|"
+                   r"amazing|brilliant|lovely|fantastic|excellent|super|dunno|idk|no\s+idea|no\s+clue|not\s+sure|"
                    r"thank\s+you\s+kindly|(?:to\s+cut\s+a\s+)?long\s+story\s+short|thank\s+u(?:\s+so\s+much)?|thanks\s+so\s+much|thx|ty|tysm|ta|cheers\s+mate)[,.!]*\s*)+$|^(?:thanks|thank\s+you|many\s+thanks)\s+(?:so\s+much\s+)?for\b", re.I)
 
 
@@ -209,7 +215,10 @@ def _value(text: str, *, max_words: int = 12) -> str | None:
     for _ in range(2):
         v = _FILLER_HEAD.sub("", v)
         v = _FILLER_TAIL.sub("", v.rstrip(" .!?,;:"))
+    pronoun = _IT.match(v)
     v = _IT.sub("", v).strip(" .!?,;:-")
+    if pronoun and pronoun.group(0).strip() and _DESTINATION.match(v):
+        return None  # "add it to my list", "put them on my calendar": where the thing goes, not a value of the user's
     v = re.sub(r"^(?:anything|something|somewhere|one|a\s+place)\s+(?:with\s+|that\s+has\s+|that\s+does\s+|"
                r"(?=(?:in|on|at|around|under|up\s+to|below|near|over|above|less|cheaper|within)\b|[$€£\d]))", "", v, flags=re.I)
     if not v or not content_words(v) or len(v.split()) > max_words or _VAGUE.match(v):
@@ -333,7 +342,7 @@ class DialogueExtractor(HeuristicExtractor):
                 if temporary and not c.temporary and c.action == "remember" and c.kind != MemoryKind.INSTRUCTION:
                     c = _as_temporary(c)
                 out.append(c.model_copy(update={"domain": route_domain(text, topic, c.domain)}))
-        return _dedupe(out)
+        return _dedupe(_recase(out, session))
 
     # -- candidates -------------------------------------------------------------------------------------
     def _facet(self, value: str, slot: str | None, topic: Counter[str], clause: str, *, importance: float = 0.6,
@@ -358,6 +367,8 @@ class DialogueExtractor(HeuristicExtractor):
                 v = _value(m.group(1)) if wants_value or pattern not in _SEARCH else None
                 if pattern is _TRAILING_OK and v and _TURNED_DOWN.search(v):
                     v = None  # "The remaining ones don't really work for me" turns the options down; it names no value
+                if v and _DESTINATION.match(v) and _FILING.search(clause):
+                    v = None  # "put it on my calendar": where it goes
                 return self._facet(v, slot, topic, clause) if v else None
         if not wants_value:
             return None
@@ -486,3 +497,16 @@ class DialogueExtractor(HeuristicExtractor):
                 return out
         retract = self._facet(f"not {old} (taken back)", None, topic, text, importance=0.5, replaces=old)
         return [*out, retract.model_copy(update={"polarity": -1, "value": f"not {old}"})]
+
+
+def _recase(out: list[Candidate], session: Sequence[Event]) -> list[Candidate]:
+    """Names said in lower case ("pc instead", "xbox?") written as the session wrote them ("PC", "Xbox"), so a
+    change to one is read as a change of name (:mod:`memagent.graph.unnamed`)."""
+    lower = [c for c in out if c.value and c.kind == MemoryKind.PREFERENCE and not any(ch.isupper() for ch in c.value)]
+    names = known_names([e.text for e in session]) if lower else {}
+    if not names:
+        return out
+    fixed = {id(c): c.model_copy(update={"value": (v := recased(c.value or "", names)),
+                                         "text": c.text.replace(c.value or "", v)}) for c in lower}
+    return [fixed.get(id(c), c) for c in out]
+

@@ -378,8 +378,10 @@ def _clean(span: str | None) -> str | None:
     if not span:
         return None
     v = _SPAN_HEAD.sub("", span.strip()).strip(" ,;:'\"")
-    if not v or _NOT_VALUE.match(v) or _CLAUSE_START.match(v) or _FINITE.search(v) or not content_words(v) \
-            or len(v.split()) > _MAX_VALUE_WORDS:
+    # After "with" a clause's subject is the company kept: "it'll have to be with my kids from now on".
+    company = bool(re.search(r"\bwith\s+" + re.escape(v), span, re.I)) if v else False
+    if not v or _NOT_VALUE.match(v) or (_CLAUSE_START.match(v) and not company) or _FINITE.search(v) \
+            or not content_words(v) or len(v.split()) > _MAX_VALUE_WORDS:
         return None
     return v
 

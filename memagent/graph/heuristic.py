@@ -87,6 +87,13 @@ _TASK_NEEDS = frozenset(content_words("alternative alternatives couple few thing
                                       "quick update"))
 
 
+# An object that only points at something said ("forget that", "miss it", "go for it", "overthink this part"):
+# the user's words hold no value a later request could use.
+_DEICTIC = re.compile(r"^(?:[a-z'-]+\s+)?(?:(?:for|on|about|with|to|at|in|of|up|out|over|into)\s+)?(?:it|that|this|them|"
+                      r"these|those|one|ones|(?:this|that|these|those|the\s+same)\s+(?:one|ones|part|bit|thing|things|"
+                      r"stuff|way|time|kind\s+of\s+thing))(?:\s+(?:again|too|either|anymore|any\s+more))?$", re.I)
+
+
 class HeuristicExtractor:
     """Rule-based extraction. Deterministic, instant, offline; recall-oriented on first-person statements.
 
@@ -268,7 +275,8 @@ class HeuristicExtractor:
             m = rule.pattern.search(sentence)
             if m:
                 cand = getattr(self, f"_b_{rule.build}")(m, sentence, context)
-                if cand is not None:
+                if cand is not None and not (cand.kind == MemoryKind.PREFERENCE and cand.action == "remember"
+                                             and _DEICTIC.match(cand.value or "")):
                     return cand
         return None
 

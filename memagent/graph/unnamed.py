@@ -13,7 +13,14 @@ calendar app as "Proton Calendar" is. Some values carry their slot with them, wh
 * a kind of car: "an SUV" replaces the one other kind of car the user's preferences name ("an electric car"),
   under whatever domain it was filed;
 * a name: "Proton Calendar" replaces the domain's one other name ("Fantastical"); with two names there (an
-  artist and a streaming service) it is unclear which, and none is replaced.
+  artist and a streaming service) it is unclear which, and none is replaced. A name said in lower case ("pc
+  instead") is known by the capitals the session or the user's memories wrote it with (:func:`known_names`);
+* an amount range ("$30-$60" after "under $30"), a count of a unit of one family ("4.5 stars" after "4 stars",
+  "90 minutes" after "two hours", never "4 stars" after "two hours"), the company kept ("with my partner" after
+  "with my kids"): the domain's one other value of the kind.
+
+A value that only shares its head noun with another ("short films", "animated films") names no slot: the two are
+often two facets (length, genre), and such a rule retired current values.
 
 Two values of a kind in one domain stand side by side until a change cue ("now", "these days", "switched to",
 "from now on") makes one of them a change: only then does one replace the other.
@@ -34,7 +41,8 @@ from memagent.graph.candidates import Candidate
 from memagent.graph.heuristic import _DIETS
 from memagent.types import MemoryItem, MemoryKind
 
-__all__ = ["exclusive_targets", "names_exclusive", "reaches", "remainder", "value_phrase", "value_type"]
+__all__ = ["exclusive_targets", "known_names", "names_exclusive", "reaches", "recased", "remainder", "value_phrase",
+           "value_type"]
 
 # A clock time or an amount, matched whole to tell two of them apart ("7:05 AM", "$150").
 _VALUE_PHRASES = {
@@ -97,13 +105,91 @@ def _name(text: str) -> str | None:
             continue
         if run:
             opening = n - len(run) == 0
-            if len(run) <= _MAX_NAME_WORDS and (not opening or len(run) > 1 or len(words) == 1):
+            # Numbers alone ("30 minutes before", "2 players") name nothing: a name has a letter in it.
+            named = any(re.search(r"[^\W\d_]", w) for w in run)
+            if named and len(run) <= _MAX_NAME_WORDS and (not opening or len(run) > 1 or len(words) == 1):
                 return " ".join(run).lower()
             run = []
     return None
 
 
+def known_names(texts: list[str]) -> dict[str, str]:
+    """The names ``texts`` write with capitals ("Steam Deck", "PC"), by their lower-cased words: a name said in
+    lower case later ("please not steam deck again. xbox?") is known by them. A capitalised word opening a
+    sentence is no name unless more words follow it in capitals."""
+    out: dict[str, str] = {}
+    for text in texts:
+        for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+            words = [w.strip(".,;:!?()\"'") for w in sentence.split()]
+            run: list[str] = []
+            for n, word in enumerate([*words, ""]):
+                if word and _NAME_WORD.match(word) and word.lower() not in _NOT_NAME and any(c.isalpha() for c in word):
+                    run.append(word)
+                    continue
+                if run and len(run) <= _MAX_NAME_WORDS and (n - len(run) > 0 or len(run) > 1):
+                    out.setdefault(" ".join(run).lower(), " ".join(run))
+                run = []
+    return out
+
+
+def recased(value: str, names: dict[str, str]) -> str:
+    """``value`` with the names of ``names`` it holds in lower case written as they were ("pc" -> "PC")."""
+    if not names or any(c.isupper() for c in value):
+        return value
+    for lower in sorted(names, key=len, reverse=True):
+        value = re.sub(rf"(?<![\w'-]){re.escape(lower)}(?![\w'-])", names[lower], value)
+    return value
+
+
 Finder = Callable[[str], "str | None"]
+
+# An amount as said, a range whole ("$30-$60", "$30 to $60"): "$30-$60" after "under $30" is a new amount, though
+# it opens with the old one.
+_MONEY_SPAN = re.compile(r"[$€£¥]\s?\d+(?:[.,]\d+)?(?:\s?(?:-|–|to)\s?[$€£¥]?\s?\d+(?:[.,]\d+)?)?|"
+                         r"\b\d+(?:[.,]\d+)?\s?(?:dollars|euros|pounds|usd|eur|gbp)\b", re.I)
+
+
+def _money(text: str) -> str | None:
+    if value_type(text) != "money":
+        return None
+    m = _MONEY_SPAN.search(text)
+    return re.sub(r"\s+", "", m.group(0).lower().replace("–", "-")) if m else None
+
+
+# A count of a unit ("4.5 stars", "under two hours", "three nights"): one slot holds one count of a unit, so a new
+# count of the unit ("90 minutes" is a length of time as "two hours" is) replaces the domain's one other count of it.
+_NUMBER = (r"\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+           r"forty|fifty|sixty|ninety|a\s+hundred|an?|half\s+an?|a\s+couple\s+of|a\s+few")
+_UNITS = {"duration": r"seconds? secs? minutes? mins? hours? hrs? days? nights? weeks? months? years?",
+          "rating": r"stars? points? out\s+of\s+(?:5|five|10|ten)",
+          "distance": "miles? km kms kilomet(?:er|re)s? metres? meters? blocks?",
+          "people": "people persons? guests? adults? players? seats? tickets?",
+          "size": "inch(?:es)? gb tb cm mm kg lbs? pounds? litres? liters? beds? bedrooms? rooms?",
+          "stops": "stops? layovers? connections? changes?", "pages": "pages? chapters? episodes? seasons?"}
+_QUANTITY = {family: re.compile(rf"\b(?:{_NUMBER})[\s-]*(?:{'|'.join(units.split())})(?![\w$])", re.I)
+             for family, units in _UNITS.items()}
+
+
+def _quantity(text: str) -> str | None:
+    """The first count of a unit in ``text`` as ``family: words``; None when it holds none."""
+    found = [(m.start(), family, m.group(0)) for family, rx in _QUANTITY.items() if (m := rx.search(text))]
+    if not found:
+        return None
+    _, family, said = min(found)
+    return f"{family}: {' '.join(said.lower().replace('-', ' ').split()).removesuffix('s')}"
+
+
+# Who the user does a thing with ("with my kids", "solo", "with a couple of friends"): one at a time per domain.
+_COMPANY = re.compile(r"\b(?:(?:with|for)\s+)?(?:my|our)\s+(?:\w+\s+)?(?:kids?|children|family|partner|wife|husband|"
+                      r"girlfriend|boyfriend|fianc[eé]e?|friends?|mates?|colleagues?|co-?workers?|team|parents?|"
+                      r"mum|mom|dad|sister|brother|son|daughter|grandparents?|flatmates?|roommates?|other\s+half)\b|"
+                      r"\bwith\s+(?:a\s+(?:few|couple\s+of)\s+|some\s+)?(?:friends|mates|colleagues|the\s+family|"
+                      r"family)\b|\b(?:solo|alone|on\s+my\s+own|by\s+myself|just\s+me)\b", re.I)
+
+
+def _company(text: str) -> str | None:
+    m = _COMPANY.search(text)
+    return re.sub(r"^(?:with|for)\s+", "", " ".join(m.group(0).lower().split())) if m else None
 
 
 def _matched(rx: re.Pattern[str]) -> Finder:
@@ -116,8 +202,9 @@ def _matched(rx: re.Pattern[str]) -> Finder:
 # The kinds of value a change naming no old value may replace by, in the order a new value is read: (kind, the
 # old memories' domain must be the change's, the phrase of that kind in a text or None).
 _KINDS: tuple[tuple[str, bool, Finder], ...] = (("diet", False, _diet), ("time", True, lambda t: value_phrase(t) if value_type(t) == "time" else None),
-          ("money", True, lambda t: value_phrase(t) if value_type(t) == "money" else None),
-          ("daypart", True, _matched(_DAYPART)), ("vehicle", False, _matched(_VEHICLE)), ("name", True, _name))
+          ("money", True, _money), ("quantity", True, _quantity),
+          ("daypart", True, _matched(_DAYPART)), ("vehicle", False, _matched(_VEHICLE)), ("company", True, _company),
+          ("name", True, _name))
 
 
 def _kind(cand: Candidate) -> tuple[str, bool, str, Finder] | None:
@@ -125,8 +212,17 @@ def _kind(cand: Candidate) -> tuple[str, bool, str, Finder] | None:
     for name, same_domain, find in _KINDS:
         phrase = find(value)
         if phrase:
+            if name == "quantity":  # a count of the same unit: "90 minutes" replaces "two hours", not "4 stars"
+                family = phrase.split(":")[0]
+                return name, same_domain, phrase, _of_family(family)
             return name, same_domain, phrase, find
     return None
+
+
+def _of_family(family: str) -> Finder:
+    return lambda text: p if (p := _quantity(text)) and p.startswith(f"{family}:") else None
+
+
 
 
 def names_exclusive(cand: Candidate) -> bool:
@@ -193,7 +289,10 @@ def exclusive_targets(cand: Candidate, items: list[MemoryItem],
             found = [i for i in found if find(i.value or i.text) == olds[chosen]]
     if len(phrases) != 1:
         return [], None
-    return [i.id for i in found], _said(phrases.pop(), found[0], whole=name in ("daypart", "vehicle"))  # type: ignore[arg-type]
+    said = phrases.pop()  # type: ignore[union-attr]
+    if name == "quantity":
+        said = said.split(": ", 1)[1]
+    return [i.id for i in found], _said(said, found[0], whole=name in ("daypart", "vehicle", "company"))  # type: ignore[arg-type]
 
 
 def _in_body(find: Finder) -> Finder:

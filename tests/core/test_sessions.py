@@ -17,7 +17,7 @@ QUERY = "anything worth seeing this weekend?"
 
 def _fill(mem: Memory) -> None:
     """A session about going out whose budget remark shares no word with the request, then sessions about chores
-    whose remarks do share one ("worth")."""
+    whose remarks do share one ("worth") and whose preferences fill the profile."""
     mem.add_messages("u", [
         {"role": "user", "content": "it's been ages since I went out, what's worth seeing this weekend?"},
         {"role": "assistant", "content": "Happy to look at what's on this weekend."},
@@ -27,7 +27,7 @@ def _fill(mem: Memory) -> None:
     chores = ["laundry", "groceries", "the dishes", "ironing", "the bins", "hoovering", "the garden", "the car"]
     for n, chore in enumerate(chores, 1):
         mem.add_messages("u", [
-            {"role": "user", "content": f"can you put {chore} on my list"},
+            {"role": "user", "content": f"I'd like {chore} done on Saturday mornings"},
             {"role": "assistant", "content": "Done."},
             {"role": "user", "content": f"honestly {chore} is hardly worth the bother, I keep skipping it"},
             {"role": "assistant", "content": "Fair enough."},
