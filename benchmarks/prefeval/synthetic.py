@@ -1,4 +1,9 @@
-"""A tiny synthetic dataset in the PrefEval layout, written for tests and demos (it holds no PrefEval text)."""
+"""A tiny synthetic dataset in the PrefEval layout, written for tests and demos.
+
+Only the layout (folder names, JSON field names) is PrefEval's; every sentence below was written for memagent.
+The real data (CC BY-NC) is read from ../shared/data/prefeval by path, and
+tests/benchmarks/test_prefeval_text_not_in_repo.py fails if any of its sentences appears in a tracked file.
+"""
 
 from __future__ import annotations
 
