@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["STOPWORDS", "content_words", "stem", "words"]
+__all__ = ["STOPWORDS", "containment", "content_words", "stem", "words"]
 
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 
@@ -50,3 +50,9 @@ def words(text: str) -> list[str]:
 def content_words(text: str) -> list[str]:
     """Stemmed words without stopwords: what lexical matching should compare."""
     return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+def containment(query: str, text: str) -> float:
+    """Share of the query's content words found in ``text``."""
+    q = set(content_words(query))
+    return len(q & set(content_words(text))) / len(q) if q else 0.0

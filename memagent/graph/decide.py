@@ -11,16 +11,23 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from memagent._lexical import content_words
+from memagent._lexical import containment, content_words
 from memagent.graph.candidates import Candidate, Decision
 from memagent.graph.domains import related_domains
-from memagent.graph.unnamed import exclusive_targets, known_names, recased, remainder, value_type
+from memagent.graph.unnamed import (
+    closest_value,
+    exclusive_targets,
+    known_names,
+    recased,
+    remainder,
+    value_type,
+)
 from memagent.types import MemoryItem, MemoryKind, Op
 
 if TYPE_CHECKING:
     from memagent.embeddings.base import Embedder
 
-__all__ = ["Bucket", "RuleDecider", "replaced_by", "value_type"]
+__all__ = ["Bucket", "RuleDecider", "containment", "replaced_by", "value_type"]
 
 Bucket = list[tuple[MemoryItem, float]]  # (existing current item, cosine similarity to the candidate)
 
@@ -44,12 +51,6 @@ _NOT_FOOD = re.compile(r"\b(?:pets?|tanks?|aquariums?|bowl|keep|keeping|adopt\w*
 
 def _norm(value: str | None) -> str:
     return " ".join(content_words(value or ""))
-
-
-def containment(query: str, text: str) -> float:
-    """Share of the query's content words found in ``text``."""
-    q = set(content_words(query))
-    return len(q & set(content_words(text))) / len(q) if q else 0.0
 
 
 def replaced_by(cand: Candidate, item: MemoryItem, *, same_domain: bool = True) -> bool:
@@ -219,7 +220,10 @@ class RuleDecider:
             cased = recased(cand.value, known_names([i.text for i, _ in bucket]))
             if cased != cand.value:
                 cand = cand.model_copy(update={"value": cased, "text": cand.text.replace(cand.value, cased)})
-        targets, old = exclusive_targets(cand, [i for i, _ in bucket], self._closest_name if self.embedder else None)
+        items = [i for i, _ in bucket]
+        targets, old = exclusive_targets(cand, items, self._closest_name if self.embedder else None)
+        if not targets and self.embedder is not None:
+            targets, old = closest_value(cand, items, self._closest_name)
         if targets and old:
             named = cand.text.replace(" (changed)", f" (changed from {old})", 1)
             return targets, cand.model_copy(update={"text": named, "metadata": {**cand.metadata, "replaces": old}})

@@ -36,13 +36,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from memagent._lexical import content_words
+from memagent._lexical import containment, content_words
 from memagent.graph.candidates import Candidate
 from memagent.graph.heuristic import _DIETS
 from memagent.types import MemoryItem, MemoryKind
 
-__all__ = ["exclusive_targets", "known_names", "names_exclusive", "reaches", "recased", "remainder", "value_phrase",
-           "value_type"]
+__all__ = ["closest_value", "exclusive_targets", "known_names", "names_exclusive", "reaches", "recased", "remainder",
+           "value_elements", "value_phrase", "value_type"]
 
 # A clock time or an amount, matched whole to tell two of them apart ("7:05 AM", "$150").
 _VALUE_PHRASES = {
@@ -350,3 +350,37 @@ def remainder(item: MemoryItem, old: str) -> Candidate | None:
     return Candidate(kind=item.kind, text=item.text[: len(item.text) - len(value)] + rest, subject=None, value=rest,
                      domain=item.domain, polarity=item.polarity, importance=item.importance,
                      evidence=item.text, metadata={**meta, "kept_from": item.id})
+
+
+def value_elements(item: MemoryItem) -> list[str]:
+    """The short elements of a preference's value ("science fiction", "paperbacks" of "science fiction together
+    with paperbacks"); none for a sentence (a note of what was said, an agreed proposal)."""
+    if item.kind != MemoryKind.PREFERENCE or item.polarity < 0 or not item.value or not item.text.endswith(item.value):
+        return []
+    parts = [p.strip(" ,;.") for p in _JOINTS.split(item.value)]
+    return [p for p in parts if content_words(p) and len(p.split()) <= 4]
+
+
+def closest_value(cand: Candidate, items: list[MemoryItem],
+                  pick: Callable[[str, list[str]], int | None]) -> tuple[list[str], str | None]:
+    """The preferences of the change's domain an unnamed change replaces by resemblance of values alone
+    ("hardcovers" replaces "Kindle e-books", not "literary memoirs" or "Mary Beard"), and the old value's words;
+    ``pick(new, olds)`` chooses the old value clearly closest, or none. Values of one slot resemble each other
+    more than values of other slots do, but sentences around them ("Books preference: ...") would make every
+    memory of the domain alike, so only the values are compared."""
+    new = cand.value or ""
+    if not new or not cand.domain or cand.temporary or not cand.metadata.get("changed"):
+        return [], None
+    holders: dict[str, list[MemoryItem]] = {}  # an old value's words as first said -> the memories holding it
+    said: dict[str, str] = {}
+    for item in items:
+        if item.is_current and item.domain == cand.domain:
+            for element in value_elements(item):
+                if containment(new, element) < 1.0 and containment(element, new) < 1.0:
+                    key = said.setdefault(element.lower(), element)
+                    holders.setdefault(key, []).append(item)
+    olds = sorted(holders)
+    chosen = pick(new, olds) if olds else None
+    if chosen is None:
+        return [], None
+    return [i.id for i in holders[olds[chosen]]], olds[chosen]

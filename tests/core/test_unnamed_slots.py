@@ -71,3 +71,33 @@ def test_a_change_of_company_told_with_with_names_both_values():
     assert told is not None and (told.old, told.new) == ("going out with my flatmates", "my family")
     # "my kids love it" opens a clause of its own: no value.
     assert change_in("my kids love it, so it's pizza from now on").new == "pizza"
+
+
+class _FormatsEmbedder:
+    """Fixed vectors: formats of a book alike, an author and a genre apart."""
+
+    name, dim = "formats", 3
+    _vectors = {"hardcovers": [1.0, 0.0, 0.0], "Kindle e-books": [0.8, 0.6, 0.0], "audiobooks": [0.85, 0.5, 0.1],
+                "Mary Beard": [0.0, 0.2, 0.98], "literary memoirs": [0.2, 0.9, 0.3]}
+
+    def embed(self, texts):
+        import numpy as np
+        return np.array([self._vectors[t] for t in texts], dtype=np.float32)
+
+
+def test_an_unnamed_change_replaces_the_value_clearly_closest_to_it_and_keeps_the_rest():
+    listed = _item("l", "Books preference: Kindle e-books together with Mary Beard", "Kindle e-books together with Mary Beard",
+                   domain="books")
+    genre = _item("g", "Books preference: literary memoirs", "literary memoirs", domain="books")
+    decider = RuleDecider(embedder=_FormatsEmbedder())
+    decided = decider.decide(_change("hardcovers", "books"), [(genre, 0.4), (listed, 0.3)])
+    assert decided.op == Op.SUPERSEDE and decided.target_ids == ["l"]
+    assert decided.candidate.metadata["replaces"] == "Kindle e-books"
+    assert decided.candidate.text == "Books preference: hardcovers (changed from Kindle e-books)"
+    assert [k.text for k in decided.kept] == ["Books preference: Mary Beard"]
+    # Two formats alike to the new one: no value is clearly closest, nothing is replaced.
+    audio = _item("a", "Books preference: audiobooks", "audiobooks", domain="books")
+    assert decider.decide(_change("hardcovers", "books"), [(listed, 0.3), (audio, 0.3)]).op == Op.INSERT
+    # Without an embedder values are not compared; another domain's value is never replaced.
+    assert RuleDecider().decide(_change("hardcovers", "books"), [(listed, 0.3)]).op == Op.INSERT
+    assert decider.decide(_change("hardcovers", "gifts"), [(listed, 0.3)]).op == Op.INSERT
